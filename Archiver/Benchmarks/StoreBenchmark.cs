@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Archiver.Model;
+using Archiver.Storage;
+
+namespace Archiver.Benchmarks;
+
+/// <summary>
+/// The store benchmark of the foundation issue: insert N new posts, re-store them unchanged, store them
+/// edited, get by id, full scan. Prints posts/s for each phase and the peak RSS.
+/// </summary>
+public sealed class StoreBenchmark(string directory, int posts, int batchSize, TextWriter output)
+{
+    public sealed record Phase(string Name, long Items, TimeSpan Elapsed)
+    {
+        public double PerSecond => Items / Elapsed.TotalSeconds;
+    }
+
+    public sealed record Report(int Posts, IReadOnlyList<Phase> Phases, double GetP50Micros, double GetP99Micros, long FileBytes, long PeakRssBytes);
+
+    public Report Run()
+    {
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        var phases = new List<Phase>();
+        var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        double p50, p99;
+        using (var store = ArchiveStore.Open(directory))
+        {
+            phases.Add(Timed("insert new", () => WriteAll(store, i => SyntheticPosts.Make(i), now)));
+            phases.Add(Timed("re-store unchanged", () => WriteAll(store, i => SyntheticPosts.Make(i), now.AddHours(1))));
+            phases.Add(Timed("store edited", () => WriteAll(store, i => SyntheticPosts.Make(i, edition: 1), now.AddHours(2))));
+            (p50, p99) = GetById(store);
+        }
+        using (var store = ArchiveStore.Open(directory, readOnly: true))
+        {
+            phases.Add(Timed("full scan", () =>
+            {
+                long n = 0;
+                foreach (var _ in store.ScanPosts()) n++;
+                return n;
+            }));
+        }
+        var report = new Report(posts, phases, p50, p99, new FileInfo(Path.Combine(directory, "archive.db")).Length, ProcessStats.PeakRssBytes());
+        return report;
+    }
+
+    private long WriteAll(ArchiveStore store, Func<int, Post> make, DateTime observedAt)
+    {
+        var batch = new List<PostObservation>(batchSize);
+        for (var i = 0; i < posts; i++)
+        {
+            batch.Add(new PostObservation(make(i), observedAt));
+            if (batch.Count == batchSize)
+            {
+                store.Write(new StoreBatch { Posts = batch });
+                batch = new List<PostObservation>(batchSize);
+            }
+        }
+        if (batch.Count > 0) store.Write(new StoreBatch { Posts = batch });
+        return posts;
+    }
+
+    private (double P50, double P99) GetById(ArchiveStore store)
+    {
+        var random = new Random(1);
+        var samples = new double[Math.Min(20_000, posts)];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var key = SyntheticPosts.Make(random.Next(posts)).Key;
+            var start = Stopwatch.GetTimestamp();
+            _ = store.GetPost(key) ?? throw new InvalidOperationException($"missing {key}");
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(samples);
+        return (samples[samples.Length / 2], samples[(int)(samples.Length * 0.99)]);
+    }
+
+    private Phase Timed(string name, Func<long> body)
+    {
+        var watch = Stopwatch.StartNew();
+        var items = body();
+        var phase = new Phase(name, items, watch.Elapsed);
+        output.WriteLine($"  {name,-20} {items,10:N0} posts in {phase.Elapsed.TotalSeconds,7:0.00} s = {phase.PerSecond,9:N0} posts/s   (RSS now {ProcessStats.CurrentRssBytes() / 1048576} MiB)");
+        return phase;
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Archiver.Benchmarks;
+
+namespace Archiver.Cli;
+
+/// <summary><c>archiver bench ...</c>: the benchmarks whose figures the issues ask for. Build with -c Release.</summary>
+public sealed class BenchCommand : ICliCommand
+{
+    public Command Build(CommandRunner run)
+    {
+        var command = new Command("bench", "Run a benchmark and print its figures (use a Release build)");
+        command.Subcommands.Add(Store(run));
+        return command;
+    }
+
+    private static Command Store(CommandRunner run)
+    {
+        var posts = new Option<int>("--posts") { Description = "Number of posts", DefaultValueFactory = _ => 1_000_000 };
+        var batch = new Option<int>("--batch") { Description = "Posts per transaction", DefaultValueFactory = _ => 5000 };
+        var dir = new Option<string?>("--dir") { Description = "Scratch directory (deleted first; default: a temp dir)" };
+        var command = new Command("store", "Archive store: insert, re-store unchanged, store edited, get by id, full scan") { posts, batch, dir };
+        run.Attach(command, (context, parse, _) =>
+        {
+            var n = parse.GetValue(posts);
+            if (n <= 0) throw new UsageException("--posts must be positive.");
+            var directory = parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), $"archiver-bench-store-{Environment.ProcessId}");
+            context.Out.WriteLine($"bench store: {n:N0} posts, {parse.GetValue(batch):N0} per transaction, in {directory}");
+            try
+            {
+                var report = new StoreBenchmark(directory, n, parse.GetValue(batch), context.Out).Run();
+                context.Out.WriteLine($"  get by id            p50 {report.GetP50Micros:0.0} µs, p99 {report.GetP99Micros:0.0} µs");
+                context.Out.WriteLine($"  file {Format.Bytes(report.FileBytes)}, peak RSS {Format.Bytes(report.PeakRssBytes)}");
+                if (context.Json) context.WriteJson(report);
+            }
+            finally
+            {
+                if (parse.GetValue(dir) is null && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            }
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+}

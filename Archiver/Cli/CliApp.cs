@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace Archiver.Cli;
+
+/// <summary>The composition root of the command line: the command tree, parse errors mapped to exit code 2.</summary>
+public static class CliApp
+{
+    /// <summary>Every subcommand, in the order `archiver --help` lists them. Register a new command here.</summary>
+    private static IEnumerable<ICliCommand> Commands() =>
+    [
+        new StatsCommand(),
+        new ShowCommand(),
+        new BenchCommand(),
+        new DebugCommand(),
+    ];
+
+    public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("archiver: archive, search and export at-risk social networks.");
+        root.Options.Add(GlobalOptions.Data);
+        root.Options.Add(GlobalOptions.Json);
+        root.Options.Add(GlobalOptions.Quiet);
+        var runner = new CommandRunner(stdout, stderr);
+        foreach (var command in Commands()) root.Subcommands.Add(command.Build(runner));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    {
+        var root = BuildRoot(stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) await stderr.WriteLineAsync($"error: {error.Message}");
+            await stderr.WriteLineAsync("Run 'archiver --help' (or 'archiver COMMAND --help') for usage.");
+            return ExitCodes.Usage;
+        }
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = true };
+        return await parse.InvokeAsync(config, ct);
+    }
+}

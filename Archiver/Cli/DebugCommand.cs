@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Archiver.Benchmarks;
+using Archiver.Storage;
+
+namespace Archiver.Cli;
+
+/// <summary>
+/// Hidden commands for the test suite's crash tests: a process that writes to an archive until killed
+/// and reports each batch on stdout only after its commit returned.
+/// </summary>
+public sealed class DebugCommand : ICliCommand
+{
+    public Command Build(CommandRunner run)
+    {
+        var command = new Command("debug", "Developer tools used by the tests") { Hidden = true };
+        var batches = new Option<int>("--batches") { DefaultValueFactory = _ => int.MaxValue };
+        var size = new Option<int>("--batch-size") { DefaultValueFactory = _ => 1000 };
+        var writeLoop = new Command("write-loop", "Write numbered batches of posts, printing 'committed N' after each commit") { batches, size };
+        run.Attach(writeLoop, (context, parse, ct) =>
+        {
+            using var store = ArchiveStore.Open(context.DataDir);
+            var perBatch = parse.GetValue(size);
+            // Continue numbering where the archive stopped so repeated runs write new posts only.
+            var next = (int)store.Counters.Posts;
+            for (var b = 0; b < parse.GetValue(batches) && !ct.IsCancellationRequested; b++)
+            {
+                var posts = Enumerable.Range(next, perBatch)
+                    .Select(i => new PostObservation(SyntheticPosts.Make(i), DateTime.UtcNow))
+                    .ToList();
+                var result = store.Write(new StoreBatch { Posts = posts });
+                context.Out.WriteLine($"committed {result.Sequence} {next} {perBatch}");
+                context.Out.Flush();
+                next += perBatch;
+            }
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        command.Subcommands.Add(writeLoop);
+        return command;
+    }
+}

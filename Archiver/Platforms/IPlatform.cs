@@ -1,0 +1,25 @@
+using Archiver.Model;
+
+namespace Archiver.Platforms;
+
+/// <summary>
+/// The seam for one network: which seeds it understands, what to fetch first, and a pure parse
+/// function (a fetched page in; records and further requests out; no I/O, no clock, no randomness).
+/// </summary>
+public interface IPlatform
+{
+    /// <summary>Short lower-case name used in seeds, keys and output: "telegram", "mastodon", ...</summary>
+    string Name { get; }
+
+    /// <summary>Recognises a seed typed by a user (<c>telegram:durov</c>, a t.me URL, ...).</summary>
+    bool TryParseSeed(string seed, out Seed parsed);
+
+    /// <summary>The first requests for a seed.</summary>
+    IEnumerable<CrawlRequest> Start(Seed seed);
+
+    /// <summary>Whether a captured URL (e.g. from an imported WARC) is one this platform parses.</summary>
+    bool CanParse(Uri url);
+
+    /// <summary>Pure: the same page always gives the same result. Never throws on bad input; reports it.</summary>
+    ParseResult Parse(FetchedPage page);
+}

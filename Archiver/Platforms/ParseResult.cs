@@ -1,0 +1,36 @@
+using Archiver.Model;
+
+namespace Archiver.Platforms;
+
+/// <summary>What a page yielded. Expected outcomes (empty channel, account gone) are data, not exceptions.</summary>
+public sealed record ParseResult
+{
+    public IReadOnlyList<Post> Posts { get; init; } = [];
+    public IReadOnlyList<Author> Authors { get; init; } = [];
+    public IReadOnlyList<CrawlRequest> Next { get; init; } = [];
+    public IReadOnlyList<ParseProblem> Problems { get; init; } = [];
+
+    /// <summary>Entities the page says are gone (author/channel keys or post keys), e.g. a 404 on re-check.</summary>
+    public IReadOnlyList<GoneEntity> Gone { get; init; } = [];
+
+    /// <summary>
+    /// For listing pages: the native ids the page covers, as an inclusive range, so a re-crawl can tell a post
+    /// that vanished from the listing (deleted) from one that is simply on another page.
+    /// </summary>
+    public ListingWindow? Listing { get; init; }
+
+    public static ParseResult Empty { get; } = new();
+
+    public static ParseResult Failure(string reason, string? location = null, bool fatal = false) =>
+        new() { Problems = [new ParseProblem(reason, location, fatal)] };
+}
+
+/// <summary>
+/// A page the parser could not (fully) read. <paramref name="Fatal"/> means the crawl of this seed
+/// cannot go on (e.g. the server refuses unauthenticated access) and the user must be told why.
+/// </summary>
+public sealed record ParseProblem(string Reason, string? Location = null, bool Fatal = false);
+
+public sealed record GoneEntity(string Key, string Kind, int Status, string Reason);
+
+public sealed record ListingWindow(string Channel, long FromId, long ToId, IReadOnlyList<string> Ids);

@@ -1,0 +1,120 @@
+using Archiver.Model;
+using LiteDB;
+
+namespace Archiver.Storage;
+
+public sealed partial class ArchiveStore
+{
+    public StoreCounters Counters => _counters;
+
+    public StoredPost? GetPost(string key)
+    {
+        var doc = _posts.FindById(key);
+        return doc is null ? null : ToStoredPost(doc);
+    }
+
+    public StoredPost? FindPostByUrl(string url)
+    {
+        var doc = _posts.FindOne(LiteDB.Query.EQ("url", url));
+        return doc is null ? null : ToStoredPost(doc);
+    }
+
+    /// <summary>Earlier versions of a post, oldest first (the current one is <see cref="GetPost"/>).</summary>
+    public IReadOnlyList<PostVersion> GetVersions(string key) =>
+        _versions.Find(LiteDB.Query.EQ("key", key))
+            .Select(doc => new PostVersion
+            {
+                Key = key,
+                Version = doc["ver"].AsInt32,
+                Post = BsonMapping.ToPost(doc["post"].AsDocument),
+                ContentHash = doc["hash"].AsString,
+                FirstSeen = BsonMapping.Date(doc, "fs") ?? default,
+                ReplacedAt = BsonMapping.Date(doc, "replacedAt") ?? default,
+                Capture = doc.TryGetValue("cap", out var cap) ? BsonMapping.ToCapture(cap) : null,
+            })
+            .OrderBy(v => v.Version)
+            .ToList();
+
+    /// <summary>When a post was last seen unchanged (from the sightings log); null if only seen once.</summary>
+    public DateTime? LastSightingOf(string key)
+    {
+        DateTime? last = null;
+        foreach (var doc in _sightings.Find(LiteDB.Query.All(LiteDB.Query.Descending)))
+        {
+            if (doc["keys"].AsArray.Any(k => k.AsString == key))
+            {
+                last = BsonMapping.Date(doc, "at");
+                break;
+            }
+        }
+        return last;
+    }
+
+    /// <summary>Every post, in key order, streamed. Optionally only those changed after a sequence number.</summary>
+    public IEnumerable<StoredPost> ScanPosts(long afterSequence = 0)
+    {
+        var docs = afterSequence <= 0
+            ? _posts.FindAll()
+            : _posts.Find(LiteDB.Query.GT("seq", afterSequence));
+        foreach (var doc in docs) yield return ToStoredPost(doc);
+    }
+
+    public StoredAuthor? GetAuthor(string key)
+    {
+        var doc = _authors.FindById(key);
+        return doc is null ? null : ToStoredAuthor(doc);
+    }
+
+    public IEnumerable<StoredAuthor> ScanAuthors()
+    {
+        foreach (var doc in _authors.FindAll()) yield return ToStoredAuthor(doc);
+    }
+
+    public Media? GetMedia(string sha256)
+    {
+        var doc = _media.FindById(sha256);
+        return doc is null ? null : BsonMapping.ToMedia(doc);
+    }
+
+    public IEnumerable<Media> ScanMedia()
+    {
+        foreach (var doc in _media.FindAll()) yield return BsonMapping.ToMedia(doc);
+    }
+
+    /// <summary>Size of the archive on disk: the database plus WARC, media and index folders.</summary>
+    public long SizeOnDisk() =>
+        FileSize(Paths.Database) + FolderSize(Paths.Warc) + FolderSize(Paths.Media) + FolderSize(Paths.Index);
+
+    internal static StoredPost ToStoredPost(BsonDocument doc) => new()
+    {
+        Post = BsonMapping.ToPost(doc),
+        ContentHash = doc["hash"].AsString,
+        Version = doc["ver"].AsInt32,
+        FirstSeen = BsonMapping.Date(doc, "fs") ?? default,
+        VersionSeen = BsonMapping.Date(doc, "vs") ?? default,
+        DeletedAt = BsonMapping.Date(doc, "del"),
+        DeletedStatus = BsonMapping.Int(doc, "delStatus"),
+        DeletedReason = BsonMapping.Str(doc, "delReason"),
+        Capture = doc.TryGetValue("cap", out var cap) ? BsonMapping.ToCapture(cap) : null,
+        Sequence = doc["seq"].AsInt64,
+    };
+
+    private static StoredAuthor ToStoredAuthor(BsonDocument doc) => new()
+    {
+        Author = BsonMapping.ToAuthor(doc),
+        Status = BsonMapping.Str(doc, "status") == nameof(AuthorStatus.Gone) ? AuthorStatus.Gone : AuthorStatus.Active,
+        FirstSeen = BsonMapping.Date(doc, "fs") ?? default,
+        LastSeen = BsonMapping.Date(doc, "ls") ?? default,
+        GoneAt = BsonMapping.Date(doc, "goneAt"),
+        GoneStatus = BsonMapping.Int(doc, "goneStatus"),
+        Version = BsonMapping.Int(doc, "ver") ?? 1,
+        Capture = doc.TryGetValue("cap", out var cap) ? BsonMapping.ToCapture(cap) : null,
+    };
+
+    private static long FileSize(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+
+    private static long FolderSize(string path) =>
+        Directory.Exists(path)
+            ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
+            : 0;
+}

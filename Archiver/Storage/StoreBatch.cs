@@ -1,0 +1,39 @@
+using Archiver.Model;
+
+namespace Archiver.Storage;
+
+/// <summary>One observation of a post: what was served, when, and from which capture.</summary>
+public sealed record PostObservation(Post Post, DateTime ObservedAt, Capture? Capture = null);
+
+public sealed record AuthorObservation(Author Author, DateTime ObservedAt, Capture? Capture = null);
+
+/// <summary>A post, channel or account found gone (404/410/451, or missing from a listing that should show it).</summary>
+public sealed record Disappearance(string Key, DisappearanceKind Kind, DateTime SeenAt, int Status, string Reason, Capture? Capture = null);
+
+public enum DisappearanceKind { Post, Author }
+
+/// <summary>Everything one store transaction writes. The writer commits a batch atomically or not at all.</summary>
+public sealed record StoreBatch
+{
+    public IReadOnlyList<PostObservation> Posts { get; init; } = [];
+    public IReadOnlyList<AuthorObservation> Authors { get; init; } = [];
+    public IReadOnlyList<Media> Media { get; init; } = [];
+    public IReadOnlyList<Disappearance> Disappearances { get; init; } = [];
+
+    public int Count => Posts.Count + Authors.Count + Media.Count + Disappearances.Count;
+}
+
+/// <summary>What a committed batch did.</summary>
+public sealed record StoreBatchResult
+{
+    public required long Sequence { get; init; }
+    public int Inserted { get; init; }
+    public int Unchanged { get; init; }
+    public int Edited { get; init; }
+    public int CountsUpdated { get; init; }
+    public int Deleted { get; init; }
+    public int AuthorsChanged { get; init; }
+    public int MediaAdded { get; init; }
+    /// <summary>Keys of posts whose stored document changed (for the search index to follow).</summary>
+    public IReadOnlyList<string> ChangedKeys { get; init; } = [];
+}

@@ -17,18 +17,54 @@ public sealed class StoreBenchmark(string directory, int posts, int batchSize, T
 
     public sealed record Report(int Posts, IReadOnlyList<Phase> Phases, double GetP50Micros, double GetP99Micros, long FileBytes, long PeakRssBytes);
 
+    /// <summary>
+    /// Bare LiteDB on the same documents (InsertBulk, no versioning, no bookkeeping), so the store's own
+    /// overhead is visible next to the engine's cost on this machine at this moment.
+    /// </summary>
+    public Phase Baseline()
+    {
+        var path = Path.Combine(directory + "-baseline", "bare.db");
+        if (Directory.Exists(Path.GetDirectoryName(path))) Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            using var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = path, Connection = LiteDB.ConnectionType.Direct });
+            var collection = db.GetCollection("posts");
+            return Timed("bare LiteDB insert", () =>
+            {
+                for (var start = 0; start < posts; start += batchSize)
+                {
+                    var docs = Enumerable.Range(start, Math.Min(batchSize, posts - start)).Select(i =>
+                    {
+                        var post = SyntheticPosts.Make(i);
+                        var doc = new LiteDB.BsonDocument { ["_id"] = post.Key };
+                        return BsonMapping.FromPost(post, doc);
+                    });
+                    collection.InsertBulk(docs, batchSize);
+                }
+                return posts;
+            });
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
     public Report Run()
     {
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         var phases = new List<Phase>();
         var now = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         double p50, p99;
+        long size;
         using (var store = ArchiveStore.Open(directory))
         {
             phases.Add(Timed("insert new", () => WriteAll(store, i => SyntheticPosts.Make(i), now)));
             phases.Add(Timed("re-store unchanged", () => WriteAll(store, i => SyntheticPosts.Make(i), now.AddHours(1))));
             phases.Add(Timed("store edited", () => WriteAll(store, i => SyntheticPosts.Make(i, edition: 1), now.AddHours(2))));
             (p50, p99) = GetById(store);
+            size = store.SizeOnDisk();
         }
         using (var store = ArchiveStore.Open(directory, readOnly: true))
         {
@@ -39,7 +75,7 @@ public sealed class StoreBenchmark(string directory, int posts, int batchSize, T
                 return n;
             }));
         }
-        var report = new Report(posts, phases, p50, p99, new FileInfo(Path.Combine(directory, "archive.db")).Length, ProcessStats.PeakRssBytes());
+        var report = new Report(posts, phases, p50, p99, size, ProcessStats.PeakRssBytes());
         return report;
     }
 

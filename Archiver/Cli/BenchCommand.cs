@@ -18,7 +18,8 @@ public sealed class BenchCommand : ICliCommand
         var posts = new Option<int>("--posts") { Description = "Number of posts", DefaultValueFactory = _ => 1_000_000 };
         var batch = new Option<int>("--batch") { Description = "Posts per transaction", DefaultValueFactory = _ => 5000 };
         var dir = new Option<string?>("--dir") { Description = "Scratch directory (deleted first; default: a temp dir)" };
-        var command = new Command("store", "Archive store: insert, re-store unchanged, store edited, get by id, full scan") { posts, batch, dir };
+        var baseline = new Option<bool>("--baseline") { Description = "Also time bare LiteDB inserts of the same documents, for comparison" };
+        var command = new Command("store", "Archive store: insert, re-store unchanged, store edited, get by id, full scan") { posts, batch, dir, baseline };
         run.Attach(command, (context, parse, _) =>
         {
             var n = parse.GetValue(posts);
@@ -27,7 +28,9 @@ public sealed class BenchCommand : ICliCommand
             context.Out.WriteLine($"bench store: {n:N0} posts, {parse.GetValue(batch):N0} per transaction, in {directory}");
             try
             {
-                var report = new StoreBenchmark(directory, n, parse.GetValue(batch), context.Out).Run();
+                var benchmark = new StoreBenchmark(directory, n, parse.GetValue(batch), context.Out);
+                if (parse.GetValue(baseline)) benchmark.Baseline();
+                var report = benchmark.Run();
                 context.Out.WriteLine($"  get by id            p50 {report.GetP50Micros:0.0} µs, p99 {report.GetP99Micros:0.0} µs");
                 context.Out.WriteLine($"  file {Format.Bytes(report.FileBytes)}, peak RSS {Format.Bytes(report.PeakRssBytes)}");
                 if (context.Json) context.WriteJson(report);

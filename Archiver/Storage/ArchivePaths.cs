@@ -5,6 +5,7 @@ public sealed record ArchivePaths(string Root)
 {
     public string Database => Path.Combine(Root, "archive.db");
     public string KeyCache => Path.Combine(Root, "archive.keys");
+    public string Segment(int number) => Path.Combine(Root, $"posts-{number}.db");
     public string Index => Path.Combine(Root, "index");
     public string Warc => Path.Combine(Root, "warc");
     public string Media => Path.Combine(Root, "media");

@@ -5,23 +5,27 @@ namespace Archiver.Storage;
 
 public sealed partial class ArchiveStore
 {
-    public StoreCounters Counters => _counters;
+    public StoreCounters Counters => StoreCounters.Combine(_mainCounters, _segments.Select(s => s.Counters));
 
     public StoredPost? GetPost(string key)
     {
-        var doc = _posts.FindById(key);
+        var doc = SegmentOf(key).FindById(key);
         return doc is null ? null : ToStoredPost(doc);
     }
 
     public StoredPost? FindPostByUrl(string url)
     {
-        var doc = _posts.FindOne(LiteDB.Query.EQ("url", url));
-        return doc is null ? null : ToStoredPost(doc);
+        foreach (var segment in _segments)
+        {
+            var doc = segment.FindByUrl(url);
+            if (doc is not null) return ToStoredPost(doc);
+        }
+        return null;
     }
 
     /// <summary>Earlier versions of a post, oldest first (the current one is <see cref="GetPost"/>).</summary>
     public IReadOnlyList<PostVersion> GetVersions(string key) =>
-        _versions.Find(LiteDB.Query.EQ("key", key))
+        SegmentOf(key).Versions(key)
             .Select(doc => new PostVersion
             {
                 Key = key,
@@ -50,13 +54,14 @@ public sealed partial class ArchiveStore
         return last;
     }
 
-    /// <summary>Every post, in key order, streamed. Optionally only those changed after a sequence number.</summary>
+    /// <summary>
+    /// Every post, streamed segment by segment (key order within a segment). Optionally only those
+    /// changed after a sequence number (what the search index has not seen yet).
+    /// </summary>
     public IEnumerable<StoredPost> ScanPosts(long afterSequence = 0)
     {
-        var docs = afterSequence <= 0
-            ? _posts.FindAll()
-            : _posts.Find(LiteDB.Query.GT("seq", afterSequence));
-        foreach (var doc in docs) yield return ToStoredPost(doc);
+        foreach (var segment in _segments)
+            foreach (var doc in segment.Scan(afterSequence)) yield return ToStoredPost(doc);
     }
 
     public StoredAuthor? GetAuthor(string key)
@@ -83,7 +88,8 @@ public sealed partial class ArchiveStore
 
     /// <summary>Size of the archive on disk: the database plus WARC, media and index folders.</summary>
     public long SizeOnDisk() =>
-        FileSize(Paths.Database) + FolderSize(Paths.Warc) + FolderSize(Paths.Media) + FolderSize(Paths.Index);
+        FileSize(Paths.Database) + _segments.Sum(s => FileSize(s.File))
+        + FolderSize(Paths.Warc) + FolderSize(Paths.Media) + FolderSize(Paths.Index);
 
     internal static StoredPost ToStoredPost(BsonDocument doc) => new()
     {

@@ -50,6 +50,14 @@ public static class ContentHash
         return hash.GetCurrentHashAsUInt64();
     }
 
+    /// <summary>Hash of the counts (views, likes, shares, replies); never 0, which marks "unknown".</summary>
+    public static uint OfCounts(Post post)
+    {
+        Span<long> counts = [post.Views ?? -1, post.Likes ?? -1, post.Shares ?? -1, post.Replies ?? -1];
+        var hash = (uint)XxHash64.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(counts));
+        return hash == 0 ? 1u : hash;
+    }
+
     /// <summary>A 64-bit hash of a record key, for the in-memory "already stored, unchanged?" map.</summary>
     public static ulong OfKey(string key)
     {

@@ -6,7 +6,7 @@ namespace Archiver.Storage;
 /// Running totals kept in the same transaction as the records they count, so <c>archiver stats</c>
 /// answers without scanning millions of posts.
 /// </summary>
-public sealed record StoreCounters
+public sealed partial record StoreCounters
 {
     public long Posts { get; init; }
     public long PostsDeleted { get; init; }

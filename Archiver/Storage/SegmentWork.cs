@@ -3,8 +3,8 @@ using LiteDB;
 
 namespace Archiver.Storage;
 
-/// <summary>The scratch state of one store transaction; nothing here is visible until the commit.</summary>
-internal sealed class BatchWork(long sequence, StoreCounters before)
+/// <summary>The scratch state of one segment transaction; nothing here is visible until the commit.</summary>
+internal sealed class SegmentWork(long sequence, StoreCounters before)
 {
     public long Sequence { get; } = sequence;
     public Dictionary<string, BsonDocument> Inserts { get; } = new(StringComparer.Ordinal);
@@ -16,15 +16,7 @@ internal sealed class BatchWork(long sequence, StoreCounters before)
 
     public int CountsUpdated { get; set; }
     public int Edited { get; set; }
-    public int Versions { get; set; }
     public int Deleted { get; set; }
-    public int NewAuthors { get; set; }
-    public int AuthorsChanged { get; set; }
-    public int AuthorsGone { get; set; }
-    public int MediaAdded { get; set; }
-    public long MediaBytes { get; set; }
-
-    public BsonDocument? PendingInsert(string key) => Inserts.GetValueOrDefault(key);
 
     public void AddInsert(string key, BsonDocument doc, Post post)
     {
@@ -38,27 +30,12 @@ internal sealed class BatchWork(long sequence, StoreCounters before)
     {
         Posts = before.Posts + Inserts.Count,
         PostsDeleted = before.PostsDeleted + Deleted,
-        Versions = before.Versions + Versions,
-        Authors = before.Authors + NewAuthors,
-        AuthorsGone = before.AuthorsGone + AuthorsGone,
-        Media = before.Media + MediaAdded,
-        MediaBytes = before.MediaBytes + MediaBytes,
+        Versions = before.Versions + Edited,
         ByPlatform = Merge(before.ByPlatform, _platformDelta),
         ByChannel = Merge(before.ByChannel, _channelDelta),
     };
 
-    public StoreBatchResult Result() => new()
-    {
-        Sequence = Sequence,
-        Inserted = Inserts.Count,
-        Unchanged = Sightings.Count,
-        Edited = Edited,
-        CountsUpdated = CountsUpdated,
-        Deleted = Deleted,
-        AuthorsChanged = AuthorsChanged,
-        MediaAdded = MediaAdded,
-        ChangedKeys = Changed.Distinct(StringComparer.Ordinal).ToList(),
-    };
+    public SegmentResult Result() => new(Inserts.Count, Sightings, Edited, CountsUpdated, Deleted, KnownUpdates, Changed);
 
     private static void Increment(Dictionary<string, long> map, string key) =>
         map[key] = map.GetValueOrDefault(key) + 1;
@@ -70,4 +47,16 @@ internal sealed class BatchWork(long sequence, StoreCounters before)
         foreach (var (k, v) in delta) merged[k] = merged.GetValueOrDefault(k) + v;
         return merged;
     }
+}
+
+internal sealed record SegmentResult(
+    int Inserted,
+    IReadOnlyList<(string Key, DateTime SeenAt, Capture? Capture)> Sightings,
+    int Edited,
+    int CountsUpdated,
+    int Deleted,
+    IReadOnlyDictionary<ulong, KnownPosts.Entry> KnownUpdates,
+    IReadOnlyList<string> Changed)
+{
+    public static SegmentResult Empty { get; } = new(0, [], 0, 0, 0, new Dictionary<ulong, KnownPosts.Entry>(), []);
 }

@@ -1,0 +1,146 @@
+using Archiver.Model;
+using LiteDB;
+
+namespace Archiver.Storage;
+
+internal sealed partial class PostSegment
+{
+    /// <summary>A post observation routed to this segment, with its key and key hash.</summary>
+    public readonly record struct Item(PostObservation Observation, string Key, ulong KeyHash);
+
+    /// <summary>
+    /// Stores this segment's share of a batch in one transaction. Reads only the posts that changed;
+    /// unchanged ones are recognised from <paramref name="known"/> (read-only here) and become sightings.
+    /// </summary>
+    public SegmentResult Write(long sequence, IReadOnlyList<Item> items, IReadOnlyList<Disappearance> gone, KnownPosts known)
+    {
+        var work = new SegmentWork(sequence, Counters);
+        if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
+        try
+        {
+            foreach (var item in items) StorePost(item, known, work);
+            if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values, batchSize: 5000);
+            foreach (var g in gone) MarkGone(g, work);
+            var counters = work.Counters();
+            _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
+            _db.Commit();
+            Sequence = sequence;
+            Counters = counters;
+            return work.Result();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+    }
+
+    private void StorePost(Item item, KnownPosts known, SegmentWork work)
+    {
+        var (observation, key, keyHash) = item;
+        var post = observation.Post;
+        var contentHash = ContentHash.Of(post);
+        var countsHash = ContentHash.OfCounts(post);
+        var entry = new KnownPosts.Entry(contentHash, countsHash);
+        var pending = work.Inserts.GetValueOrDefault(key);
+        if (!work.KnownUpdates.TryGetValue(keyHash, out var current) && !known.TryGet(keyHash, out current))
+        {
+            work.AddInsert(key, NewDocument(post, key, entry, observation, work.Sequence), post);
+            work.KnownUpdates[keyHash] = entry;
+            return;
+        }
+        if (current.ContentHash == contentHash)
+        {
+            if (current.CountsHash == countsHash || !UpdateCounts(key, pending, post, countsHash, work))
+            {
+                work.Sightings.Add((key, observation.ObservedAt, observation.Capture));
+                return;
+            }
+            work.KnownUpdates[keyHash] = entry;
+            return;
+        }
+        var existing = pending ?? _posts.FindById(key);
+        if (existing is null)
+        {
+            // The map knew a key this segment does not have (a stale map): store it as new.
+            work.AddInsert(key, NewDocument(post, key, entry, observation, work.Sequence), post);
+        }
+        else
+        {
+            PushVersion(existing, key, observation);
+            BsonMapping.FromPost(post, existing);
+            existing["hash"] = ContentHash.ToHex(contentHash);
+            existing["ch"] = (long)countsHash;
+            existing["ver"] = existing["ver"].AsInt32 + 1;
+            existing["vs"] = observation.ObservedAt;
+            existing["seq"] = work.Sequence;
+            if (observation.Capture is not null) existing["cap"] = BsonMapping.FromCapture(observation.Capture);
+            if (pending is null) _posts.Update(existing);
+            work.Edited++;
+            work.Changed.Add(key);
+        }
+        work.KnownUpdates[keyHash] = entry;
+    }
+
+    /// <summary>Counts (views, likes...) move on every visit: they are refreshed in place, not versioned.</summary>
+    private bool UpdateCounts(string key, BsonDocument? pending, Post post, uint countsHash, SegmentWork work)
+    {
+        var doc = pending ?? _posts.FindById(key);
+        if (doc is null) return false;
+        BsonMapping.Set(doc, "views", post.Views);
+        BsonMapping.Set(doc, "likes", post.Likes);
+        BsonMapping.Set(doc, "shares", post.Shares);
+        BsonMapping.Set(doc, "replies", post.Replies);
+        doc["ch"] = (long)countsHash;
+        doc["seq"] = work.Sequence;
+        if (pending is null) _posts.Update(doc);
+        work.CountsUpdated++;
+        work.Changed.Add(key);
+        return true;
+    }
+
+    private void PushVersion(BsonDocument existing, string key, PostObservation observation)
+    {
+        var version = existing["ver"].AsInt32;
+        var old = new BsonDocument
+        {
+            ["_id"] = $"{key}@{version}",
+            ["key"] = key,
+            ["ver"] = version,
+            ["hash"] = existing["hash"],
+            ["fs"] = existing["vs"],
+            ["replacedAt"] = observation.ObservedAt,
+            ["post"] = BsonMapping.FromPost(BsonMapping.ToPost(existing), new BsonDocument()),
+        };
+        if (existing.TryGetValue("cap", out var oldCapture)) old["cap"] = oldCapture;
+        _versions.Upsert(old);
+    }
+
+    private static BsonDocument NewDocument(Post post, string key, KnownPosts.Entry entry, PostObservation observation, long sequence)
+    {
+        var doc = new BsonDocument { ["_id"] = key };
+        BsonMapping.FromPost(post, doc);
+        doc["hash"] = ContentHash.ToHex(entry.ContentHash);
+        doc["ch"] = (long)entry.CountsHash;
+        doc["ver"] = 1;
+        doc["fs"] = observation.ObservedAt;
+        doc["vs"] = observation.ObservedAt;
+        doc["seq"] = sequence;
+        if (observation.Capture is not null) doc["cap"] = BsonMapping.FromCapture(observation.Capture);
+        return doc;
+    }
+
+    private void MarkGone(Disappearance gone, SegmentWork work)
+    {
+        var doc = _posts.FindById(gone.Key);
+        if (doc is null || doc.ContainsKey("del")) return;
+        doc["del"] = gone.SeenAt;
+        doc["delStatus"] = gone.Status;
+        doc["delReason"] = gone.Reason;
+        doc["seq"] = work.Sequence;
+        if (gone.Capture is not null) doc["delCap"] = BsonMapping.FromCapture(gone.Capture);
+        _posts.Update(doc);
+        work.Deleted++;
+        work.Changed.Add(gone.Key);
+    }
+}

@@ -1,0 +1,62 @@
+using LiteDB;
+
+namespace Archiver.Storage;
+
+/// <summary>
+/// One segment of the posts: its own LiteDB file holding the posts whose key hash falls in it, their
+/// earlier versions, and its own counters and sequence, all committed in one transaction per batch.
+/// Segments keep each file well below the size where LiteDB slows down, let batches be written on
+/// several cores at once, and bound what each file's page cache can hold.
+/// </summary>
+internal sealed partial class PostSegment : IDisposable
+{
+    private readonly LiteDatabase _db;
+    private readonly ILiteCollection<BsonDocument> _posts;
+    private readonly ILiteCollection<BsonDocument> _versions;
+    private readonly ILiteCollection<BsonDocument> _meta;
+
+    public int Number { get; }
+    public string File { get; }
+    public long Sequence { get; private set; }
+    public StoreCounters Counters { get; private set; }
+
+    public PostSegment(int number, string file, string archiveRoot, bool readOnly)
+    {
+        Number = number;
+        File = file;
+        _db = LiteFiles.Open(file, archiveRoot, readOnly);
+        try
+        {
+            _posts = _db.GetCollection(ArchiveStore.PostsCollection);
+            _versions = _db.GetCollection(ArchiveStore.VersionsCollection);
+            _meta = _db.GetCollection(ArchiveStore.MetaCollection);
+            if (!readOnly)
+            {
+                _posts.EnsureIndex("seq", "$.seq");
+                _posts.EnsureIndex("url", "$.url");
+                _versions.EnsureIndex("key", "$.key");
+            }
+            var meta = _meta.FindById("segment");
+            Sequence = meta is null ? 0 : meta["seq"].AsInt64;
+            Counters = StoreCounters.FromBson(meta?["counters"]);
+        }
+        catch
+        {
+            _db.Dispose();
+            throw;
+        }
+    }
+
+    public BsonDocument? FindById(string key) => _posts.FindById(key);
+
+    public BsonDocument? FindByUrl(string url) => _posts.FindOne(LiteDB.Query.EQ("url", url));
+
+    public IEnumerable<BsonDocument> Versions(string key) => _versions.Find(LiteDB.Query.EQ("key", key));
+
+    public IEnumerable<BsonDocument> Scan(long afterSequence) =>
+        afterSequence <= 0 ? _posts.FindAll() : _posts.Find(LiteDB.Query.GT("seq", afterSequence));
+
+    public void Checkpoint() => _db.Checkpoint();
+
+    public void Dispose() => _db.Dispose();
+}

@@ -112,10 +112,12 @@ public sealed class StoreBenchmark(string directory, int posts, int batchSize, T
 
     private Phase Timed(string name, Func<long> body)
     {
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var items = body();
         var phase = new Phase(name, items, watch.Elapsed);
-        output.WriteLine($"  {name,-20} {items,10:N0} posts in {phase.Elapsed.TotalSeconds,7:0.00} s = {phase.PerSecond,9:N0} posts/s   (RSS now {ProcessStats.CurrentRssBytes() / 1048576} MiB)");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        output.WriteLine($"  {name,-20} {items,10:N0} posts in {phase.Elapsed.TotalSeconds,7:0.00} s = {phase.PerSecond,9:N0} posts/s   (CPU {cpu.TotalSeconds:0.00} s, RSS now {ProcessStats.CurrentRssBytes() / 1048576} MiB)");
         return phase;
     }
 }

@@ -10,6 +10,7 @@ public static class CliApp
     [
         new StatsCommand(),
         new ShowCommand(),
+        new ImportCommand(),
         new BenchCommand(),
         new DebugCommand(),
     ];

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Archiver.Import;
+using Archiver.Storage;
+using Spectre.Console;
+
+namespace Archiver.Cli;
+
+/// <summary><c>archiver import PATH...</c>: brings existing collections into the archive.</summary>
+public sealed class ImportCommand : ICliCommand
+{
+    public Command Build(CommandRunner run)
+    {
+        var paths = new Argument<string[]>("PATH") { Description = "Files to import (.jsonl, .ndjson; also .gz, .zst, .zip)", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format") { Description = "auto|corpus|parler|snscrape|twarc", DefaultValueFactory = _ => "auto" };
+        var again = new Option<bool>("--again") { Description = "Read inputs that were already imported completely (adds nothing new unless they changed)" };
+        var command = new Command("import", "Import datasets (Parler 2021, snscrape, twarc2, the benchmark corpus) into the archive") { paths, format, again };
+        run.Attach(command, async (context, parse, ct) =>
+        {
+            var chosen = ImportFormats.Parse(parse.GetValue(format)!);
+            var inputs = parse.GetValue(paths)!;
+            foreach (var input in inputs)
+            {
+                if (!File.Exists(input)) throw new UsageException($"Input file not found: {input}");
+            }
+            using var store = ArchiveStore.Open(context.DataDir);
+            var service = new ImportService(store, TimeProvider.System);
+            var lastPrint = DateTime.UtcNow;
+            if (context.ShowProgress)
+            {
+                service.Progress += r =>
+                {
+                    if (DateTime.UtcNow - lastPrint < TimeSpan.FromSeconds(2)) return;
+                    lastPrint = DateTime.UtcNow;
+                    context.Error.WriteLine($"  {Format.Count(r.Lines)} lines, {Format.Count(r.Inserted)} new posts, {Format.Count(r.BadLines)} bad lines");
+                };
+            }
+            var report = await service.ImportAsync(inputs, chosen, parse.GetValue(again), ct);
+            if (context.Json) context.WriteJson(report);
+            else Render(context.Console, report);
+            return report.Lines == 0 && report.SkippedFiles == 0 && report.BadLines > 0 ? ExitCodes.Failure : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Render(IAnsiConsole console, ImportReport r)
+    {
+        var rate = r.Elapsed.TotalSeconds > 0 ? r.Lines / r.Elapsed.TotalSeconds : 0;
+        console.MarkupLine($"Imported {Format.Count(r.Lines)} lines in {r.Elapsed.TotalSeconds:0.0} s ({Format.Rate(rate)} lines/s): "
+            + $"{Format.Count(r.Inserted)} new posts, {Format.Count(r.Edited)} edited, {Format.Count(r.Unchanged)} already archived, {Format.Count(r.Authors)} author records.");
+        if (r.SkippedFiles > 0) console.MarkupLine($"{r.SkippedFiles} input(s) were already imported completely and were skipped (use --again to read them anyway).");
+        if (r.ResumedFromLine > 0) console.MarkupLine($"Resumed an interrupted import after line {Format.Count(r.ResumedFromLine)}.");
+        if (r.BadLines > 0)
+        {
+            console.MarkupLine($"[yellow]{Format.Count(r.BadLines)} line(s) could not be imported[/] (first {r.Problems.Count} shown):");
+            foreach (var p in r.Problems) console.MarkupLine(Markup.Escape($"  {p.Source}:{p.Line}: {p.Reason}"));
+        }
+    }
+}

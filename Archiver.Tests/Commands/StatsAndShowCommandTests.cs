@@ -25,7 +25,7 @@ public sealed class StatsAndShowCommandTests : IDisposable
     [Fact]
     public async Task Stats_as_json_gives_counts_by_platform_channel_and_status()
     {
-        var result = await ArchiverCli.RunAsync("stats", "--data", _dir.Path, "--json", "--top", "100");
+        var result = await Support.Cli.RunAsync("stats", "--data", _dir.Path, "--json", "--top", "100");
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Out);
@@ -42,7 +42,7 @@ public sealed class StatsAndShowCommandTests : IDisposable
     [Fact]
     public async Task Stats_prints_a_readable_table()
     {
-        var result = await ArchiverCli.RunAsync("stats", "--data", _dir.Path);
+        var result = await Support.Cli.RunAsync("stats", "--data", _dir.Path);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("telegram", result.Out);
@@ -54,7 +54,7 @@ public sealed class StatsAndShowCommandTests : IDisposable
     {
         var key = SyntheticPosts.Make(1).Key;
 
-        var result = await ArchiverCli.RunAsync("show", key, "--data", _dir.Path, "--json");
+        var result = await Support.Cli.RunAsync("show", key, "--data", _dir.Path, "--json");
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Out);
@@ -70,7 +70,7 @@ public sealed class StatsAndShowCommandTests : IDisposable
     [Fact]
     public async Task Show_by_url_finds_the_post_and_marks_deletions()
     {
-        var result = await ArchiverCli.RunAsync("show", SyntheticPosts.Make(2).Url!, "--data", _dir.Path);
+        var result = await Support.Cli.RunAsync("show", SyntheticPosts.Make(2).Url!, "--data", _dir.Path);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("deleted", result.Out);
@@ -80,7 +80,7 @@ public sealed class StatsAndShowCommandTests : IDisposable
     [Fact]
     public async Task Show_of_an_unknown_post_fails_with_exit_1_and_says_what_to_use()
     {
-        var result = await ArchiverCli.RunAsync("show", "telegram:t.me:nope/1", "--data", _dir.Path);
+        var result = await Support.Cli.RunAsync("show", "telegram:t.me:nope/1", "--data", _dir.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("No post", result.Error);
@@ -89,7 +89,7 @@ public sealed class StatsAndShowCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_flag_is_bad_usage_with_exit_2()
     {
-        var result = await ArchiverCli.RunAsync("stats", "--no-such-flag");
+        var result = await Support.Cli.RunAsync("stats", "--no-such-flag");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--no-such-flag", result.Error);
@@ -98,7 +98,7 @@ public sealed class StatsAndShowCommandTests : IDisposable
     [Fact]
     public async Task Stats_on_a_missing_archive_fails_with_a_hint()
     {
-        var result = await ArchiverCli.RunAsync("stats", "--data", _dir.File("missing"));
+        var result = await Support.Cli.RunAsync("stats", "--data", _dir.File("missing"));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("No archive", result.Error);

@@ -32,7 +32,7 @@ public sealed class DatasetImportTests : IDisposable
     {
         var input = Write("parler.ndjson", ParlerLines);
 
-        var result = await ArchiverCli.RunAsync("import", input, "--data", _dir.File("archive"), "--json");
+        var result = await Support.Cli.RunAsync("import", input, "--data", _dir.File("archive"), "--json");
 
         Assert.Equal(0, result.ExitCode);
         using var store = ArchiveStore.Open(_dir.File("archive"), readOnly: true);
@@ -60,10 +60,10 @@ public sealed class DatasetImportTests : IDisposable
     public async Task Importing_the_same_file_twice_adds_nothing()
     {
         var input = Write("parler.ndjson", ParlerLines);
-        await ArchiverCli.RunAsync("import", input, "--data", _dir.Path);
+        await Support.Cli.RunAsync("import", input, "--data", _dir.Path);
 
-        var skipped = await ArchiverCli.RunAsync("import", input, "--data", _dir.Path);
-        var again = await ArchiverCli.RunAsync("import", input, "--data", _dir.Path, "--again", "--json");
+        var skipped = await Support.Cli.RunAsync("import", input, "--data", _dir.Path);
+        var again = await Support.Cli.RunAsync("import", input, "--data", _dir.Path, "--again", "--json");
 
         Assert.Contains("already imported", skipped.Out);
         Assert.Contains("\"inserted\": 0", again.Out);
@@ -86,7 +86,7 @@ public sealed class DatasetImportTests : IDisposable
             entry.Write(Encoding.UTF8.GetBytes(TwarcLine + "\n"));
         }
 
-        var result = await ArchiverCli.RunAsync("import", gz, zipPath, "--data", _dir.File("a"));
+        var result = await Support.Cli.RunAsync("import", gz, zipPath, "--data", _dir.File("a"));
 
         Assert.Equal(0, result.ExitCode);
         using var store = ArchiveStore.Open(_dir.File("a"), readOnly: true);
@@ -102,8 +102,8 @@ public sealed class DatasetImportTests : IDisposable
         var input = Write("mixed.jsonl", TwarcLine + "\n");
         var sns = Write("sns.jsonl", """{"_type": "snscrape.modules.telegram.TelegramPost", "url": "https://t.me/somechannel/812", "date": "2023-02-01T10:00:00+00:00", "content": "hello\nworld", "outlinks": ["https://example.com/"], "views": 1500}""" + "\n");
 
-        Assert.Equal(0, (await ArchiverCli.RunAsync("import", input, "--data", _dir.Path)).ExitCode);
-        Assert.Equal(0, (await ArchiverCli.RunAsync("import", sns, "--data", _dir.Path)).ExitCode);
+        Assert.Equal(0, (await Support.Cli.RunAsync("import", input, "--data", _dir.Path)).ExitCode);
+        Assert.Equal(0, (await Support.Cli.RunAsync("import", sns, "--data", _dir.Path)).ExitCode);
 
         using var store = ArchiveStore.Open(_dir.Path, readOnly: true);
         var tweet = store.GetPost("twitter:twitter.com:1346918216359391233")!.Post;
@@ -136,7 +136,7 @@ public sealed class DatasetImportTests : IDisposable
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.ImportAsync([input], ImportFormat.Auto, again: false, cts.Token));
         }
 
-        var result = await ArchiverCli.RunAsync("import", input, "--data", _dir.Path, "--json");
+        var result = await Support.Cli.RunAsync("import", input, "--data", _dir.Path, "--json");
 
         Assert.Contains("\"resumed_from_line\": 20", result.Out);
         Assert.Contains("\"inserted\": 30", result.Out);
@@ -156,7 +156,7 @@ public sealed class DatasetImportTests : IDisposable
             for (var i = 0; i < 64; i++) zip.Write(zeros);
         }
 
-        var result = await ArchiverCli.RunAsync("import", bomb, "--data", _dir.Path);
+        var result = await Support.Cli.RunAsync("import", bomb, "--data", _dir.Path);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("decompression bomb", result.Error);
@@ -165,9 +165,9 @@ public sealed class DatasetImportTests : IDisposable
     [Fact]
     public async Task A_missing_input_or_unknown_format_is_bad_usage()
     {
-        Assert.Equal(2, (await ArchiverCli.RunAsync("import", _dir.File("nope.jsonl"), "--data", _dir.Path)).ExitCode);
+        Assert.Equal(2, (await Support.Cli.RunAsync("import", _dir.File("nope.jsonl"), "--data", _dir.Path)).ExitCode);
         var input = Write("x.jsonl", "{}\n");
-        var unknown = await ArchiverCli.RunAsync("import", input, "--format", "myspace", "--data", _dir.Path);
+        var unknown = await Support.Cli.RunAsync("import", input, "--format", "myspace", "--data", _dir.Path);
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("parler", unknown.Error);
     }

@@ -3,7 +3,7 @@ using Archiver.Cli;
 namespace Archiver.Tests.Support;
 
 /// <summary>Runs the archiver CLI in-process and captures what it prints.</summary>
-public static class ArchiverCli
+public static class Cli
 {
     public sealed record Result(int ExitCode, string Out, string Error);
 

@@ -10,6 +10,8 @@ public static class CliApp
     [
         new StatsCommand(),
         new ShowCommand(),
+        new SearchCommand(),
+        new IndexCommand(),
         new BenchCommand(),
         new DebugCommand(),
     ];

@@ -7,6 +7,7 @@ using Lucene.Net.Analysis.Fr;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Analysis.Ru;
 using Lucene.Net.Analysis.Standard;
+using Lucene.Net.Analysis.Util;
 using Lucene.Net.Util;
 
 namespace Archiver.Search;
@@ -14,18 +15,24 @@ namespace Archiver.Search;
 /// <summary>
 /// The analyzers of the index. The default text field finds exactly the word a researcher typed, only
 /// ignoring case and accents: Unicode word boundaries (UAX #29, so Cyrillic and Arabic split correctly),
-/// lower case, ASCII folding, Arabic orthographic normalisation; no stop words, no stemming. The stemmed
+/// lower case, French/Italian elision (l'élection → élection), ASCII folding, Arabic orthographic normalisation; no stop words, no stemming. The stemmed
 /// per-language fields use the analyzers Lucene ships.
 /// </summary>
 public static class Analyzers
 {
     internal const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
+    private static readonly CharArraySet Elisions = new CharArraySet(Version,
+        new[] { "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu", "dell", "dall", "nell", "sull", "all", "un" },
+        ignoreCase: true).AsReadOnly();
+
     /// <summary>The analyzer of the default <c>text</c> field.</summary>
     public static Analyzer Folding() => Analyzer.NewAnonymous((_, reader) =>
     {
         var tokenizer = new StandardTokenizer(Version, reader);
         TokenStream stream = new LowerCaseFilter(Version, tokenizer);
+        // French/Italian elisions (l'élection, d'accord) are one word to UAX #29; the article is not part of it.
+        stream = new ElisionFilter(stream, Elisions);
         stream = new ASCIIFoldingFilter(stream);
         stream = new ArabicNormalizationFilter(stream);
         return new TokenStreamComponents(tokenizer, stream);

@@ -125,7 +125,7 @@ internal sealed class FriendlyQueryParser : QueryParser
     private static string Fold(string real, string term) =>
         IndexFields.Keywords.Contains(real) ? DocumentBuilder.Normalize(real, term) : Analyzers.FoldTerm(term);
 
-    private static bool IsOpen(string bound) => bound is "*" or "";
+    private static bool IsOpen(string? bound) => bound is null or "*" or "";
 
     private (DateTime Start, DateTime End) ParseDate(string field, string text) =>
         DateSyntax.TryParse(text, out var start, out var end)

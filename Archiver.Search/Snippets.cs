@@ -15,10 +15,7 @@ internal sealed class Snippets(Query query, Analyzer analyzer)
     private const char Close = '\uE001';
     private const int FragmentChars = 160;
 
-    private readonly Highlighter _highlighter = new(new MarkFormatter(), new QueryScorer(query))
-    {
-        TextFragmenter = new SimpleSpanFragmenter(new QueryScorer(query), FragmentChars),
-    };
+    private readonly Highlighter _highlighter = Create(query);
 
     /// <summary>The excerpt of <paramref name="text"/>; <paramref name="field"/> picks the analysis (a stemmed field for --stem).</summary>
     public Snippet Make(string text, string field)
@@ -30,6 +27,13 @@ internal sealed class Snippets(Query query, Analyzer analyzer)
         if (string.IsNullOrEmpty(fragments))
             return new Snippet(clean.Length <= FragmentChars ? clean : clean[..FragmentChars] + "…", []);
         return Parse(fragments);
+    }
+
+    private static Highlighter Create(Query query)
+    {
+        // The fragmenter must share the highlighter's scorer: it reads the span positions the scorer found.
+        var scorer = new QueryScorer(query);
+        return new Highlighter(new MarkFormatter(), scorer) { TextFragmenter = new SimpleSpanFragmenter(scorer, FragmentChars) };
     }
 
     private static Snippet Parse(string marked)

@@ -112,7 +112,7 @@ internal sealed class FriendlyQueryParser : QueryParser
 
     private string Resolve(string field) =>
         IndexFields.Resolve(field) ?? throw Error(field,
-            $"Unknown field '{field}:'. Known fields: {string.Join(", ", IndexFields.FriendlyNames.Where(n => n is not ("key" or "flag" or "created"))) }; and #tag, @mention.");
+            $"Unknown field '{field}:'. Known fields: {string.Join(", ", IndexFields.FriendlyNames.Where(n => n is not ("key" or "flag" or "created")))}; and #tag, @mention.");
 
     private string RequireTerms(string field, string what)
     {

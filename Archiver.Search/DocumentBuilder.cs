@@ -18,7 +18,6 @@ internal sealed class DocumentBuilder
     private readonly StringField _key = new(IndexFields.Key, "", Field.Store.YES);
     private readonly Field _text;
     private readonly Dictionary<string, Field> _stemmed = new(StringComparer.Ordinal);
-    private readonly Int64Field _created = new(IndexFields.Created, 0, NumberType);
     private readonly NumericDocValuesField _createdValues = new(IndexFields.Created, 0);
     private readonly Int64Field _views = new(IndexFields.Views, 0, NumberType);
     private readonly Int64Field _likes = new(IndexFields.Likes, 0, NumberType);
@@ -54,10 +53,8 @@ internal sealed class DocumentBuilder
         AddSingle(doc, IndexFields.Lang, lang);
         if (post.Created is { } created)
         {
-            var seconds = TimeCodec.ToSeconds(created);
-            _created.SetInt64Value(seconds);
-            _createdValues.SetInt64Value(seconds);
-            doc.Add(_created);
+            // Doc values only: ranges, sorting and the histogram all read them (see CreatedRange).
+            _createdValues.SetInt64Value(TimeCodec.ToSeconds(created));
             doc.Add(_createdValues);
         }
         if (post.Views is { } views)

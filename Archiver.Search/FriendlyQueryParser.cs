@@ -35,7 +35,7 @@ internal sealed class FriendlyQueryParser : QueryParser
         if (real == IndexFields.Created)
         {
             var (start, end) = ParseDate(field, queryText);
-            return Range(real, TimeCodec.ToSeconds(start), TimeCodec.ToSeconds(end), true, false);
+            return CreatedRange.Query(TimeCodec.ToSeconds(start), TimeCodec.ToSeconds(end));
         }
         if (IndexFields.Numbers.Contains(real))
         {
@@ -64,7 +64,7 @@ internal sealed class FriendlyQueryParser : QueryParser
             if (!IsOpen(part1)) from = TimeCodec.ToSeconds(startInclusive ? ParseDate(field, part1).Start : ParseDate(field, part1).End);
             // ']' includes the whole last day; '}' stops where it starts.
             if (!IsOpen(part2)) to = TimeCodec.ToSeconds(endInclusive ? ParseDate(field, part2).End : ParseDate(field, part2).Start);
-            return Range(real, from, to, true, false);
+            return CreatedRange.Query(from, to);
         }
         if (IndexFields.Numbers.Contains(real))
         {

@@ -17,7 +17,7 @@ public sealed partial class PostIndex
         if (request.Since is null && request.Until is null) return query;
         long? since = request.Since is { } s ? TimeCodec.ToSeconds(s) : null;
         long? until = request.Until is { } u ? TimeCodec.ToSeconds(u) : null;
-        return new FilteredQuery(query, NumericRangeFilter.NewInt64Range(IndexFields.Created, DocumentBuilder.PrecisionStep, since, until, true, false));
+        return CreatedRange.Restrict(query, new CreatedRange(since, until));
     }
 
     public SearchResults Search(SearchRequest request)

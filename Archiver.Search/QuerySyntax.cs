@@ -21,7 +21,7 @@ public static partial class QuerySyntax
         var parser = new FriendlyQueryParser(text, analyzer, stem);
         try
         {
-            return parser.Parse(text.Rewritten) ?? new BooleanQuery();
+            return CreatedRange.Optimize(parser.Parse(text.Rewritten) ?? new BooleanQuery());
         }
         catch (ParseException e)
         {

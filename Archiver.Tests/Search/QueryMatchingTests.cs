@@ -60,6 +60,15 @@ public sealed class QueryMatchingTests : IClassFixture<SmallCorpusFixture>
     }
 
     [Fact]
+    public void Date_ranges_combine_with_words_both_as_required_and_as_optional_clauses()
+    {
+        Assert.Equal(["k2", "k3"], _corpus.Keys("election date:[2021-01-06 TO 2021-01-07}"));
+        Assert.Equal(["k3"], _corpus.Keys("election date:[2021-01-06 TO 2021-01-07} -fraud"));
+        Assert.Equal(["k1", "k2", "k3", "k4"], _corpus.Keys("election OR date:2021-01-09"));
+        Assert.Empty(_corpus.Keys("выборы AND date:2021-01-06"));
+    }
+
+    [Fact]
     public void Open_ended_date_ranges_and_since_until_filters_combine_with_words()
     {
         Assert.Equal(["k7", "k1", "k2", "k3"], _corpus.Keys("date:[* TO 2021-01-07}"));

@@ -51,6 +51,7 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
     {
         var options = new PostIndexOptions { StoreText = settings.StoreText, Stem = settings.Stem, RamBufferMB = settings.RamBufferMB };
         var watch = Stopwatch.StartNew();
+        var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         long posts = 0;
         double seconds, closeSeconds;
         var index = PostIndex.Open(settings.Directory, options);
@@ -88,6 +89,9 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
             new DirectoryInfo(settings.Directory).EnumerateFiles().Sum(f => f.Length));
         output.WriteLine($"  build: {figures.Posts:N0} posts in {figures.Seconds:0.0} s (to the final commit) = {figures.PostsPerSecond:N0} posts/s; "
             + $"{figures.Posts / closeSeconds:N0} posts/s including close (background merges finished) at {closeSeconds:0.0} s");
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalSeconds;
+        // On a shared machine wall time depends on the neighbours; CPU time per post does not.
+        output.WriteLine($"  build CPU time {cpu:0.0} s = {posts / cpu:N0} posts per CPU-second (load average now {LoadAverage()})");
         output.WriteLine($"  peak RSS {figures.PeakRssBytes / 1048576.0:0} MiB, index size {figures.IndexBytes / 1048576.0:0} MiB");
         return figures;
     }
@@ -143,6 +147,9 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
         output.WriteLine($"  aggregation by part (ms over the query alone): {string.Join(", ", parts)}");
         return new AggregationFigures(query, matches, plainMs, fullMs);
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static double Median(Action action)
     {

@@ -44,25 +44,22 @@ internal sealed class CreatedRange(long? from, long? until) : Filter
     public override DocIdSet? GetDocIdSet(AtomicReaderContext context, IBits? acceptDocs)
     {
         var reader = context.AtomicReader;
-        var values = reader.GetNumericDocValues(IndexFields.Created);
-        if (values is null) return null;
-        var lower = From ?? long.MinValue;
+        // Posts without a date hold SegmentValues.NoDate (long.MinValue): an open start must stay above it.
+        var lower = Math.Max(From ?? long.MinValue, SegmentValues.NoDate + 1);
         var upper = Until ?? long.MaxValue;
         if (lower >= upper) return null;
-        // A post without a date reads as 0: only when 0 is inside the range must presence be checked.
-        var present = lower <= 0 && upper > 0 ? reader.GetDocsWithField(IndexFields.Created) : null;
-        return new Matches(reader.MaxDoc, acceptDocs, values, lower, upper, present);
+        return new Matches(reader.MaxDoc, acceptDocs, SegmentValues.Created(reader), lower, upper);
     }
 
     public override string ToString() => $"created:[{From?.ToString() ?? "*"} TO {Until?.ToString() ?? "*"}}}";
 
-    private sealed class Matches(int maxDoc, IBits? acceptDocs, NumericDocValues values, long lower, long upper, IBits? present)
+    private sealed class Matches(int maxDoc, IBits? acceptDocs, long[] created, long lower, long upper)
         : FieldCacheDocIdSet(maxDoc, acceptDocs)
     {
         protected override bool MatchDoc(int doc)
         {
-            var value = values.Get(doc);
-            return value >= lower && value < upper && (present is null || present.Get(doc));
+            var value = created[doc];
+            return value >= lower && value < upper;
         }
     }
 

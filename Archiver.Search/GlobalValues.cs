@@ -41,7 +41,15 @@ internal sealed class GlobalValues
     public static GlobalValues For(IndexReader reader, string field) =>
         Cache.GetOrCreateValue(reader).GetOrAdd(field, f => new GlobalValues(reader, f));
 
-    public long ToGlobal(int segment, long ord) => _map?.GetGlobalOrd(segment, ord) ?? ord;
+    private readonly ConcurrentDictionary<int, int[]> _segmentMaps = new();
+
+    /// <summary>Global ordinal of each ordinal of a segment (an array: the packed map costs more per lookup).</summary>
+    public int[] SegmentToGlobal(int segment, int segmentValueCount) => _segmentMaps.GetOrAdd(segment, s =>
+    {
+        var map = new int[segmentValueCount];
+        for (var ord = 0; ord < map.Length; ord++) map[ord] = (int)(_map?.GetGlobalOrd(s, ord) ?? ord);
+        return map;
+    });
 
     public string Lookup(long globalOrd)
     {

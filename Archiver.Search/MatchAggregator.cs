@@ -4,7 +4,8 @@ using Lucene.Net.Search;
 namespace Archiver.Search;
 
 /// <summary>
-/// Counts the matches by field values and by time from doc values (no stored fields). Collecting only
+/// Counts the matches by field values and by time from doc values (no stored fields), read through
+/// per-segment arrays (<see cref="SegmentValues"/>). Collecting only
 /// buffers the matching doc ids per segment; afterwards each field (and the histogram) runs as its own
 /// tight loop over the buffers, the fields in parallel. Per segment an int counter per ordinal, mapped to
 /// global ordinals (cached per reader) so strings are looked up only for the top values; the histogram
@@ -90,15 +91,11 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
         {
             foreach (var (context, docs, count) in segments)
             {
-                var reader = context.AtomicReader;
-                var values = reader.GetNumericDocValues(IndexFields.Created);
-                if (values is null) continue;
-                var has = reader.GetDocsWithField(IndexFields.Created);
+                var created = SegmentValues.Created(context.AtomicReader);
                 for (var i = 0; i < count; i++)
                 {
-                    var seconds = values.Get(docs[i]);
-                    // 0 is also what a post without a date reads as: only then ask the (slower) presence bits.
-                    if (seconds == 0 && !has.Get(docs[i])) continue;
+                    var seconds = created[docs[i]];
+                    if (seconds == SegmentValues.NoDate) continue;
                     Add(seconds >= 0 ? seconds / SecondsPerDay : ((seconds + 1) / SecondsPerDay) - 1);
                 }
             }
@@ -154,27 +151,29 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
             _totals = new long[_global.ValueCount];
             foreach (var (context, docs, count) in segments)
             {
+                var reader = context.AtomicReader;
                 if (_global.Multi)
                 {
-                    var set = context.AtomicReader.GetSortedSetDocValues(name);
+                    var set = reader.GetSortedSetDocValues(name);
                     if (set is null) continue;
+                    var (starts, ords) = SegmentValues.MultiOrdinalsOf(reader, name);
                     var counts = new int[checked((int)set.ValueCount)];
                     for (var i = 0; i < count; i++)
                     {
-                        set.SetDocument(docs[i]);
-                        long ord;
-                        while ((ord = set.NextOrd()) != SortedSetDocValues.NO_MORE_ORDS) counts[ord]++;
+                        var doc = docs[i];
+                        for (var k = starts[doc]; k < starts[doc + 1]; k++) counts[ords[k]]++;
                     }
                     AddToTotals(context.Ord, counts);
                 }
                 else
                 {
-                    var single = context.AtomicReader.GetSortedDocValues(name);
+                    var single = reader.GetSortedDocValues(name);
                     if (single is null) continue;
+                    var ords = SegmentValues.Ordinals(reader, name);
                     var counts = new int[single.ValueCount];
                     for (var i = 0; i < count; i++)
                     {
-                        var ord = single.GetOrd(docs[i]);
+                        var ord = ords[docs[i]];
                         if (ord >= 0) counts[ord]++;
                     }
                     AddToTotals(context.Ord, counts);
@@ -184,9 +183,10 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
 
         private void AddToTotals(int segment, int[] counts)
         {
+            var toGlobal = _global.SegmentToGlobal(segment, counts.Length);
             for (var ord = 0; ord < counts.Length; ord++)
             {
-                if (counts[ord] != 0) _totals[_global.ToGlobal(segment, ord)] += counts[ord];
+                if (counts[ord] != 0) _totals[toGlobal[ord]] += counts[ord];
             }
         }
 

@@ -81,7 +81,7 @@ public sealed partial class PostIndex
             var leaf = leaves[ReaderUtil.SubIndex(scoreDoc.Doc, leaves)];
             var local = scoreDoc.Doc - leaf.DocBase;
             if (stored.Get(IndexFields.Text) is { } text) texts[key] = text;
-            langs[scoreDoc.Doc] = SingleValue(leaf.AtomicReader, IndexFields.Lang, local);
+            if (request.Snippets && request.Stem) langs[scoreDoc.Doc] = SingleValue(leaf.AtomicReader, IndexFields.Lang, local);
             hits.Add(new SearchHit
             {
                 Key = key,
@@ -99,7 +99,7 @@ public sealed partial class PostIndex
         for (var i = 0; i < hits.Count; i++)
         {
             if (!texts.TryGetValue(hits[i].Key, out var text)) continue;
-            var lang = langs[docs[i].Doc];
+            var lang = langs.GetValueOrDefault(docs[i].Doc);
             var field = request.Stem && lang is not null && IndexFields.StemmedLanguages.Contains(lang) ? IndexFields.Stemmed(lang) : IndexFields.Text;
             hits[i] = hits[i] with { Snippet = snippets.Make(text, field) };
         }
@@ -110,6 +110,7 @@ public sealed partial class PostIndex
     {
         var has = reader.GetDocsWithField(IndexFields.Created);
         if (has is null || !has.Get(doc)) return null;
+        // Read directly: building the segment's cached array for ten hits would cost more than it saves.
         return TimeCodec.FromSeconds(reader.GetNumericDocValues(IndexFields.Created).Get(doc));
     }
 

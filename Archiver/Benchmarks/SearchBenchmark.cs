@@ -19,7 +19,7 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
         public double PostsPerSecond => Posts / Seconds;
     }
 
-    public sealed record Latency(string Type, int Queries, double P50Ms, double P99Ms, double MaxMs);
+    public sealed record Latency(string Type, int Queries, double P50Ms, double P99Ms, double MaxMs, double CpuP50Ms, double CpuP99Ms);
 
     public sealed record Mismatch(string Id, string Query, long Expected, long Actual);
 
@@ -101,25 +101,33 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
         var queries = SearchCorpus.ReadQueries(settings.Queries);
         var expected = SearchCorpus.ReadExpected(settings.Expected);
         var samples = queries.Select(_ => new double[3]).ToArray();
+        var cpuSamples = queries.Select(_ => new double[3]).ToArray();
         var totals = new long[queries.Count];
         for (var pass = 0; pass < 4; pass++)
         {
             for (var i = 0; i < queries.Count; i++)
             {
                 ct.ThrowIfCancellationRequested();
+                var cpuStart = SearchThreadCpu.Milliseconds();
                 var start = Stopwatch.GetTimestamp();
                 var result = index.Search(new SearchRequest { Query = queries[i].Text, Limit = 10, Snippets = false });
                 var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                if (pass > 0) samples[i][pass - 1] = elapsed;
+                if (pass > 0)
+                {
+                    samples[i][pass - 1] = elapsed;
+                    cpuSamples[i][pass - 1] = SearchThreadCpu.Milliseconds() - cpuStart;
+                }
                 totals[i] = result.Total;
             }
         }
         var medians = samples.Select(s => s.Order().ElementAt(1)).ToArray();
-        var latencies = new List<Latency> { Summarize("all", medians) };
-        foreach (var group in queries.Select((q, i) => (q.Type, Median: medians[i])).GroupBy(x => x.Type))
-            latencies.Add(Summarize(group.Key, group.Select(x => x.Median).ToArray()));
+        var cpuMedians = cpuSamples.Select(s => s.Order().ElementAt(1)).ToArray();
+        var latencies = new List<Latency> { Summarize("all", medians, cpuMedians) };
+        foreach (var group in queries.Select((q, i) => (q.Type, Median: medians[i], Cpu: cpuMedians[i])).GroupBy(x => x.Type))
+            latencies.Add(Summarize(group.Key, group.Select(x => x.Median).ToArray(), group.Select(x => x.Cpu).ToArray()));
+        output.WriteLine($"  queries (median of 3 warm passes per query; wall time, and the query thread's CPU time{(SearchThreadCpu.Available ? "" : ": unavailable here")}):");
         foreach (var l in latencies)
-            output.WriteLine($"  queries {l.Type,-7} n={l.Queries,3}  p50 {l.P50Ms,7:0.000} ms  p99 {l.P99Ms,8:0.000} ms  max {l.MaxMs,8:0.000} ms");
+            output.WriteLine($"  queries {l.Type,-7} n={l.Queries,3}  p50 {l.P50Ms,7:0.000} ms  p99 {l.P99Ms,8:0.000} ms  max {l.MaxMs,8:0.000} ms   | CPU p50 {l.CpuP50Ms,7:0.000} ms  p99 {l.CpuP99Ms,8:0.000} ms");
         var mismatches = new List<Mismatch>();
         for (var i = 0; i < queries.Count; i++)
         {
@@ -140,8 +148,11 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
         var matches = index.Search(plain).Total;
         var plainMs = Median(() => index.Search(plain));
         var fullMs = Median(() => index.Search(full));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        for (var i = 0; i < 5; i++) index.Search(full);
+        var fullCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / 5;
         output.WriteLine($"  aggregation: '{query}' ({matches:N0} matches) count + top 10 {plainMs:0.0} ms; "
-            + $"+ counts by {string.Join(",", IndexFields.Countable)} + week histogram {fullMs:0.0} ms");
+            + $"+ counts by {string.Join(",", IndexFields.Countable)} + week histogram {fullMs:0.0} ms (CPU time {fullCpuMs:0.0} ms, summed over threads; load average {LoadAverage()})");
         var parts = IndexFields.Countable.Select(f => $"{f} {Median(() => index.Search(plain with { CountBy = [f] })) - plainMs:0.0}")
             .Append($"week histogram {Median(() => index.Search(plain with { Histogram = HistogramPeriod.Week })) - plainMs:0.0}");
         output.WriteLine($"  aggregation by part (ms over the query alone): {string.Join(", ", parts)}");
@@ -165,10 +176,11 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
         return times[2];
     }
 
-    private static Latency Summarize(string type, double[] values)
+    private static Latency Summarize(string type, double[] values, double[] cpu)
     {
         var sorted = values.Order().ToArray();
-        return new Latency(type, sorted.Length, Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted[^1]);
+        var cpuSorted = cpu.Order().ToArray();
+        return new Latency(type, sorted.Length, Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted[^1], Percentile(cpuSorted, 0.50), Percentile(cpuSorted, 0.99));
     }
 
     private static double Percentile(double[] sorted, double p) =>

@@ -74,6 +74,9 @@ public sealed partial class PostIndex : IDisposable
                 OpenMode = OpenMode.CREATE_OR_APPEND,
                 RAMBufferSizeMB = options.RamBufferMB,
                 WriteLockTimeout = 250,
+                // Compound files copy every small segment once more after it is written; the file count saved is not worth it.
+                UseCompoundFile = false,
+                MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
             };
             try
             {

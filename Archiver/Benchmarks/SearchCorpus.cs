@@ -68,9 +68,7 @@ public static class SearchCorpus
                 case "author": author = reader.GetString(); break;
                 case "lang": lang = reader.GetString(); break;
                 case "text": text = reader.GetString(); break;
-                case "created_at":
-                    created = DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
-                    break;
+                case "created_at": created = reader.GetDateTime().ToUniversalTime(); break;
                 case "hashtags": ReadStrings(ref reader, hashtags); break;
                 case "urls":
                     var urls = new List<string>();

@@ -11,6 +11,8 @@ public static class CliApp
         new StatsCommand(),
         new ShowCommand(),
         new ImportCommand(),
+        new SearchCommand(),
+        new IndexCommand(),
         new BenchCommand(),
         new DebugCommand(),
     ];

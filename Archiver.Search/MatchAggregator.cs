@@ -1,0 +1,213 @@
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+
+namespace Archiver.Search;
+
+/// <summary>
+/// Counts the matches by field values and by time from doc values (no stored fields), read through
+/// per-segment arrays (<see cref="SegmentValues"/>). Collecting only
+/// buffers the matching doc ids per segment; afterwards each field (and the histogram) runs as its own
+/// tight loop over the buffers, the fields in parallel. Per segment an int counter per ordinal, mapped to
+/// global ordinals (cached per reader) so strings are looked up only for the top values; the histogram
+/// counts days in an array and folds them into weeks or months at the end.
+/// </summary>
+internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fields, HistogramPeriod? period, int topValues) : ICollector
+{
+    private const long SecondsPerDay = 86_400;
+
+    private readonly List<(AtomicReaderContext Context, int[] Docs, int Count)> _segments = [];
+    private AtomicReaderContext? _context;
+    private int[] _docs = [];
+    private int _count;
+    private IReadOnlyList<FieldCounts> _counts = [];
+    private IReadOnlyList<TimeBucket>? _histogram;
+
+    public bool AcceptsDocsOutOfOrder => true;
+
+    public void SetScorer(Scorer scorer)
+    {
+    }
+
+    public void SetNextReader(AtomicReaderContext context)
+    {
+        Seal();
+        _context = context;
+        _docs = new int[Math.Min(context.AtomicReader.MaxDoc, 4096)];
+        _count = 0;
+    }
+
+    public void Collect(int doc)
+    {
+        if (_count == _docs.Length) Array.Resize(ref _docs, Math.Min(_docs.Length * 2, Math.Max(_context!.AtomicReader.MaxDoc, 1)));
+        _docs[_count++] = doc;
+    }
+
+    /// <summary>Runs the counting over everything collected; call once, after the search.</summary>
+    public void Finish()
+    {
+        Seal();
+        var counters = fields.Distinct().Select(f => new FieldCounter(top, f)).ToArray();
+        var days = period is null ? null : new DayCounter();
+        var work = counters.Select(c => (Action)(() => c.Count(_segments))).ToList();
+        if (days is not null) work.Add(() => days.Count(_segments));
+        Parallel.Invoke(work.ToArray());
+        _counts = counters.Select(c => c.Result(topValues)).ToList();
+        _histogram = days?.Buckets(period!.Value);
+    }
+
+    public IReadOnlyList<FieldCounts> Counts() => _counts;
+
+    public IReadOnlyList<TimeBucket>? Histogram() => _histogram;
+
+    private void Seal()
+    {
+        if (_context is not null && _count > 0) _segments.Add((_context, _docs, _count));
+        _context = null;
+        _docs = [];
+        _count = 0;
+    }
+
+    internal static DateTime BucketStart(DateTime day, HistogramPeriod period) => period switch
+    {
+        HistogramPeriod.Day => day.Date,
+        // ISO weeks start on Monday.
+        HistogramPeriod.Week => day.Date.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
+        _ => new DateTime(day.Year, day.Month, 1, 0, 0, 0, DateTimeKind.Utc),
+    };
+
+    private static DateTime Next(DateTime at, HistogramPeriod period) => period switch
+    {
+        HistogramPeriod.Day => at.AddDays(1),
+        HistogramPeriod.Week => at.AddDays(7),
+        _ => at.AddMonths(1),
+    };
+
+    private sealed class DayCounter
+    {
+        private long _first;
+        private long[] _counts = [];
+
+        public void Count(List<(AtomicReaderContext Context, int[] Docs, int Count)> segments)
+        {
+            foreach (var (context, docs, count) in segments)
+            {
+                var created = SegmentValues.Created(context.AtomicReader);
+                for (var i = 0; i < count; i++)
+                {
+                    var seconds = created[docs[i]];
+                    if (seconds == SegmentValues.NoDate) continue;
+                    Add(seconds >= 0 ? seconds / SecondsPerDay : ((seconds + 1) / SecondsPerDay) - 1);
+                }
+            }
+        }
+
+        private void Add(long day)
+        {
+            if (_counts.Length == 0)
+            {
+                _first = day - 64;
+                _counts = new long[256];
+            }
+            if (day < _first)
+            {
+                var grow = Math.Max(_first - day, _counts.Length);
+                var bigger = new long[_counts.Length + grow];
+                Array.Copy(_counts, 0, bigger, grow, _counts.Length);
+                _counts = bigger;
+                _first -= grow;
+            }
+            else if (day - _first >= _counts.Length)
+            {
+                Array.Resize(ref _counts, (int)Math.Max(day - _first + 1, _counts.Length * 2L));
+            }
+            _counts[day - _first]++;
+        }
+
+        public IReadOnlyList<TimeBucket> Buckets(HistogramPeriod period)
+        {
+            var buckets = new SortedDictionary<DateTime, long>();
+            for (var i = 0; i < _counts.Length; i++)
+            {
+                if (_counts[i] == 0) continue;
+                var start = BucketStart(DateTime.UnixEpoch.AddDays(_first + i), period);
+                buckets[start] = buckets.GetValueOrDefault(start) + _counts[i];
+            }
+            if (buckets.Count == 0) return [];
+            // Empty periods between the first and the last are part of the picture: list them with 0.
+            var filled = new List<TimeBucket>();
+            for (var at = buckets.Keys.First(); at <= buckets.Keys.Last(); at = Next(at, period))
+                filled.Add(new TimeBucket(at, buckets.GetValueOrDefault(at)));
+            return filled;
+        }
+    }
+
+    private sealed class FieldCounter(IndexReader top, string name)
+    {
+        private readonly GlobalValues _global = GlobalValues.For(top, name);
+        private long[] _totals = [];
+
+        public void Count(List<(AtomicReaderContext Context, int[] Docs, int Count)> segments)
+        {
+            _totals = new long[_global.ValueCount];
+            foreach (var (context, docs, count) in segments)
+            {
+                var reader = context.AtomicReader;
+                if (_global.Multi)
+                {
+                    var set = reader.GetSortedSetDocValues(name);
+                    if (set is null) continue;
+                    var (starts, ords) = SegmentValues.MultiOrdinalsOf(reader, name);
+                    var counts = new int[checked((int)set.ValueCount)];
+                    for (var i = 0; i < count; i++)
+                    {
+                        var doc = docs[i];
+                        for (var k = starts[doc]; k < starts[doc + 1]; k++) counts[ords[k]]++;
+                    }
+                    AddToTotals(context.Ord, counts);
+                }
+                else
+                {
+                    var single = reader.GetSortedDocValues(name);
+                    if (single is null) continue;
+                    var ords = SegmentValues.Ordinals(reader, name);
+                    var counts = new int[single.ValueCount];
+                    for (var i = 0; i < count; i++)
+                    {
+                        var ord = ords[docs[i]];
+                        if (ord >= 0) counts[ord]++;
+                    }
+                    AddToTotals(context.Ord, counts);
+                }
+            }
+        }
+
+        private void AddToTotals(int segment, int[] counts)
+        {
+            var toGlobal = _global.SegmentToGlobal(segment, counts.Length);
+            for (var ord = 0; ord < counts.Length; ord++)
+            {
+                if (counts[ord] != 0) _totals[toGlobal[ord]] += counts[ord];
+            }
+        }
+
+        /// <summary>Distinct values among the matches and the most frequent ones (ties by value).</summary>
+        public FieldCounts Result(int topValues)
+        {
+            long distinct = 0;
+            var best = new PriorityQueue<long, (long Count, long Ord)>(Comparer<(long Count, long Ord)>.Create((a, b) =>
+                a.Count != b.Count ? a.Count.CompareTo(b.Count) : b.Ord.CompareTo(a.Ord)));
+            for (long ord = 0; ord < _totals.Length; ord++)
+            {
+                var count = _totals[ord];
+                if (count == 0) continue;
+                distinct++;
+                best.Enqueue(ord, (count, ord));
+                if (best.Count > topValues) best.Dequeue();
+            }
+            var list = new List<ValueCount>(best.Count);
+            while (best.TryDequeue(out var ord, out var priority)) list.Add(new ValueCount(_global.Lookup(ord), priority.Count));
+            list.Reverse();
+            return new FieldCounts(name, distinct, list);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Util;
+
+namespace Archiver.Search;
+
+public sealed partial class PostIndex
+{
+    private static readonly HashSet<string> KeyOnly = [IndexFields.Key];
+    private static readonly HashSet<string> KeyAndText = [IndexFields.Key, IndexFields.Text];
+
+    /// <summary>Parses a query as users type it (throws <see cref="QuerySyntaxException"/>), with the request's date filters.</summary>
+    public Query Parse(SearchRequest request)
+    {
+        var query = QuerySyntax.Parse(request.Query, _analyzer, request.Stem);
+        if (request.Since is null && request.Until is null) return query;
+        long? since = request.Since is { } s ? TimeCodec.ToSeconds(s) : null;
+        long? until = request.Until is { } u ? TimeCodec.ToSeconds(u) : null;
+        return CreatedRange.Restrict(query, new CreatedRange(since, until));
+    }
+
+    public SearchResults Search(SearchRequest request)
+    {
+        var watch = Stopwatch.StartNew();
+        foreach (var field in request.CountBy)
+        {
+            if (!IndexFields.Countable.Contains(field))
+                throw new ArgumentException($"Cannot count by '{field}': choose one of {string.Join(", ", IndexFields.Countable)}.", nameof(request));
+        }
+        var query = Parse(request);
+        if (ReadOnly) _searchers.MaybeRefresh();
+        var searcher = _searchers.Acquire();
+        try
+        {
+            var wanted = Math.Max(0, request.Offset) + Math.Max(0, request.Limit);
+            var top = wanted == 0 ? null : TopCollector(request.Sort, wanted);
+            var count = top is null ? new TotalHitCountCollector() : null;
+            var aggregator = request.CountBy.Count > 0 || request.Histogram is not null
+                ? new MatchAggregator(searcher.IndexReader, request.CountBy, request.Histogram, request.TopValues)
+                : null;
+            ICollector main = (ICollector?)top ?? count!;
+            searcher.Search(query, aggregator is null ? main : MultiCollector.Wrap(main, aggregator));
+            aggregator?.Finish();
+            var docs = top?.GetTopDocs(Math.Max(0, request.Offset), Math.Max(0, request.Limit)).ScoreDocs ?? [];
+            return new SearchResults
+            {
+                Total = top?.TotalHits ?? count!.TotalHits,
+                Hits = Hits(searcher, query, docs, request),
+                Counts = aggregator?.Counts() ?? [],
+                Histogram = aggregator?.Histogram(),
+                Elapsed = watch.Elapsed,
+            };
+        }
+        finally
+        {
+            _searchers.Release(searcher);
+        }
+    }
+
+    private static ITopDocsCollector TopCollector(SearchSort sort, int wanted) => sort switch
+    {
+        SearchSort.Relevance => TopScoreDocCollector.Create(wanted, docsScoredInOrder: false),
+        _ => TopFieldCollector.Create(
+            new Sort(new SortField(IndexFields.Created, SortFieldType.INT64, reverse: sort == SearchSort.Newest)),
+            wanted, fillFields: false, trackDocScores: false, trackMaxScore: false, docsScoredInOrder: false),
+    };
+
+    private List<SearchHit> Hits(IndexSearcher searcher, Query query, ScoreDoc[] docs, SearchRequest request)
+    {
+        var hits = new List<SearchHit>(docs.Length);
+        if (docs.Length == 0) return hits;
+        var leaves = searcher.IndexReader.Leaves;
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        var langs = new Dictionary<int, string?>();
+        var fields = request.Snippets && _options.StoreText ? KeyAndText : KeyOnly;
+        foreach (var scoreDoc in docs)
+        {
+            var stored = searcher.Doc(scoreDoc.Doc, fields);
+            var key = stored.Get(IndexFields.Key);
+            var leaf = leaves[ReaderUtil.SubIndex(scoreDoc.Doc, leaves)];
+            var local = scoreDoc.Doc - leaf.DocBase;
+            if (stored.Get(IndexFields.Text) is { } text) texts[key] = text;
+            if (request.Snippets && request.Stem) langs[scoreDoc.Doc] = SingleValue(leaf.AtomicReader, IndexFields.Lang, local);
+            hits.Add(new SearchHit
+            {
+                Key = key,
+                Score = request.Sort == SearchSort.Relevance ? scoreDoc.Score : null,
+                Created = Created(leaf.AtomicReader, local),
+                Deleted = IsDeleted(leaf.AtomicReader, local),
+            });
+        }
+        if (!request.Snippets) return hits;
+        if (!_options.StoreText && _options.TextLookup is { } lookup)
+        {
+            foreach (var (key, text) in lookup(hits.Select(h => h.Key).ToList())) texts[key] = text;
+        }
+        var snippets = new Snippets(query, _analyzer);
+        for (var i = 0; i < hits.Count; i++)
+        {
+            if (!texts.TryGetValue(hits[i].Key, out var text)) continue;
+            var lang = langs.GetValueOrDefault(docs[i].Doc);
+            var field = request.Stem && lang is not null && IndexFields.StemmedLanguages.Contains(lang) ? IndexFields.Stemmed(lang) : IndexFields.Text;
+            hits[i] = hits[i] with { Snippet = snippets.Make(text, field) };
+        }
+        return hits;
+    }
+
+    private static DateTime? Created(AtomicReader reader, int doc)
+    {
+        var has = reader.GetDocsWithField(IndexFields.Created);
+        if (has is null || !has.Get(doc)) return null;
+        // Read directly: building the segment's cached array for ten hits would cost more than it saves.
+        return TimeCodec.FromSeconds(reader.GetNumericDocValues(IndexFields.Created).Get(doc));
+    }
+
+    private static string? SingleValue(AtomicReader reader, string field, int doc)
+    {
+        var values = reader.GetSortedDocValues(field);
+        if (values is null) return null;
+        var ord = values.GetOrd(doc);
+        if (ord < 0) return null;
+        var bytes = new BytesRef();
+        values.LookupOrd(ord, bytes);
+        return bytes.Utf8ToString();
+    }
+
+    private static bool IsDeleted(AtomicReader reader, int doc)
+    {
+        var terms = reader.GetTermDocsEnum(new Term(IndexFields.Flag, IndexFields.Flags.Deleted));
+        if (terms is null) return false;
+        return terms.Advance(doc) == doc;
+    }
+}

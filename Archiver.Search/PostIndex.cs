@@ -1,0 +1,192 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Store;
+using LuceneDirectory = Lucene.Net.Store.Directory;
+
+namespace Archiver.Search;
+
+public sealed record PostIndexOptions
+{
+    /// <summary>Keep the text in the index (compressed stored fields) for snippets; otherwise <see cref="TextLookup"/> supplies it.</summary>
+    public bool StoreText { get; init; }
+    /// <summary>Index a stemmed copy of the text in the post's language (needed by <c>--stem</c>).</summary>
+    public bool Stem { get; init; } = true;
+    /// <summary>Measured: 64 MB builds faster than 256 MB (smaller flushes overlap with indexing; the final flush is shorter).</summary>
+    public double RamBufferMB { get; init; } = 64;
+    /// <summary>Texts of the hits by key, for snippets when the text is not stored.</summary>
+    public Func<IReadOnlyList<string>, IReadOnlyDictionary<string, string>>? TextLookup { get; init; }
+}
+
+/// <summary>
+/// The full-text index of the archive: one <see cref="IndexWriter"/> (a second one fails on write.lock),
+/// near-real-time searchers through a <see cref="SearcherManager"/>, updates by post key, and commits that
+/// record the store sequence they reflect so a restart knows what to catch up. Thread-safe: documents may be
+/// added from several threads and searches run while writes happen.
+/// </summary>
+public sealed partial class PostIndex : IDisposable
+{
+    public const string StoreSequenceKey = "store_seq";
+
+    private readonly LuceneDirectory _directory;
+    private readonly IndexWriter? _writer;
+    private readonly SearcherManager _searchers;
+    private readonly Analyzer _analyzer;
+    private readonly ThreadLocal<DocumentBuilder> _builders;
+    private readonly PostIndexOptions _options;
+    private long _storeSequence;
+    private bool _disposed;
+
+    public string Path { get; }
+    public bool ReadOnly => _writer is null;
+    public PostIndexOptions Options => _options;
+
+    /// <summary>The store sequence the last commit (or the last <see cref="Commit"/> call) reflects.</summary>
+    public long StoreSequence => Interlocked.Read(ref _storeSequence);
+
+    private PostIndex(string path, LuceneDirectory directory, IndexWriter? writer, SearcherManager searchers, Analyzer analyzer, PostIndexOptions options, long storeSequence)
+    {
+        Path = path;
+        _directory = directory;
+        _writer = writer;
+        _searchers = searchers;
+        _analyzer = analyzer;
+        _options = options;
+        _storeSequence = storeSequence;
+        _builders = new ThreadLocal<DocumentBuilder>(() => new DocumentBuilder(options.StoreText));
+    }
+
+    public static bool Exists(string path) =>
+        System.IO.Directory.Exists(path) && DirectoryReader.IndexExists(FSDirectory.Open(path));
+
+    /// <summary>Opens (creating if needed) the index for writing and searching.</summary>
+    public static PostIndex Open(string path, PostIndexOptions? options = null)
+    {
+        options ??= new PostIndexOptions();
+        System.IO.Directory.CreateDirectory(path);
+        var directory = FSDirectory.Open(path);
+        var analyzer = Analyzers.PerField();
+        IndexWriter? writer = null;
+        try
+        {
+            var config = new IndexWriterConfig(Analyzers.Version, analyzer)
+            {
+                OpenMode = OpenMode.CREATE_OR_APPEND,
+                RAMBufferSizeMB = options.RamBufferMB,
+                WriteLockTimeout = 250,
+                // Compound files copy every small segment once more after it is written; the file count saved is not worth it.
+                UseCompoundFile = false,
+                MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
+            };
+            try
+            {
+                writer = new IndexWriter(directory, config);
+            }
+            catch (LockObtainFailedException e)
+            {
+                throw new IndexBusyException(path, e);
+            }
+            if (!DirectoryReader.IndexExists(directory)) writer.Commit();
+            var sequence = ReadSequence(writer.CommitData);
+            var searchers = new SearcherManager(writer, applyAllDeletes: true, new SearcherFactory());
+            return new PostIndex(path, directory, writer, searchers, analyzer, options, sequence);
+        }
+        catch
+        {
+            writer?.Dispose();
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens an existing index for searching only (another process may be writing it): sees its commits.</summary>
+    public static PostIndex OpenReadOnly(string path, PostIndexOptions? options = null)
+    {
+        var directory = FSDirectory.Open(path);
+        try
+        {
+            var searchers = new SearcherManager(directory, new SearcherFactory());
+            long sequence;
+            var searcher = searchers.Acquire();
+            try
+            {
+                sequence = ReadSequence(((DirectoryReader)searcher.IndexReader).IndexCommit.UserData);
+            }
+            finally
+            {
+                searchers.Release(searcher);
+            }
+            return new PostIndex(path, directory, null, searchers, Analyzers.PerField(), options ?? new PostIndexOptions(), sequence);
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Adds a post known not to be in the index (a rebuild or a fresh index): no delete-by-key.</summary>
+    public void Add(SearchDocument post) => Writer.AddDocument(_builders.Value!.Build(post, _options.Stem));
+
+    /// <summary>Adds or replaces the post with this key.</summary>
+    public void Upsert(SearchDocument post) =>
+        Writer.UpdateDocument(new Term(IndexFields.Key, post.Key), _builders.Value!.Build(post, _options.Stem));
+
+    public void Remove(string key) => Writer.DeleteDocuments(new Term(IndexFields.Key, key));
+
+    public void DeleteAll() => Writer.DeleteAll();
+
+    /// <summary>Makes everything added so far durable, recording the store sequence it reflects.</summary>
+    public void Commit(long storeSequence)
+    {
+        Writer.SetCommitData(new Dictionary<string, string>
+        {
+            [StoreSequenceKey] = storeSequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        Writer.Commit();
+        Interlocked.Exchange(ref _storeSequence, storeSequence);
+    }
+
+    /// <summary>Makes changes visible to searches now (NRT; no commit needed).</summary>
+    public void Refresh() => _searchers.MaybeRefreshBlocking();
+
+    /// <summary>Waits for background merges (before measuring the size of a fresh index, e.g.).</summary>
+    public void ForceMergeDeletes() => Writer.ForceMergeDeletes(doWait: true);
+
+    public int DocumentCount
+    {
+        get
+        {
+            var searcher = _searchers.Acquire();
+            try
+            {
+                return searcher.IndexReader.NumDocs;
+            }
+            finally
+            {
+                _searchers.Release(searcher);
+            }
+        }
+    }
+
+    public long SizeOnDisk() =>
+        new DirectoryInfo(Path).EnumerateFiles().Sum(f => f.Length);
+
+    private IndexWriter Writer => _writer ?? throw new InvalidOperationException("The index was opened read-only.");
+
+    private static long ReadSequence(IDictionary<string, string>? data) =>
+        data is not null && data.TryGetValue(StoreSequenceKey, out var value) && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _searchers.Dispose();
+        // Disposing the writer commits what is pending with the last recorded store sequence: safe, since a
+        // catch-up re-applies everything after it and updates by key are idempotent.
+        _writer?.Dispose();
+        _builders.Dispose();
+        _analyzer.Dispose();
+        _directory.Dispose();
+    }
+}

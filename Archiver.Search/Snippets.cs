@@ -1,0 +1,62 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Highlight;
+
+namespace Archiver.Search;
+
+/// <summary>
+/// Highlighted excerpts through Lucene's Highlighter: the text is re-analyzed (it need not be stored), the
+/// best fragments are joined, and the marked words come back as offsets so the terminal and JSON can
+/// each render them their own way.
+/// </summary>
+internal sealed class Snippets(Query query, Analyzer analyzer)
+{
+    private const char Open = '\uE000';
+    private const char Close = '\uE001';
+    private const int FragmentChars = 160;
+
+    private readonly Highlighter _highlighter = Create(query);
+
+    /// <summary>The excerpt of <paramref name="text"/>; <paramref name="field"/> picks the analysis (a stemmed field for --stem).</summary>
+    public Snippet Make(string text, string field)
+    {
+        var clean = text.Replace(Open, ' ').Replace(Close, ' ');
+        string? fragments;
+        using (var tokens = analyzer.GetTokenStream(field, clean))
+            fragments = _highlighter.GetBestFragments(tokens, clean, 2, " … ");
+        if (string.IsNullOrEmpty(fragments))
+            return new Snippet(clean.Length <= FragmentChars ? clean : clean[..FragmentChars] + "…", []);
+        return Parse(fragments);
+    }
+
+    private static Highlighter Create(Query query)
+    {
+        // The fragmenter must share the highlighter's scorer: it reads the span positions the scorer found.
+        var scorer = new QueryScorer(query);
+        return new Highlighter(new MarkFormatter(), scorer) { TextFragmenter = new SimpleSpanFragmenter(scorer, FragmentChars) };
+    }
+
+    private static Snippet Parse(string marked)
+    {
+        var text = new System.Text.StringBuilder(marked.Length);
+        var marks = new List<SnippetMark>();
+        var start = -1;
+        foreach (var c in marked)
+        {
+            if (c == Open) start = text.Length;
+            else if (c == Close && start >= 0)
+            {
+                marks.Add(new SnippetMark(start, text.Length - start));
+                start = -1;
+            }
+            else text.Append(c);
+        }
+        return new Snippet(text.ToString(), marks);
+    }
+
+    private sealed class MarkFormatter : IFormatter
+    {
+        public string HighlightTerm(string originalText, TokenGroup tokenGroup) =>
+            tokenGroup.TotalScore > 0 ? Open + originalText + Close : originalText;
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using Archiver.Indexing;
+using Archiver.Search;
+using Archiver.Storage;
+using Spectre.Console;
+
+namespace Archiver.Cli;
+
+/// <summary><c>archiver search QUERY</c>: full-text search with fields, dates, snippets, counts and a histogram.</summary>
+public sealed class SearchCommand : ICliCommand
+{
+    public Command Build(CommandRunner run)
+    {
+        var query = new Argument<string[]>("QUERY")
+        {
+            Description = "Lucene syntax: words (ANDed), \"phrases\", OR, NOT, -word, word*, author:, channel:, platform:, lang:, #tag, @mention, domain:, date:2021-01-06, date:[2021-01-01 TO 2021-01-10}",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var stem = new Option<bool>("--stem") { Description = "Also match other forms of the words (stemming by the post's language: en, fr, ru, ar, de)" };
+        var since = new Option<string?>("--since") { Description = "Only posts created on or after this date (2021-01-06 or 2021-01-06T10:00:00Z)", HelpName = "DATE" };
+        var until = new Option<string?>("--until") { Description = "Only posts created up to this date, inclusive of that whole day", HelpName = "DATE" };
+        var by = new Option<string[]>("--by") { Description = "Count the matches by author|channel|platform|lang|hashtag|domain (repeatable)", HelpName = "FIELD" };
+        var histogram = new Option<string?>("--histogram") { Description = "Matches over time per day|week|month", HelpName = "PERIOD" };
+        var sort = new Option<string>("--sort") { Description = "relevance|newest|oldest", DefaultValueFactory = _ => "relevance" };
+        var limit = new Option<int>("--limit") { Description = "Results to show", DefaultValueFactory = _ => 20 };
+        var offset = new Option<int>("--offset") { Description = "Results to skip (paging)" };
+        var top = new Option<int>("--top") { Description = "Values to list per --by field", DefaultValueFactory = _ => 10 };
+        var command = new Command("search", "Search the archive (full text, fields, dates) with snippets, counts by field and a histogram")
+        {
+            query, stem, since, until, by, histogram, sort, limit, offset, top,
+        };
+        run.Attach(command, (context, parse, ct) =>
+        {
+            var request = new SearchRequest
+            {
+                Query = string.Join(' ', parse.GetValue(query) ?? []),
+                Stem = parse.GetValue(stem),
+                Since = parse.GetValue(since) is { } s ? Date("--since", s).Start : null,
+                Until = parse.GetValue(until) is { } u ? Date("--until", u).End : null,
+                CountBy = (parse.GetValue(by) ?? []).Select(CountField).ToList(),
+                Histogram = parse.GetValue(histogram) is { } h ? Choice<HistogramPeriod>("--histogram", h) : null,
+                Sort = Choice<SearchSort>("--sort", parse.GetValue(sort)!),
+                Limit = NonNegative("--limit", parse.GetValue(limit)),
+                Offset = NonNegative("--offset", parse.GetValue(offset)),
+                TopValues = Math.Max(1, parse.GetValue(top)),
+            };
+            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
+            using var index = ArchiveIndex.OpenForSearch(store, out var note, ct);
+            if (note is not null && !context.Quiet) context.Error.WriteLine($"note: {note}");
+            SearchResults results;
+            try
+            {
+                results = index.Search(request);
+            }
+            catch (QuerySyntaxException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            if (context.Json) context.WriteJson(SearchOutput.From(request, results));
+            else SearchOutput.Render(context.Console, request, results);
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static (DateTime Start, DateTime End) Date(string option, string text) =>
+        DateSyntax.TryParse(text, out var start, out var end)
+            ? (start, end)
+            : throw new UsageException($"{option} '{text}' is not a date: expected {DateSyntax.Expected}.");
+
+    private static string CountField(string name) =>
+        IndexFields.Resolve(name) is { } field && IndexFields.Countable.Contains(field)
+            ? field
+            : throw new UsageException($"--by '{name}': can count by {string.Join(", ", IndexFields.Countable)}.");
+
+    private static T Choice<T>(string option, string text) where T : struct, Enum =>
+        Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)
+            ? value
+            : throw new UsageException($"{option} '{text}': expected one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+
+    private static int NonNegative(string option, int value) =>
+        value >= 0 ? value : throw new UsageException($"{option} must be 0 or more (got {value.ToString(CultureInfo.InvariantCulture)}).");
+}

@@ -1,0 +1,130 @@
+using Archiver.Search;
+using Archiver.Storage;
+
+namespace Archiver.Indexing;
+
+/// <summary>
+/// Opens the archive's search index in step with the store: after a crash between a store commit and an
+/// index commit (or whenever the store moved on while nothing indexed it), the posts changed after the
+/// sequence recorded in the index's last commit are indexed again before anything is searched.
+/// </summary>
+public static class ArchiveIndex
+{
+    /// <summary>Posts per index commit during a catch-up or rebuild (bounds the work a crash can lose).</summary>
+    private const int CommitEvery = 50_000;
+
+    /// <summary>Snippet texts come from the store, the source of truth (the index does not duplicate them).</summary>
+    public static PostIndexOptions Options(ArchiveStore store) => new()
+    {
+        StoreText = false,
+        TextLookup = keys => keys
+            .Select(store.GetPost)
+            .OfType<StoredPost>()
+            .ToDictionary(p => p.Key, p => p.Post.Text, StringComparer.Ordinal),
+    };
+
+    /// <summary>
+    /// Opens the index for writing and catches up with the store. Throws <see cref="ArchiverException"/>
+    /// when another process holds the index.
+    /// </summary>
+    public static PostIndex Open(ArchiveStore store, IProgress<IndexProgress>? progress = null, CancellationToken ct = default)
+    {
+        var index = OpenWriter(store);
+        try
+        {
+            CatchUp(store, index, progress, ct);
+            return index;
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the index for writing as it is (no catch-up); <see cref="ArchiverException"/> when another process holds it.</summary>
+    public static PostIndex OpenWriter(ArchiveStore store)
+    {
+        try
+        {
+            return PostIndex.Open(store.Paths.Index, Options(store));
+        }
+        catch (IndexBusyException e)
+        {
+            throw new ArchiverException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// Opens the index for searching: writable with a catch-up when possible; read-only (as of its last
+    /// commit) when another archiver process is writing it. <paramref name="note"/> says which.
+    /// </summary>
+    public static PostIndex OpenForSearch(ArchiveStore store, out string? note, CancellationToken ct = default)
+    {
+        note = null;
+        try
+        {
+            return Open(store, null, ct);
+        }
+        catch (ArchiverException e) when (e.InnerException is IndexBusyException && PostIndex.Exists(store.Paths.Index))
+        {
+            note = "the index is being written by another archiver process: results reflect its last commit.";
+            return PostIndex.OpenReadOnly(store.Paths.Index, Options(store));
+        }
+    }
+
+    /// <summary>Indexes what the store committed after the index's recorded sequence. Returns the posts indexed.</summary>
+    public static long CatchUp(ArchiveStore store, PostIndex index, IProgress<IndexProgress>? progress = null, CancellationToken ct = default)
+    {
+        var target = store.Sequence;
+        var from = index.StoreSequence;
+        if (target == from) return 0;
+        if (from > target)
+        {
+            // The index is ahead of the store: it was built from another archive (or the store was restored from a backup).
+            return Rebuild(store, index, progress, ct);
+        }
+        // Posts already in the index are replaced by key; into an empty index they can simply be added.
+        var upsert = index.DocumentCount > 0;
+        return Apply(index, store.ScanPosts(afterSequence: from), target, checkpoint: from, upsert, total: null, progress, ct);
+    }
+
+    /// <summary>Drops the index contents and indexes every post of the store again.</summary>
+    public static long Rebuild(ArchiveStore store, PostIndex index, IProgress<IndexProgress>? progress = null, CancellationToken ct = default)
+    {
+        var target = store.Sequence;
+        index.DeleteAll();
+        // A crash mid-rebuild leaves sequence 0 recorded: the next open re-indexes everything (by key).
+        return Apply(index, store.ScanPosts(), target, checkpoint: 0, upsert: false, total: store.Counters.Posts, progress, ct);
+    }
+
+    private static long Apply(PostIndex index, IEnumerable<StoredPost> posts, long target, long checkpoint, bool upsert, long? total, IProgress<IndexProgress>? progress, CancellationToken ct)
+    {
+        long done = 0;
+        foreach (var post in posts)
+        {
+            ct.ThrowIfCancellationRequested();
+            var doc = SearchDocuments.From(post);
+            if (upsert) index.Upsert(doc);
+            else index.Add(doc);
+            done++;
+            if (done % CommitEvery == 0)
+            {
+                // Not `target` yet: until the scan ends, a crash must leave the recorded sequence where it started.
+                index.Commit(checkpoint);
+                progress?.Report(new IndexProgress(done, total));
+            }
+            else if (done % 1000 == 0)
+            {
+                progress?.Report(new IndexProgress(done, total));
+            }
+        }
+        index.Commit(target);
+        index.Refresh();
+        progress?.Report(new IndexProgress(done, total));
+        return done;
+    }
+}
+
+/// <summary>How far a catch-up or rebuild got; <see cref="Total"/> when known.</summary>
+public sealed record IndexProgress(long Done, long? Total);

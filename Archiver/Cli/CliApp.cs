@@ -10,6 +10,8 @@ public static class CliApp
     [
         new StatsCommand(),
         new ShowCommand(),
+        new ExportCommand(),
+        new VerifyCommand(),
         new BenchCommand(),
         new DebugCommand(),
     ];

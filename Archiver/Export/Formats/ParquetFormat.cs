@@ -23,7 +23,7 @@ public sealed class ParquetFormat : ITableFormat
         FieldType.Int64 => new DataField<long?>(field.Name),
         FieldType.Int32 => new DataField<int?>(field.Name),
         FieldType.Boolean => new DataField<bool>(field.Name),
-        FieldType.StringList => new ListField(field.Name, new DataField<string>("element", nullable: true)),
+        FieldType.StringList => new ListField(field.Name, new DataField<string>("element", nullable: false)),
         _ => throw new InvalidOperationException($"Unhandled field type {field.Type}."),
     };
 

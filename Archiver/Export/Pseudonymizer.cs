@@ -22,7 +22,7 @@ public sealed partial class Pseudonymizer
 
     public Pseudonymizer(byte[] key)
     {
-        if (key.Length < MinKeyBytes) throw new UsageException($"The pseudonymisation key must be at least {MinKeyBytes} bytes; {HowToCreateKey}");
+        if (key.Length < MinKeyBytes) throw new UsageException($"A pseudonymisation key needs at least {MinKeyBytes} bytes; {HowToCreateKey}");
         _key = key;
     }
 
@@ -35,9 +35,11 @@ public sealed partial class Pseudonymizer
         if (!File.Exists(path)) throw new UsageException($"Key file {path} does not exist; {HowToCreateKey}");
         var bytes = File.ReadAllBytes(path);
         var length = bytes.Length;
-        while (length > 0 && bytes[length - 1] is (byte)'\n' or (byte)'\r' or (byte)' ' or (byte)'\t') length--;
+        // A key typed or generated as text (hex, base64) usually ends with a newline that is not part of it.
+        if (bytes.AsSpan(0, length).TrimEnd("\r\n"u8).IndexOfAnyExceptInRange((byte)0x20, (byte)0x7e) < 0)
+            length = bytes.AsSpan(0, length).TrimEnd("\r\n"u8).Length;
         if (length < MinKeyBytes)
-            throw new UsageException($"Key file {path} holds {length} bytes; at least {MinKeyBytes} are needed; {HowToCreateKey}");
+            throw new UsageException($"Key file {path} holds {length} bytes; a key needs at least {MinKeyBytes} bytes; {HowToCreateKey}");
         return new Pseudonymizer(bytes[..length]);
     }
 

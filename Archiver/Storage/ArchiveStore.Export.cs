@@ -48,11 +48,12 @@ public sealed partial class ArchiveStore
             return;
         }
         progress.Mode = "pages";
+        var pool = new StringPool();
         scanner.Scan(bson =>
         {
             var ok = accept is null || accept(PostBsonReader.ReadHeader(bson));
             progress.Saw(ok);
-            if (ok) sink(PostBsonReader.Read(bson));
+            if (ok) sink(PostBsonReader.Read(bson, pool));
         }, ct);
     }
 

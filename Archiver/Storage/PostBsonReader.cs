@@ -33,7 +33,7 @@ internal static class PostBsonReader
         return new PostHeader(key, platform, channel, createdAt, firstSeen);
     }
 
-    public static StoredPost Read(ReadOnlySpan<byte> bson)
+    public static StoredPost Read(ReadOnlySpan<byte> bson, StringPool? pool = null)
     {
         string platform = "", host = "", nid = "", kind = PostKinds.Post, text = "", hash = "";
         string? url = null, channel = null, authorId = null, authorHandle = null, authorName = null, html = null,
@@ -66,23 +66,23 @@ internal static class PostBsonReader
                     else if (name.SequenceEqual("del"u8)) deletedAt = Date(type, value);
                     break;
                 default:
-                    if (name.SequenceEqual("platform"u8)) platform = Str(type, value) ?? "";
-                    else if (name.SequenceEqual("host"u8)) host = Str(type, value) ?? "";
-                    else if (name.SequenceEqual("channel"u8)) channel = Str(type, value);
-                    else if (name.SequenceEqual("authorId"u8)) authorId = Str(type, value);
-                    else if (name.SequenceEqual("authorHandle"u8)) authorHandle = Str(type, value);
-                    else if (name.SequenceEqual("authorName"u8)) authorName = Str(type, value);
+                    if (name.SequenceEqual("platform"u8)) platform = Pooled(pool, type, value) ?? "";
+                    else if (name.SequenceEqual("host"u8)) host = Pooled(pool, type, value) ?? "";
+                    else if (name.SequenceEqual("channel"u8)) channel = Pooled(pool, type, value);
+                    else if (name.SequenceEqual("authorId"u8)) authorId = Pooled(pool, type, value);
+                    else if (name.SequenceEqual("authorHandle"u8)) authorHandle = Pooled(pool, type, value);
+                    else if (name.SequenceEqual("authorName"u8)) authorName = Pooled(pool, type, value);
                     else if (name.SequenceEqual("createdAt"u8)) createdAt = Date(type, value);
                     else if (name.SequenceEqual("editedAt"u8)) editedAt = Date(type, value);
-                    else if (name.SequenceEqual("kind"u8)) kind = Str(type, value) ?? PostKinds.Post;
+                    else if (name.SequenceEqual("kind"u8)) kind = Pooled(pool, type, value) ?? PostKinds.Post;
                     else if (name.SequenceEqual("text"u8)) text = Str(type, value) ?? "";
                     else if (name.SequenceEqual("html"u8)) html = Str(type, value);
-                    else if (name.SequenceEqual("lang"u8)) lang = Str(type, value);
+                    else if (name.SequenceEqual("lang"u8)) lang = Pooled(pool, type, value);
                     else if (name.SequenceEqual("replyTo"u8)) replyTo = Str(type, value);
-                    else if (name.SequenceEqual("fwdFrom"u8)) fwdFrom = Str(type, value);
+                    else if (name.SequenceEqual("fwdFrom"u8)) fwdFrom = Pooled(pool, type, value);
                     else if (name.SequenceEqual("fwdUrl"u8)) fwdUrl = Str(type, value);
-                    else if (name.SequenceEqual("tags"u8)) tags = StrList(type, value);
-                    else if (name.SequenceEqual("mentions"u8)) mentions = StrList(type, value);
+                    else if (name.SequenceEqual("tags"u8)) tags = StrList(type, value, pool);
+                    else if (name.SequenceEqual("mentions"u8)) mentions = StrList(type, value, pool);
                     else if (name.SequenceEqual("links"u8)) links = StrList(type, value);
                     else if (name.SequenceEqual("media"u8) && type == Array) media = ReadMedia(value);
                     else if (name.SequenceEqual("views"u8)) views = Long(type, value);
@@ -204,14 +204,14 @@ internal static class PostBsonReader
         return result;
     }
 
-    private static IReadOnlyList<string> StrList(byte type, ReadOnlySpan<byte> array)
+    private static IReadOnlyList<string> StrList(byte type, ReadOnlySpan<byte> array, StringPool? pool = null)
     {
         if (type != Array) return [];
         var result = new List<string>(4);
         var pos = 4;
         while (Next(array, ref pos, out var t, out _, out var v))
         {
-            if (Str(t, v) is { } s) result.Add(s);
+            if (Pooled(pool, t, v) is { } s) result.Add(s);
         }
         return result;
     }
@@ -249,6 +249,9 @@ internal static class PostBsonReader
 
     private static string? Str(byte type, ReadOnlySpan<byte> value) =>
         type == String ? Encoding.UTF8.GetString(value[4..^1]) : null;
+
+    private static string? Pooled(StringPool? pool, byte type, ReadOnlySpan<byte> value) =>
+        type != String ? null : pool is null ? Encoding.UTF8.GetString(value[4..^1]) : pool.Get(value[4..^1]);
 
     private static long? Long(byte type, ReadOnlySpan<byte> value) => type switch
     {

@@ -66,13 +66,13 @@ public sealed class TabularExporter : IExporter
         await _mediaWriter.CompleteAsync(ct);
         return
         [
-            Describe(_postsPath, _posts.Name, _posts.Description, _postWriter.Rows, _posts.Fields),
-            Describe(_authorsPath, ExportTables.Authors.Name, ExportTables.Authors.Description, _authorWriter.Rows, ExportTables.Authors.Fields),
-            Describe(_mediaPath, ExportTables.Media.Name, ExportTables.Media.Description, _mediaWriter.Rows, ExportTables.Media.Fields),
+            Describe(_postsPath, _posts.Name, _posts.Description, _postWriter.Rows, _posts.Fields, _postWriter.Sha256),
+            Describe(_authorsPath, ExportTables.Authors.Name, ExportTables.Authors.Description, _authorWriter.Rows, ExportTables.Authors.Fields, _authorWriter.Sha256),
+            Describe(_mediaPath, ExportTables.Media.Name, ExportTables.Media.Description, _mediaWriter.Rows, ExportTables.Media.Fields, _mediaWriter.Sha256),
         ];
     }
 
-    private ExportedFile Describe(string path, string name, string description, long rows, IReadOnlyList<SchemaField> fields) => new()
+    private ExportedFile Describe(string path, string name, string description, long rows, IReadOnlyList<SchemaField> fields, string? sha256) => new()
     {
         Path = path,
         Name = name,
@@ -81,6 +81,7 @@ public sealed class TabularExporter : IExporter
         Description = description,
         Rows = rows,
         Fields = fields,
+        Sha256 = sha256,
     };
 
     public async ValueTask DisposeAsync()

@@ -13,6 +13,8 @@ public sealed record ExportedFile
     public required string Description { get; init; }
     public long? Rows { get; init; }
     public IReadOnlyList<SchemaField>? Fields { get; init; }
+    /// <summary>Hex SHA-256 when the writer computed it while writing; else the manifest hashes the file.</summary>
+    public string? Sha256 { get; init; }
 }
 
 /// <summary>What was asked and what came out: the manifest's account of an export.</summary>
@@ -47,7 +49,7 @@ public static class Manifest
     public static void Write(ExportDirectory directory, ExportDescription description, IReadOnlyList<ExportedFile> files)
     {
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in files) hashes[file.Path] = Sha256(directory.PathOf(file.Path));
+        foreach (var file in files) hashes[file.Path] = file.Sha256 ?? Sha256(directory.PathOf(file.Path));
         WritePackage(directory, description, files, hashes);
         var lines = new List<string>();
         foreach (var path in ListFiles(directory.Staging))

@@ -20,6 +20,7 @@ public sealed class CsvFormat : ITableFormat
 
     private sealed class Writer<T> : ITableWriter<T>
     {
+        private readonly HashingFileStream _file;
         private readonly StreamWriter _text;
         private readonly CsvWriter _csv;
         private readonly Column<T>[] _columns;
@@ -27,7 +28,8 @@ public sealed class CsvFormat : ITableFormat
 
         public Writer(string path, Table<T> table, TableFormatOptions options)
         {
-            _text = new StreamWriter(TableFormats.CreateFile(path), new UTF8Encoding(encoderShouldEmitUTF8Identifier: options.Bom), 1 << 16);
+            _file = new HashingFileStream(path);
+            _text = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: options.Bom), 1 << 16);
             _csv = new CsvWriter(_text, new CsvConfiguration(CultureInfo.InvariantCulture)
             {
                 NewLine = "\r\n",
@@ -41,6 +43,7 @@ public sealed class CsvFormat : ITableFormat
         }
 
         public long Rows { get; private set; }
+        public string? Sha256 => _file.Sha256;
 
         public ValueTask WriteAsync(T row, CancellationToken ct)
         {
@@ -78,7 +81,7 @@ public sealed class CsvFormat : ITableFormat
         {
             await _csv.FlushAsync();
             await _text.FlushAsync(ct);
-            if (_text.BaseStream is FileStream file) file.Flush(flushToDisk: true);
+            _file.Finish();
             await DisposeAsync();
         }
 

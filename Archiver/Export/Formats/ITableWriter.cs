@@ -4,6 +4,8 @@ namespace Archiver.Export.Formats;
 public interface ITableWriter<in T> : IAsyncDisposable
 {
     long Rows { get; }
+    /// <summary>Hex SHA-256 of the file when the writer hashed it while writing; null when it must be hashed from disk.</summary>
+    string? Sha256 { get; }
     ValueTask WriteAsync(T row, CancellationToken ct);
     /// <summary>Flushes everything and closes the file; the file is complete when this returns.</summary>
     ValueTask CompleteAsync(CancellationToken ct);

@@ -23,7 +23,7 @@ public sealed class JsonlFormat : ITableFormat
     private sealed class Writer<T> : ITableWriter<T>
     {
         private const int FlushBytes = 1 << 20;
-        private readonly FileStream _file;
+        private readonly HashingFileStream _file;
         private readonly ArrayBufferWriter<byte> _buffer = new(FlushBytes * 2);
         private readonly Utf8JsonWriter _json;
         private readonly Column<T>[] _columns;
@@ -31,13 +31,14 @@ public sealed class JsonlFormat : ITableFormat
 
         public Writer(string path, Table<T> table)
         {
-            _file = TableFormats.CreateFile(path);
+            _file = new HashingFileStream(path);
             _json = new Utf8JsonWriter(_buffer, WriterOptions);
             _columns = table.Columns.ToArray();
             _names = _columns.Select(c => JsonEncodedText.Encode(c.Name, WriterOptions.Encoder)).ToArray();
         }
 
         public long Rows { get; private set; }
+        public string? Sha256 => _file.Sha256;
 
         public ValueTask WriteAsync(T row, CancellationToken ct)
         {
@@ -93,7 +94,7 @@ public sealed class JsonlFormat : ITableFormat
         public ValueTask CompleteAsync(CancellationToken ct)
         {
             Drain();
-            _file.Flush(flushToDisk: true);
+            _file.Finish();
             return DisposeAsync();
         }
 

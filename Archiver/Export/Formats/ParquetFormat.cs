@@ -68,6 +68,7 @@ public sealed class ParquetFormat : ITableFormat
         }
 
         public long Rows { get; private set; }
+        public string? Sha256 => null;
 
         public async ValueTask WriteAsync(T row, CancellationToken ct)
         {

@@ -11,6 +11,7 @@ public sealed class BenchCommand : ICliCommand
         var command = new Command("bench", "Run a benchmark and print its figures (use a Release build)");
         command.Subcommands.Add(Store(run));
         command.Subcommands.Add(SearchBenchCommand.Build(run));
+        command.Subcommands.Add(ExportBenchCommand.Build(run));
         return command;
     }
 

@@ -13,6 +13,8 @@ public static class CliApp
         new ImportCommand(),
         new SearchCommand(),
         new IndexCommand(),
+        new ExportCommand(),
+        new VerifyCommand(),
         new BenchCommand(),
         new DebugCommand(),
     ];

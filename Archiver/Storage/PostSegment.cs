@@ -56,6 +56,10 @@ internal sealed partial class PostSegment : IDisposable
     public IEnumerable<BsonDocument> Scan(long afterSequence) =>
         afterSequence <= 0 ? _posts.FindAll() : _posts.Find(LiteDB.Query.GT("seq", afterSequence));
 
+    /// <summary>Up to <paramref name="limit"/> posts after a key, in key order: one short read transaction.</summary>
+    public List<BsonDocument> Chunk(string? afterKey, int limit) =>
+        (afterKey is null ? _posts.Find(LiteDB.Query.All(), 0, limit) : _posts.Find(LiteDB.Query.GT("_id", afterKey), 0, limit)).ToList();
+
     public void Checkpoint() => _db.Checkpoint();
 
     public void Dispose() => _db.Dispose();

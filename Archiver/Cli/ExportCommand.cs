@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Reflection;
+using Archiver.Export;
+using Archiver.Export.Formats;
+using Archiver.Storage;
+using Spectre.Console;
+
+namespace Archiver.Cli;
+
+/// <summary><c>archiver export</c>: a research dataset (JSONL, CSV, Parquet or ID lists) with a manifest and checksums.</summary>
+public sealed class ExportCommand : ICliCommand
+{
+    /// <summary>Set by the composition root once Archiver.Search provides query matching; null until then.</summary>
+    public static Func<ArchiveStore, IPostKeySource?> KeySourceFactory { get; set; } = _ => null;
+
+    public static string ToolVersion =>
+        typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
+
+    public Command Build(CommandRunner run)
+    {
+        var query = new Argument<string[]>("QUERY") { Description = "Search query selecting the posts (needs the search index)", Arity = ArgumentArity.ZeroOrMore };
+        var format = new Option<string>("--format", "-f") { Description = "jsonl, csv, parquet or ids", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Export directory to create", Required = true, HelpName = "PATH" };
+        var since = new Option<string?>("--since") { Description = "Posts published at or after this date/time (UTC)" };
+        var until = new Option<string?>("--until") { Description = "Posts published before this date/time (UTC)" };
+        var platform = new Option<string[]>("--platform") { Description = "Only these platforms (repeat or comma-separate)", AllowMultipleArgumentsPerToken = true };
+        var channel = new Option<string[]>("--channel") { Description = "Only these channels (repeat or comma-separate)", AllowMultipleArgumentsPerToken = true };
+        var fields = new Option<string?>("--fields") { Description = "Post fields to export, comma-separated (record_type and schema_version always come first)" };
+        var history = new Option<bool>("--with-history") { Description = "Add earlier versions of edited posts (record_type post_version)" };
+        var media = new Option<bool>("--with-media") { Description = "Copy the referenced media files into media/" };
+        var pseudonymise = new Option<bool>("--pseudonymise", "--pseudonymize") { Description = "Replace authors, handles, names and @mentions by keyed pseudonyms" };
+        var keyFile = new Option<string?>("--key-file") { Description = "Secret key for --pseudonymise (at least 32 bytes)", HelpName = "FILE" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing export at --out" };
+        var bom = new Option<bool>("--bom") { Description = "CSV: start with a UTF-8 byte order mark" };
+        var noGuard = new Option<bool>("--no-csv-injection-guard") { Description = "CSV: do not prefix cells starting with = + - @ with an apostrophe" };
+        var rowGroup = new Option<int>("--row-group-size") { Description = "Parquet: rows per row group", DefaultValueFactory = _ => 100_000, Hidden = true };
+        var command = new Command("export", "Export posts as a research dataset with a manifest and checksums")
+        {
+            query, format, output, since, until, platform, channel, fields, history, media, pseudonymise, keyFile, force, bom, noGuard, rowGroup,
+        };
+        run.Attach(command, async (context, parse, ct) =>
+        {
+            var terms = parse.GetValue(query) ?? [];
+            var request = new ExportRequest
+            {
+                Format = parse.GetValue(format)!,
+                OutPath = parse.GetValue(output)!,
+                Query = terms.Length == 0 ? null : string.Join(' ', terms),
+                Filter = StoreFieldFilter.Parse(parse.GetValue(since), parse.GetValue(until), parse.GetValue(platform), parse.GetValue(channel)),
+                Fields = parse.GetValue(fields)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                WithHistory = parse.GetValue(history),
+                WithMedia = parse.GetValue(media),
+                Pseudonymizer = parse.GetValue(pseudonymise) ? Pseudonymizer.FromKeyFile(parse.GetValue(keyFile)) : null,
+                Force = parse.GetValue(force),
+                FormatOptions = new TableFormatOptions
+                {
+                    Bom = parse.GetValue(bom),
+                    CsvInjectionGuard = !parse.GetValue(noGuard),
+                    RowGroupSize = parse.GetValue(rowGroup),
+                },
+            };
+            if (!parse.GetValue(pseudonymise) && parse.GetValue(keyFile) is not null)
+                throw new UsageException("--key-file is only used with --pseudonymise.");
+            if (request.FormatOptions.RowGroupSize <= 0) throw new UsageException("--row-group-size must be positive.");
+            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
+            var service = new ExportService(store, KeySourceFactory(store), TimeProvider.System, ToolVersion);
+            var progress = new ExportProgress();
+            var result = await WithProgress(context, progress, () => service.RunAsync(request, progress, ct));
+            Report(context, result);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static async Task<ExportResult> WithProgress(CliContext context, ExportProgress progress, Func<Task<ExportResult>> work)
+    {
+        if (!context.ShowProgress) return await work();
+        if (context.Console.Profile.Capabilities.Interactive)
+        {
+            return await context.Console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async ui =>
+                {
+                    var task = ui.AddTask("posts", maxValue: Math.Max(1, progress.Total));
+                    var running = Task.Run(work);
+                    var watch = Stopwatch.StartNew();
+                    while (!running.IsCompleted)
+                    {
+                        await Task.WhenAny(running, Task.Delay(250));
+                        task.MaxValue = Math.Max(1, progress.Total);
+                        task.Value = Math.Min(progress.Scan.Scanned, task.MaxValue);
+                        task.Description = $"{progress.Phase}: {Format.Count(progress.Posts)} exported, {Format.Rate(progress.Posts / Math.Max(0.001, watch.Elapsed.TotalSeconds))} posts/s";
+                    }
+                    task.Value = task.MaxValue;
+                    return await running;
+                });
+        }
+        // Not a terminal: a plain line every few seconds instead of a redrawn bar.
+        var job = Task.Run(work);
+        var clock = Stopwatch.StartNew();
+        while (!job.IsCompleted)
+        {
+            await Task.WhenAny(job, Task.Delay(TimeSpan.FromSeconds(5)));
+            if (!job.IsCompleted)
+                await context.Out.WriteLineAsync($"{progress.Phase}: {Format.Count(progress.Scan.Scanned)} of {Format.Count(progress.Total)} scanned, "
+                    + $"{Format.Count(progress.Posts)} exported, {Format.Rate(progress.Posts / Math.Max(0.001, clock.Elapsed.TotalSeconds))} posts/s");
+        }
+        return await job;
+    }
+
+    private static void Report(CliContext context, ExportResult result)
+    {
+        if (context.Json)
+        {
+            context.WriteJson(result);
+            return;
+        }
+        context.Out.WriteLine($"Exported {Format.Count(result.Posts)} posts"
+            + (result.EarlierVersions > 0 ? $" (+{Format.Count(result.EarlierVersions)} earlier versions)" : "")
+            + (result.Format == "ids" ? "" : $", {Format.Count(result.Authors)} authors, {Format.Count(result.MediaFiles)} media files")
+            + $" as {result.Format} to {result.Path}");
+        context.Out.WriteLine($"  {result.Elapsed.TotalSeconds:0.00} s, {Format.Rate(result.PostsPerSecond)} posts/s; {Format.Count(result.Scanned)} posts looked at");
+        foreach (var file in result.Files)
+            context.Out.WriteLine($"  {file.Path}{(file.Rows is { } rows ? $"  {Format.Count(rows)} rows" : "")}");
+        context.Out.WriteLine($"  {Manifest.PackageFile}, {Manifest.ChecksumFile}  (check with: archiver verify {result.Path})");
+        foreach (var warning in result.Warnings.Take(20)) context.Error.WriteLine($"warning: {warning}");
+        if (result.Warnings.Count > 20) context.Error.WriteLine($"warning: ... and {result.Warnings.Count - 20} more (see {Manifest.PackageFile})");
+    }
+}

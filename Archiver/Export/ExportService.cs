@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.IO.Hashing;
+using System.Text;
+using System.Threading.Channels;
+using Archiver.Export.Formats;
+using Archiver.Model;
+using Archiver.Storage;
+
+namespace Archiver.Export;
+
+public sealed record ExportRequest
+{
+    /// <summary>jsonl, csv, parquet or ids.</summary>
+    public required string Format { get; init; }
+    public required string OutPath { get; init; }
+    public string? Query { get; init; }
+    public StoreFieldFilter Filter { get; init; } = new();
+    public IReadOnlyList<string>? Fields { get; init; }
+    public bool WithHistory { get; init; }
+    public bool WithMedia { get; init; }
+    public Pseudonymizer? Pseudonymizer { get; init; }
+    public bool Force { get; init; }
+    public TableFormatOptions FormatOptions { get; init; } = new();
+}
+
+public sealed record ExportResult
+{
+    public required string Path { get; init; }
+    public required string Format { get; init; }
+    public required long Posts { get; init; }
+    public required long EarlierVersions { get; init; }
+    public required long Authors { get; init; }
+    public required long MediaFiles { get; init; }
+    public required long Scanned { get; init; }
+    public required string ReadMode { get; init; }
+    public required TimeSpan Elapsed { get; init; }
+    public required IReadOnlyList<ExportedFile> Files { get; init; }
+    public required IReadOnlyList<string> Warnings { get; init; }
+    public double PostsPerSecond => Elapsed.TotalSeconds > 0 ? Posts / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>Live counters for a progress display (read from another thread).</summary>
+public sealed class ExportProgress
+{
+    private long _posts;
+    public PostScanProgress Scan { get; } = new();
+    public long Total { get; internal set; }
+    public long Posts => Interlocked.Read(ref _posts);
+    public string Phase { get; internal set; } = "posts";
+    internal void AddPost() => Interlocked.Increment(ref _posts);
+}
+
+/// <summary>
+/// Runs one export: reads the matching posts from the store on one thread while another formats and
+/// writes them, then the referenced authors and media, then the manifest, then moves the finished
+/// directory into place. Memory stays bounded: posts stream through a small channel; only 8-byte hashes
+/// of referenced author keys and media hashes are remembered.
+/// </summary>
+public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource, TimeProvider time, string toolVersion)
+{
+    private const int BatchSize = 512;
+    /// <summary>A query matching fewer posts than this share of the archive is fetched key by key instead of scanned.</summary>
+    private const double KeyLookupShare = 0.05;
+
+    public static IReadOnlyList<string> Formats { get; } = ["jsonl", "csv", "parquet", "ids"];
+
+    public async Task<ExportResult> RunAsync(ExportRequest request, ExportProgress progress, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        var format = request.Format.ToLowerInvariant();
+        if (!Formats.Contains(format))
+            throw new UsageException(format is "warc" or "wacz"
+                ? $"--format {format} needs the crawler's WARC reader, which this build does not have yet; use {string.Join(", ", Formats)}."
+                : $"Unknown --format '{request.Format}'; use one of {string.Join(", ", Formats)}.");
+        if (format == "ids" && request.Fields is { Count: > 0 }) throw new UsageException("--fields does not apply to --format ids.");
+        var posts = ExportTables.Posts.Select(request.Fields);
+        var filters = BuildFilters(request, ct, out var keys);
+        progress.Total = keys?.Count ?? store.Counters.Posts;
+
+        using var directory = ExportDirectory.Create(request.OutPath, request.Force);
+        await using var exporter = CreateExporter(format, directory, posts, request.FormatOptions);
+        var counts = new Counts();
+        var authorKeys = new HashSet<ulong>();
+        var mediaHashes = new HashSet<ulong>();
+
+        var channel = Channel.CreateBounded<List<StoredPost>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Factory.StartNew(() => Produce(channel.Writer, filters, keys, progress, stopReading.Token),
+            stopReading.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
+        {
+            await foreach (var batch in channel.Reader.ReadAllAsync(ct))
+            {
+                foreach (var stored in batch)
+                {
+                    await WritePostAsync(stored, request, exporter, authorKeys, mediaHashes, counts, ct);
+                    progress.AddPost();
+                }
+            }
+        }
+        catch
+        {
+            // The writing side failed: stop the reader (it may be waiting on a full channel) and report this failure.
+            await stopReading.CancelAsync();
+            await producer.ContinueWith(_ => { }, TaskScheduler.Default);
+            throw;
+        }
+        await producer;
+
+        var warnings = new List<string>();
+        long mediaFiles = 0;
+        if (exporter.WantsAuthorsAndMedia)
+        {
+            progress.Phase = "authors";
+            foreach (var author in store.ScanAuthors())
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!authorKeys.Contains(KeyHash(author.Author.Platform, author.Author.Host, author.Author.NativeId))) continue;
+                var row = new AuthorRow { Key = author.Author.Key, Stored = author };
+                await exporter.WriteAuthorAsync(request.Pseudonymizer?.Apply(row) ?? row, ct);
+                counts.Authors++;
+            }
+            progress.Phase = "media";
+            var copier = request.WithMedia ? new MediaCopier(store.Paths.Root, directory) : null;
+            foreach (var media in store.ScanMedia())
+            {
+                ct.ThrowIfCancellationRequested();
+                if (!mediaHashes.Contains(Hash(media.Sha256.ToLowerInvariant()))) continue;
+                await exporter.WriteMediaAsync(new MediaRow { Media = media, ExportPath = copier?.Copy(media) }, ct);
+            }
+            if (copier is not null)
+            {
+                mediaFiles = copier.Copied;
+                warnings.AddRange(copier.Warnings);
+            }
+        }
+
+        progress.Phase = "manifest";
+        var files = await exporter.CompleteAsync(ct);
+        var description = new ExportDescription
+        {
+            Format = format,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+            ToolVersion = toolVersion,
+            Query = request.Query,
+            Filters = filters.SelectMany(f => f.Describe()).ToList(),
+            Fields = request.Fields is { Count: > 0 } ? posts.Columns.Select(c => c.Name).ToList() : null,
+            WithHistory = request.WithHistory,
+            WithMedia = request.WithMedia,
+            Pseudonymised = request.Pseudonymizer is not null,
+            Posts = counts.Posts,
+            EarlierVersions = counts.Versions,
+            Authors = counts.Authors,
+            MediaFiles = mediaFiles,
+            Warnings = warnings,
+        };
+        Manifest.Write(directory, description, files);
+        ct.ThrowIfCancellationRequested();
+        directory.Commit();
+        progress.Phase = "done";
+        return new ExportResult
+        {
+            Path = directory.Target,
+            Format = format,
+            Posts = counts.Posts,
+            EarlierVersions = counts.Versions,
+            Authors = counts.Authors,
+            MediaFiles = mediaFiles,
+            Scanned = progress.Scan.Scanned,
+            ReadMode = progress.Scan.Mode,
+            Elapsed = watch.Elapsed,
+            Files = files,
+            Warnings = warnings,
+        };
+    }
+
+    private List<IExportFilter> BuildFilters(ExportRequest request, CancellationToken ct, out IReadOnlyList<string>? lookupKeys)
+    {
+        lookupKeys = null;
+        var filters = new List<IExportFilter>();
+        if (!string.IsNullOrWhiteSpace(request.Query))
+        {
+            if (keySource is null)
+                throw new UsageException("A QUERY needs the search index, which this build of archiver does not include yet; "
+                    + "filter with --since, --until, --platform and --channel instead.");
+            var keys = keySource.MatchingKeys(request.Query, ct);
+            filters.Add(new KeySetFilter(request.Query, keys));
+            if (keys.Count < store.Counters.Posts * KeyLookupShare) lookupKeys = keys.Order(StringComparer.Ordinal).ToList();
+        }
+        if (!request.Filter.IsEmpty) filters.Add(request.Filter);
+        return filters;
+    }
+
+    private void Produce(ChannelWriter<List<StoredPost>> writer, List<IExportFilter> filters, IReadOnlyList<string>? keys, ExportProgress progress, CancellationToken ct)
+    {
+        try
+        {
+            var batch = new List<StoredPost>(BatchSize);
+            void Sink(StoredPost post)
+            {
+                batch.Add(post);
+                if (batch.Count < BatchSize) return;
+                Send(writer, batch, ct);
+                batch = new List<StoredPost>(BatchSize);
+            }
+            Func<PostHeader, bool>? accept = filters.Count == 0 ? null : h =>
+            {
+                foreach (var f in filters)
+                {
+                    if (!f.Accepts(h)) return false;
+                }
+                return true;
+            };
+            if (keys is not null)
+                store.GetPostsForExport(keys, post => { if (accept is null || accept(HeaderOf(post))) Sink(post); }, progress.Scan, ct);
+            else
+                store.ScanPostsForExport(accept, Sink, progress.Scan, ct);
+            if (batch.Count > 0) Send(writer, batch, ct);
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
+        }
+    }
+
+    private static void Send(ChannelWriter<List<StoredPost>> writer, List<StoredPost> batch, CancellationToken ct)
+    {
+        if (!writer.TryWrite(batch)) writer.WriteAsync(batch, ct).AsTask().GetAwaiter().GetResult();
+    }
+
+    private async ValueTask WritePostAsync(StoredPost stored, ExportRequest request, IExporter exporter, HashSet<ulong> authorKeys, HashSet<ulong> mediaHashes, Counts counts, CancellationToken ct)
+    {
+        var row = PostRow.From(stored);
+        IReadOnlyList<PostRow> history = [];
+        if (request.WithHistory && stored.Version > 1) history = store.GetVersions(stored.Key).Select(PostRow.From).ToList();
+        if (exporter.WantsAuthorsAndMedia) Remember(stored.Post, history, authorKeys, mediaHashes);
+        if (request.Pseudonymizer is { } p)
+        {
+            row = p.Apply(row);
+            if (history.Count > 0) history = history.Select(p.Apply).ToList();
+        }
+        await exporter.WritePostAsync(new ExportItem(stored, row, history), ct);
+        counts.Posts++;
+        counts.Versions += history.Count;
+    }
+
+    /// <summary>Authors are stored under their id, else their handle; a channel's posts name it as channel.</summary>
+    private static void Remember(Post post, IReadOnlyList<PostRow> history, HashSet<ulong> authorKeys, HashSet<ulong> mediaHashes)
+    {
+        foreach (var id in new[] { post.AuthorId, post.AuthorHandle, post.Channel })
+        {
+            if (!string.IsNullOrEmpty(id)) authorKeys.Add(KeyHash(post.Platform, post.Host, id));
+        }
+        foreach (var m in post.Media)
+        {
+            if (m.Sha256 is { Length: > 0 } sha) mediaHashes.Add(Hash(sha.ToLowerInvariant()));
+        }
+        foreach (var earlier in history)
+        {
+            foreach (var m in earlier.Post.Media)
+            {
+                if (m.Sha256 is { Length: > 0 } sha) mediaHashes.Add(Hash(sha.ToLowerInvariant()));
+            }
+        }
+    }
+
+    private static PostHeader HeaderOf(StoredPost post) => new(post.Key, post.Post.Platform, post.Post.Channel, post.Post.CreatedAt, post.FirstSeen);
+
+    private static ulong Hash(string value) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(value));
+
+    /// <summary>The hash of <see cref="PostKey.Of"/>(platform, host, id) without building the string (called for every post).</summary>
+    private static ulong KeyHash(string platform, string host, string id)
+    {
+        var length = platform.Length + host.Length + id.Length + 2;
+        if (length > 256) return Hash(PostKey.Of(platform, host, id));
+        Span<char> chars = stackalloc char[length];
+        var n = platform.AsSpan().ToLowerInvariant(chars);
+        chars[n++] = ':';
+        n += host.AsSpan().ToLowerInvariant(chars[n..]);
+        chars[n++] = ':';
+        id.AsSpan().CopyTo(chars[n..]);
+        Span<byte> bytes = stackalloc byte[length * 3];
+        return XxHash64.HashToUInt64(bytes[..Encoding.UTF8.GetBytes(chars, bytes)]);
+    }
+
+    private static IExporter CreateExporter(string format, ExportDirectory directory, Table<PostRow> posts, TableFormatOptions options) =>
+        format == "ids"
+            ? new IdsExporter(directory)
+            : new TabularExporter(TableFormats.Find(format)!, directory, posts, options);
+
+    private sealed class Counts
+    {
+        public long Posts;
+        public long Versions;
+        public long Authors;
+    }
+}

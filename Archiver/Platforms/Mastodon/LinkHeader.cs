@@ -29,7 +29,7 @@ public static class LinkHeader
         {
             var eq = part.IndexOf('=');
             if (eq < 0 || !part[..eq].Trim().Equals("rel", StringComparison.OrdinalIgnoreCase)) continue;
-            var values = part[(eq + 1)..].Trim().Trim('"').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var values = part[(eq + 1)..].Trim().TrimEnd(',').Trim().Trim('"').Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (values.Contains(rel, StringComparer.OrdinalIgnoreCase)) return true;
         }
         return false;

@@ -33,7 +33,7 @@ public static class MastodonAccountMapper
             Host = host,
             NativeId = id ?? acct!,
             Handle = acct,
-            DisplayName = Str(account, "display_name", "displayName", "name"),
+            DisplayName = NonEmpty(Str(account, "display_name", "displayName", "name") ?? ""),
             Description = NonEmpty(LightHtml.ToText(Str(account, "note"))),
             Url = Str(account, "url"),
             Kind = bot ? "bot" : group ? "group" : "account",

@@ -42,6 +42,8 @@ public sealed class MastodonStatusMapper(string platform, string host)
         var html = Str(status, "content");
         var anchors = new List<LightHtml.Anchor>();
         var text = LightHtml.ToText(html, anchors);
+        // Delete and redraft answers carry the source in "text" and an empty content.
+        if (text.Length == 0 && Str(status, "text") is { Length: > 0 } source) text = source.Trim();
         var spoiler = Str(status, "spoiler_text", "spoilerText");
         MastodonAccountMapper.Put(extra, "spoiler_text", spoiler);
         MastodonAccountMapper.Put(extra, "visibility", Str(status, "visibility"));
@@ -65,12 +67,12 @@ public sealed class MastodonStatusMapper(string platform, string host)
             Url = Str(status, "url") ?? Str(status, "uri"),
             AuthorId = account is { } a ? Str(a, "id") : null,
             AuthorHandle = account is { } b ? Str(b, "acct", "username") : null,
-            AuthorName = account is { } c ? Str(c, "display_name", "displayName") : null,
+            AuthorName = account is { } c ? NonEmpty(Str(c, "display_name", "displayName")) : null,
             CreatedAt = Date(status, "created_at", "createdAt"),
             EditedAt = Date(status, "edited_at", "revised_at", "editedAt"),
             Kind = kind,
             Text = text,
-            Html = html,
+            Html = string.IsNullOrEmpty(html) ? null : html,
             Language = NonEmpty(Str(status, "language")),
             ReplyTo = replyTo,
             ForwardedFrom = original?.AuthorHandle,

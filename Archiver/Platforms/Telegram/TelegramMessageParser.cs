@@ -9,7 +9,7 @@ namespace Archiver.Platforms.Telegram;
 public static class TelegramMessageParser
 {
     /// <summary>A parsed message and the ids its album covers (the first id is the message's own).</summary>
-    public sealed record Message(Post Post, long Id, IReadOnlyList<long> AlbumIds);
+    public sealed record Message(Post Post, long Id, IReadOnlyList<long> AlbumIds, string? ChannelTitle);
 
     public static Message? Parse(IElement message, Uri page, string host, out string? problem)
     {
@@ -94,7 +94,7 @@ public static class TelegramMessageParser
             Extra = extra,
         };
         if (signature is not null) extra["signature"] = signature;
-        return new Message(post, id, albumIds.Count > 0 ? albumIds : [id]);
+        return new Message(post, id, albumIds.Count > 0 ? albumIds : [id], owner);
     }
 
     private static bool TryIdentity(IElement message, out string channel, out long id)
@@ -137,6 +137,8 @@ public static class TelegramMessageParser
             {
                 var href = anchor.GetAttribute("href")!;
                 var label = anchor.TextContent.Trim();
+                // Service messages name the channel with a link to itself ("X pinned «...»"): not a link of the text.
+                if (anchor.ClassList.Contains("tgme_widget_message_author_name")) continue;
                 // Hashtags link to the channel's own search (?q=%23tag); mentions link to t.me/username.
                 if (href.StartsWith("?q=", StringComparison.Ordinal) || (label.StartsWith('#') && href.Contains("?q=", StringComparison.Ordinal)))
                 {

@@ -135,7 +135,7 @@ public static class TelegramPageParser
             Host = host,
             NativeId = channel,
             Handle = channel,
-            DisplayName = message.Post.Extra.ContainsKey("signature") ? null : message.Post.AuthorName,
+            DisplayName = message.ChannelTitle,
             Url = $"{UrlTools.Origin(page)}/{channel}",
             Kind = "channel",
         };

@@ -36,8 +36,8 @@ public static class ApproximateCount
         }
         if (!decimal.TryParse(digits[..n], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)) return false;
         if (!approximate && number != decimal.Truncate(number)) return false;
+        if (number > long.MaxValue / (decimal)multiplier) return false;
         var scaled = number * multiplier;
-        if (scaled > long.MaxValue) return false;
         value = (long)decimal.Round(scaled, MidpointRounding.AwayFromZero);
         return true;
     }

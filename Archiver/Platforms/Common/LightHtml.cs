@@ -36,7 +36,14 @@ public static class LightHtml
             }
             if (lt < 0) break;
             var gt = html.IndexOf('>', lt + 1);
-            if (gt < 0) break;
+            if (gt < 0)
+            {
+                // A '<' that opens no tag is text, as in a browser.
+                var rest = Decode(html, lt, html.Length - lt);
+                AppendText(output, rest);
+                anchorText?.Append(rest);
+                break;
+            }
             var (name, closing) = TagName(html, lt + 1, gt);
             i = gt + 1;
             if (name.Length == 0) continue;
@@ -108,8 +115,11 @@ public static class LightHtml
                 return WebUtility.HtmlDecode(value.ToString());
             }
             var stop = j;
-            while (stop < tag.Length && !char.IsWhiteSpace(tag[stop]) && tag[stop] != '/') stop++;
-            return WebUtility.HtmlDecode(tag[j..stop].ToString());
+            while (stop < tag.Length && !char.IsWhiteSpace(tag[stop])) stop++;
+            var unquoted = tag[j..stop];
+            // "<a href=x/>": the slash closing the tag is not part of the value.
+            if (stop == tag.Length && unquoted.EndsWith("/")) unquoted = unquoted[..^1];
+            return WebUtility.HtmlDecode(unquoted.ToString());
         }
     }
 

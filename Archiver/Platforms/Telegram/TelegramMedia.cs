@@ -46,12 +46,13 @@ public static class TelegramMedia
     }
 
     /// <summary>The ids of an album's items (<c>href=".../85?single"</c>), in order.</summary>
-    public static List<long> AlbumIds(IElement scope)
+    public static List<long> AlbumIds(IElement scope, string channel)
     {
         var ids = new List<long>();
         foreach (var item in scope.QuerySelectorAll(".grouped_media_wrap"))
         {
-            if (TelegramPaths.TryPostId(item.GetAttribute("href"), out _, out var id)) ids.Add(id);
+            // An album's items are messages of the same channel; anything else is not part of this listing.
+            if (TelegramPaths.TryPostId(item.GetAttribute("href"), out var itemChannel, out var id) && itemChannel == channel) ids.Add(id);
         }
         return ids;
     }

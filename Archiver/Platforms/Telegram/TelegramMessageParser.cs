@@ -51,7 +51,7 @@ public static class TelegramMessageParser
             replyTo = $"{replyChannel}/{replyId}";
 
         var media = TelegramMedia.Extract(message, page);
-        var albumIds = TelegramMedia.AlbumIds(message);
+        var albumIds = TelegramMedia.AlbumIds(message, channel);
         if (albumIds.Count > 1) extra["album_ids"] = string.Join(",", albumIds.Select(i => i.ToString(CultureInfo.InvariantCulture)));
         if (TelegramMedia.PollJson(message) is { } poll) extra["poll"] = poll;
         if (media.FirstOrDefault(m => m.Kind == "link_preview") is not null &&

@@ -13,9 +13,16 @@ public static class JsonFields
     public static JsonElement? Get(JsonElement obj, params ReadOnlySpan<string> names)
     {
         if (obj.ValueKind != JsonValueKind.Object) return null;
-        foreach (var name in names)
+        try
         {
-            if (obj.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) return value;
+            foreach (var name in names)
+            {
+                if (obj.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)) return value;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with a broken escape (a lone surrogate) cannot be compared: the field reads as absent.
         }
         return null;
     }
@@ -25,12 +32,25 @@ public static class JsonFields
 
     public static string? AsString(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => TryGetString(value),
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         _ => null,
     };
+
+    private static string? TryGetString(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // "\ud800" alone is valid JSON but no string: keep its raw text rather than lose the field.
+            return value.GetRawText().Trim('"');
+        }
+    }
 
     public static long? Long(JsonElement obj, params ReadOnlySpan<string> names)
     {

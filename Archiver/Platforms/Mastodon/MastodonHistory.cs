@@ -17,12 +17,18 @@ public static class MastodonHistory
         var id = page.Request?.Context.GetValueOrDefault(MastodonApi.ContextStatusId) ?? StatusId(page.Url);
         if (id is null) return ParseResult.Failure($"{host}: edit history without a status id in its URL", page.Url.AbsoluteUri);
         if (root.ValueKind != JsonValueKind.Array) return ParseResult.Failure($"{host}: edit history must be a JSON array", page.Url.AbsoluteUri);
-        var versions = root.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.Object).ToList();
+        var versions = root.EnumerateArray().ToList();
         var posts = new List<Post>();
+        var problems = new List<ParseProblem>();
         DateTime? first = null;
         for (var i = 0; i < versions.Count; i++)
         {
             var version = versions[i];
+            if (version.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new ParseProblem($"{host}: edit history version {i} of status {id} is not an object ({version.ValueKind})", page.Url.AbsoluteUri));
+                continue;
+            }
             var created = Date(version, "created_at", "createdAt");
             first ??= created;
             // A version is a status without id, counts or visibility: map it like one and keep what it has.
@@ -32,7 +38,7 @@ public static class MastodonHistory
             var extra = new Dictionary<string, string>(post.Extra, StringComparer.Ordinal) { ["history_version"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             posts.Add(post with { CreatedAt = first, EditedAt = i == 0 ? null : created, Extra = extra });
         }
-        return new ParseResult { Posts = posts };
+        return new ParseResult { Posts = posts, Problems = problems };
     }
 
     private static JsonDocument Stub(JsonElement version, string id)

@@ -24,7 +24,11 @@ public static class MastodonPageParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(page.Body, JsonOptions);
+            // The JSON reader checks UTF-8 only when a string is read; broken bytes become U+FFFD up front instead.
+            var body = System.Text.Unicode.Utf8.IsValid(page.Body.Span)
+                ? page.Body
+                : System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(page.Body.Span));
+            document = JsonDocument.Parse(body, JsonOptions);
         }
         catch (JsonException error)
         {
@@ -35,21 +39,32 @@ public static class MastodonPageParser
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object && Str(root, "error") is { } error && Get(root, "id") is null)
                 return ParseResult.Failure($"{host} answered with an error: {error}", page.Url.AbsoluteUri) with { RateLimit = rate };
-            var result = purpose switch
+            ParseResult result;
+            try
             {
-                MastodonApi.Lookup => Account(page, network, host, root),
-                MastodonApi.AccountStatuses or MastodonApi.TagTimeline or "timeline" => Timeline(page, network, host, root),
-                MastodonApi.Context => Context(network, host, root),
-                MastodonApi.History => MastodonHistory.Parse(page, network, host, root),
-                MastodonApi.Status => Statuses(network, host, [root]),
-                "accounts" => Accounts(network, host, root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : []),
-                "search" => Search(network, host, root),
-                "poll" or "media" or "instance" or "relationship" or "status-source" or "translation" => ParseResult.Empty,
-                _ => ByShape(page, network, host, root),
-            };
+                result = Dispatch(page, network, host, purpose, root);
+            }
+            catch (InvalidOperationException unreadable)
+            {
+                return ParseResult.Failure($"unreadable JSON text from {host}: {unreadable.Message}", page.Url.AbsoluteUri) with { RateLimit = rate };
+            }
             return result with { RateLimit = rate };
         }
     }
+
+    private static ParseResult Dispatch(FetchedPage page, MastodonNetwork network, string host, string? purpose, JsonElement root) =>
+        purpose switch
+        {
+            MastodonApi.Lookup => Account(page, network, host, root),
+            MastodonApi.AccountStatuses or MastodonApi.TagTimeline or "timeline" => Timeline(page, network, host, root),
+            MastodonApi.Context => Context(network, host, root),
+            MastodonApi.History => MastodonHistory.Parse(page, network, host, root),
+            MastodonApi.Status => Statuses(network, host, [root]),
+            "accounts" => Accounts(network, host, root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : []),
+            "search" => Search(network, host, root),
+            "poll" or "media" or "instance" or "relationship" or "status-source" or "translation" => ParseResult.Empty,
+            _ => ByShape(page, network, host, root),
+        };
 
     private static ParseResult Refused(FetchedPage page, MastodonNetwork network, string host, string? purpose, RateLimitInfo? rate)
     {
@@ -62,28 +77,31 @@ public static class MastodonPageParser
                 page.Url.AbsoluteUri, fatal: true) with
             { RateLimit = rate };
         }
-        if (page.Status is 404 or 410)
-        {
-            var (key, kind) = GoneKey(page, network, host, purpose);
-            return new ParseResult { Gone = [new GoneEntity(key, kind, page.Status, $"{host}: {reason}")], RateLimit = rate };
-        }
+        if (page.Status is 404 or 410 && GoneKey(page, network, host, purpose) is { } gone)
+            return new ParseResult { Gone = [new GoneEntity(gone.Key, gone.Kind, page.Status, $"{host}: {reason}")], RateLimit = rate };
         if (page.Status == 429)
             return ParseResult.Failure($"{host} is rate limiting (HTTP 429: {reason}); retry after {rate?.Reset?.ToString("O") ?? "a pause"}", page.Url.AbsoluteUri) with { RateLimit = rate };
         return ParseResult.Failure($"HTTP {page.Status} from {host}: {reason}", page.Url.AbsoluteUri) with { RateLimit = rate };
     }
 
-    private static (string Key, string Kind) GoneKey(FetchedPage page, MastodonNetwork network, string host, string? purpose)
+    /// <summary>What a 404/410 says is gone: an account (lookup, accounts/:id) or a status (statuses/:id and its thread/history).</summary>
+    private static (string Key, string Kind)? GoneKey(FetchedPage page, MastodonNetwork network, string host, string? purpose)
     {
         var context = page.Request?.Context ?? CrawlRequest.EmptyContext;
-        if (purpose == MastodonApi.Lookup)
+        var segments = page.Url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (purpose == MastodonApi.Lookup || segments is ["api", "v1", "accounts", "lookup"])
         {
             var acct = context.GetValueOrDefault(MastodonApi.ContextAcct) ?? QueryValue(page.Url, "acct");
-            return (PostKey.Of(network.Name, host, acct ?? page.Url.AbsolutePath), "account");
+            return acct is null ? null : (PostKey.Of(network.Name, host, acct), "account");
         }
-        var segments = page.Url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (segments is ["api", "v1", "statuses", var id, ..]) return (PostKey.Of(network.Name, host, id), "post");
-        if (segments is ["api", "v1", "accounts", var account, ..]) return (PostKey.Of(network.Name, host, account), "account");
-        return (page.Url.AbsoluteUri, "page");
+        return segments switch
+        {
+            ["api", "v1", "statuses", var id] => (PostKey.Of(network.Name, host, id), "post"),
+            ["api", "v1", "statuses", var id, "context" or "history"] => (PostKey.Of(network.Name, host, id), "post"),
+            ["api", "v1", "accounts", var account] => (PostKey.Of(network.Name, host, account), "account"),
+            ["api", "v1", "accounts", var account, "statuses"] => (PostKey.Of(network.Name, host, account), "account"),
+            _ => null,
+        };
     }
 
     private static ParseResult Account(FetchedPage page, MastodonNetwork network, string host, JsonElement root)
@@ -112,9 +130,15 @@ public static class MastodonPageParser
         var priority = page.Request?.Priority ?? MastodonApi.NewestPriority;
         DateTime? oldest = null;
         var count = 0;
+        var problems = new List<ParseProblem>();
         foreach (var status in root.EnumerateArray())
         {
             count++;
+            if (status.ValueKind != JsonValueKind.Object || Str(status, "id") is null)
+            {
+                problems.Add(new ParseProblem($"{host}: timeline item {count - 1} is not a status with an id ({status.ValueKind})", page.Url.AbsoluteUri));
+                continue;
+            }
             var created = Date(status, "created_at", "createdAt");
             // Pinned statuses head an account timeline out of date order; they do not end the walk.
             if (created is { } at && Bool(status, "pinned") != true && (oldest is null || at < oldest)) oldest = at;
@@ -131,7 +155,7 @@ public static class MastodonPageParser
         var reachedSince = since is { } bound && oldest is { } o && o < bound;
         if (count > 0 && !reachedSince && LinkHeader.Find(page.Headers.GetValueOrDefault("Link"), "next", page.Url) is { } nextPage && nextPage != page.Url)
             next.Insert(0, Follow(page, nextPage, page.Request?.Purpose ?? MastodonApi.PurposeOf(page.Url) ?? "timeline", network, priority - 1, [], deeper: false));
-        return new ParseResult { Posts = mapper.Posts, Authors = mapper.Authors.Values.ToList(), Next = next };
+        return new ParseResult { Posts = mapper.Posts, Authors = mapper.Authors.Values.ToList(), Next = next, Problems = problems };
     }
 
     private static ParseResult Context(MastodonNetwork network, string host, JsonElement root)

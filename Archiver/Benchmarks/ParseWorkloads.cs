@@ -80,16 +80,14 @@ public static partial class ParseWorkloads
     /// <summary>A timeline page of <paramref name="count"/> statuses cycled from <paramref name="statuses"/>, each with a fresh id.</summary>
     public static byte[] MastodonTimeline(IReadOnlyList<string> statuses, int count, long firstId)
     {
-        var output = new StringBuilder("[");
+        var page = new System.Text.Json.Nodes.JsonArray();
         for (var i = 0; i < count; i++)
         {
-            if (i > 0) output.Append(',');
-            var status = statuses[i % statuses.Count];
-            // The id is the first property of every Mastodon status object.
-            var idEnd = status.IndexOf(',', StringComparison.Ordinal);
-            output.Append(CultureInfo.InvariantCulture, $"{{\"id\":\"{firstId - i}\"").Append(status, idEnd, status.Length - idEnd);
+            var status = System.Text.Json.Nodes.JsonNode.Parse(statuses[i % statuses.Count])!.AsObject();
+            status["id"] = (firstId - i).ToString(CultureInfo.InvariantCulture);
+            page.Add(status);
         }
-        return Encoding.UTF8.GetBytes(output.Append(']').ToString());
+        return Encoding.UTF8.GetBytes(page.ToJsonString());
     }
 
     /// <summary>The shared fixtures folder: ARCHIVER_SHARED, or a 'shared/fixtures' next to a parent of the working or app directory.</summary>

@@ -10,24 +10,28 @@ public static class TelegramChannelHeader
 {
     public static Author? Parse(IDocument document, Uri page, string host, string? channel)
     {
-        var info = document.QuerySelector(".tgme_channel_info");
-        var username = Username(document) ?? channel;
-        if (username is null) return null;
         // Layouts: the t.me/s header (tgme_channel_info_*), the t.me/chan card (tgme_page_*), and the og: tags both carry.
+        // Whole-document queries are few on purpose: they run once per page, over twenty messages' worth of markup.
+        var meta = MetaTags(document);
+        var info = document.QuerySelector(".tgme_channel_info");
+        var card = info is null ? document.QuerySelector(".tgme_page") : null;
+        var scope = (IParentNode?)info ?? card;
+        var username = Username(info) ?? channel;
+        if (username is null) return null;
         var title = Text(info?.QuerySelector(".tgme_channel_info_header_title"))
-                    ?? Text(document.QuerySelector(".tgme_page_title"))
-                    ?? Meta(document, "og:title");
+                    ?? Text(card?.QuerySelector(".tgme_page_title"))
+                    ?? meta.GetValueOrDefault("og:title");
         var description = Text(info?.QuerySelector(".tgme_channel_info_description"))
-                          ?? Text(document.QuerySelector(".tgme_page_description"))
-                          ?? Meta(document, "og:description");
-        var photo = UrlTools.Resolve(page, document.QuerySelector(".tgme_channel_info .tgme_page_photo_image img, .tgme_page_photo_image img")?.GetAttribute("src"))
-                    ?? UrlTools.Resolve(page, Meta(document, "og:image"));
-        var hasHeader = info is not null || document.QuerySelector(".tgme_page_title") is not null || Meta(document, "og:title") is not null;
+                          ?? Text(card?.QuerySelector(".tgme_page_description"))
+                          ?? meta.GetValueOrDefault("og:description");
+        var photo = UrlTools.Resolve(page, scope?.QuerySelector(".tgme_page_photo_image img")?.GetAttribute("src"))
+                    ?? UrlTools.Resolve(page, meta.GetValueOrDefault("og:image"));
+        var hasHeader = info is not null || card?.QuerySelector(".tgme_page_title") is not null || meta.ContainsKey("og:title");
         if (!hasHeader) return null;
 
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         long? subscribers = null;
-        foreach (var counter in document.QuerySelectorAll(".tgme_channel_info_counter"))
+        foreach (var counter in info?.QuerySelectorAll(".tgme_channel_info_counter") ?? document.QuerySelectorAll(".tgme_channel_info_counters .tgme_channel_info_counter"))
         {
             var valueText = counter.QuerySelector(".counter_value")?.TextContent.Trim();
             var type = counter.QuerySelector(".counter_type")?.TextContent.Trim().ToLowerInvariant();
@@ -40,7 +44,7 @@ public static class TelegramChannelHeader
             }
             else extra[key + "s"] = value.ToString(CultureInfo.InvariantCulture);
         }
-        if (subscribers is null && Text(document.QuerySelector(".tgme_page_extra")) is { } pageExtra)
+        if (subscribers is null && Text(card?.QuerySelector(".tgme_page_extra")) is { } pageExtra)
         {
             // t.me/chan card: "12 345 subscribers".
             var number = pageExtra.Split(' ', StringSplitOptions.RemoveEmptyEntries).TakeWhile(p => p.Length > 0 && (char.IsAsciiDigit(p[0]) || p[^1] is 'K' or 'M')).ToList();
@@ -62,18 +66,27 @@ public static class TelegramChannelHeader
         };
     }
 
-    private static string? Username(IDocument document)
+    private static string? Username(IElement? info)
     {
-        var text = Text(document.QuerySelector(".tgme_channel_info_header_username"));
+        var text = Text(info?.QuerySelector(".tgme_channel_info_header_username"));
         if (text is null) return null;
         var name = text.TrimStart('@').Trim();
         return TelegramSeeds.IsChannelName(name) ? name : null;
     }
 
-    private static string? Meta(IDocument document, string property)
+    /// <summary>The og: properties of the head (or of the whole page when a fragment has no head).</summary>
+    private static Dictionary<string, string> MetaTags(IDocument document)
     {
-        var value = document.QuerySelector($"meta[property='{property}']")?.GetAttribute("content")?.Trim();
-        return string.IsNullOrEmpty(value) ? null : value;
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        var metas = document.Head?.Children.Where(c => c.LocalName == "meta") ?? [];
+        if (document.Head?.Children.Length is null or 0) metas = document.GetElementsByTagName("meta");
+        foreach (var meta in metas)
+        {
+            var property = meta.GetAttribute("property");
+            var content = meta.GetAttribute("content")?.Trim();
+            if (property is not null && !string.IsNullOrEmpty(content)) tags.TryAdd(property, content);
+        }
+        return tags;
     }
 
     private static string? Text(IElement? element)

@@ -15,29 +15,45 @@ public static class TelegramMedia
 {
     public const string Thumbnail = "thumbnail";
 
-    public static List<MediaRef> Extract(IElement scope, Uri page)
+    /// <summary>The classes a message is read by (see <see cref="ClassIndex"/>).</summary>
+    public static readonly HashSet<string> Classes = new(StringComparer.Ordinal)
+    {
+        "tgme_widget_message_text", "tgme_widget_message_meta", "tgme_widget_message_views", "tgme_widget_message_from_author",
+        "tgme_widget_message_owner_name", "tgme_widget_message_forwarded_from_name", "tgme_widget_message_reply", "tgme_widget_message_date",
+        "tgme_widget_message_footer", "tgme_widget_message_link", "tgme_widget_message_poll", "tgme_widget_message_voters", "grouped_media_wrap",
+        "tgme_widget_message_reply_thumb", "tgme_widget_message_link_preview", "tgme_widget_message_photo_wrap", "tgme_widget_message_service_photo",
+        "tgme_widget_message_video_player", "tgme_widget_message_roundvideo_player", "tgme_widget_message_voice", "tgme_widget_message_document_wrap",
+        "tgme_widget_message_sticker_wrap", "tgme_widget_message_location_wrap",
+    };
+
+    public static List<MediaRef> Extract(IElement scope, Uri page) => Extract(new ClassIndex(scope, Classes), page);
+
+    public static List<MediaRef> Extract(ClassIndex index, Uri page)
     {
         var media = new List<MediaRef>();
         // One pass in document order keeps album items in the order the channel posted them.
-        foreach (var element in scope.QuerySelectorAll(
-                     ".tgme_widget_message_photo_wrap, .tgme_widget_message_service_photo, .tgme_widget_message_video_player, " +
-                     ".tgme_widget_message_roundvideo_player, audio.tgme_widget_message_voice, .tgme_widget_message_document_wrap, " +
-                     ".tgme_widget_message_sticker_wrap, .tgme_widget_message_location_wrap, .tgme_widget_message_link_preview"))
+        foreach (var (element, cls) in index.Ordered)
         {
-            if (element.Closest(".tgme_widget_message_reply") is not null) continue;
-            var cls = element.ClassList;
-            if (cls.Contains("tgme_widget_message_link_preview")) AddLinkPreview(element, page, media);
-            else if (element.Closest(".tgme_widget_message_link_preview") is not null) continue;
-            else if (cls.Contains("tgme_widget_message_photo_wrap")) AddPhoto(element, page, media);
-            else if (cls.Contains("tgme_widget_message_service_photo")) AddServicePhoto(element, page, media);
-            else if (cls.Contains("tgme_widget_message_video_player")) AddVideo(element, page, media);
-            else if (cls.Contains("tgme_widget_message_roundvideo_player")) AddRoundVideo(element, page, media);
-            else if (element.LocalName == "audio") AddVoice(element, page, media);
-            else if (cls.Contains("tgme_widget_message_document_wrap")) AddDocument(element, media);
-            else if (cls.Contains("tgme_widget_message_sticker_wrap")) AddSticker(element, page, media);
-            else if (cls.Contains("tgme_widget_message_location_wrap")) AddLocation(element, page, media);
+            if (cls is "tgme_widget_message_link_preview")
+            {
+                if (!ClassIndex.IsInside(element, "tgme_widget_message_reply")) AddLinkPreview(element, page, media);
+                continue;
+            }
+            if (!IsMediaClass(cls)) continue;
+            if (ClassIndex.IsInside(element, "tgme_widget_message_reply") || ClassIndex.IsInside(element, "tgme_widget_message_link_preview")) continue;
+            switch (cls)
+            {
+                case "tgme_widget_message_photo_wrap": AddPhoto(element, page, media); break;
+                case "tgme_widget_message_service_photo": AddServicePhoto(element, page, media); break;
+                case "tgme_widget_message_video_player": AddVideo(element, page, media); break;
+                case "tgme_widget_message_roundvideo_player": AddRoundVideo(element, page, media); break;
+                case "tgme_widget_message_voice" when element.LocalName == "audio": AddVoice(element, page, media); break;
+                case "tgme_widget_message_document_wrap": AddDocument(element, media); break;
+                case "tgme_widget_message_sticker_wrap": AddSticker(element, page, media); break;
+                case "tgme_widget_message_location_wrap": AddLocation(element, page, media); break;
+            }
         }
-        foreach (var thumb in scope.QuerySelectorAll(".tgme_widget_message_reply_thumb"))
+        foreach (var thumb in index.All("tgme_widget_message_reply_thumb"))
         {
             var url = UrlTools.CssBackground(page, thumb.GetAttribute("style"));
             if (url is not null) media.Add(new MediaRef { Kind = Thumbnail, Url = url, Description = "reply" });
@@ -45,11 +61,15 @@ public static class TelegramMedia
         return media;
     }
 
-    /// <summary>The ids of an album's items (<c>href=".../85?single"</c>), in order.</summary>
-    public static List<long> AlbumIds(IElement scope, string channel)
+    private static bool IsMediaClass(string cls) => cls is "tgme_widget_message_photo_wrap" or "tgme_widget_message_service_photo"
+        or "tgme_widget_message_video_player" or "tgme_widget_message_roundvideo_player" or "tgme_widget_message_voice"
+        or "tgme_widget_message_document_wrap" or "tgme_widget_message_sticker_wrap" or "tgme_widget_message_location_wrap";
+
+    /// <summary>The ids of an album's items (<c>href=".../85?single"</c>) in <paramref name="channel"/>, in order.</summary>
+    public static List<long> AlbumIds(ClassIndex index, string channel)
     {
         var ids = new List<long>();
-        foreach (var item in scope.QuerySelectorAll(".grouped_media_wrap"))
+        foreach (var item in index.All("grouped_media_wrap"))
         {
             // An album's items are messages of the same channel; anything else is not part of this listing.
             if (TelegramPaths.TryPostId(item.GetAttribute("href"), out var itemChannel, out var id) && itemChannel == channel) ids.Add(id);
@@ -194,12 +214,14 @@ public static class TelegramMedia
     }
 
     /// <summary>The poll as JSON for <c>Extra["poll"]</c>, or null when the scope has none.</summary>
-    public static string? PollJson(IElement scope)
+    public static string? PollJson(IElement scope) => PollJson(new ClassIndex(scope, Classes));
+
+    public static string? PollJson(ClassIndex index)
     {
-        var poll = scope.QuerySelector(".tgme_widget_message_poll");
+        var poll = index.First("tgme_widget_message_poll");
         if (poll is null) return null;
         var type = Text(poll.QuerySelector(".tgme_widget_message_poll_type")) ?? "";
-        var voters = ApproximateCount.Parse(scope.QuerySelector(".tgme_widget_message_voters")?.TextContent);
+        var voters = ApproximateCount.Parse(index.First("tgme_widget_message_voters")?.TextContent);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {

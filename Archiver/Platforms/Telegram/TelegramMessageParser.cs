@@ -20,17 +20,18 @@ public static class TelegramMessageParser
             return null;
         }
         var origin = UrlTools.Origin(page);
+        var index = new ClassIndex(message, TelegramMedia.Classes);
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         var isService = message.ClassList.Contains("service_message");
 
-        var textElement = MainText(message);
+        var textElement = MainText(index);
         var text = HtmlText.ToText(textElement);
         var html = textElement?.InnerHtml.Trim();
 
-        var meta = message.QuerySelector(".tgme_widget_message_meta");
+        var meta = index.First("tgme_widget_message_meta");
         if (meta is not null && meta.TextContent.Contains("edited", StringComparison.OrdinalIgnoreCase)) extra["edited"] = "true";
 
-        var viewsText = message.QuerySelector(".tgme_widget_message_views")?.TextContent.Trim();
+        var viewsText = index.First("tgme_widget_message_views")?.TextContent.Trim();
         long? views = null;
         if (ApproximateCount.TryParse(viewsText, out var viewCount, out var approximate))
         {
@@ -38,24 +39,24 @@ public static class TelegramMessageParser
             if (approximate) extra["views_text"] = viewsText!;
         }
 
-        var signature = NonEmpty(HtmlText.ToText(message.QuerySelector(".tgme_widget_message_from_author")));
-        var owner = NonEmpty(HtmlText.ToText(message.QuerySelector(".tgme_widget_message_owner_name")));
+        var signature = NonEmpty(HtmlText.ToText(index.First("tgme_widget_message_from_author")));
+        var owner = NonEmpty(HtmlText.ToText(index.First("tgme_widget_message_owner_name")));
 
-        var forward = message.QuerySelector(".tgme_widget_message_forwarded_from_name");
+        var forward = index.First("tgme_widget_message_forwarded_from_name");
         var forwardedFrom = forward is null ? null : NonEmpty(HtmlText.ToText(forward));
         var forwardedUrl = UrlTools.Resolve(page, forward?.GetAttribute("href"));
 
         string? replyTo = null;
-        var reply = message.QuerySelector("a.tgme_widget_message_reply");
+        var reply = index.All("tgme_widget_message_reply").FirstOrDefault(e => e.LocalName == "a");
         if (reply is not null && TelegramPaths.TryPostId(reply.GetAttribute("href"), out var replyChannel, out var replyId))
             replyTo = $"{replyChannel}/{replyId}";
 
-        var media = TelegramMedia.Extract(message, page);
-        var albumIds = TelegramMedia.AlbumIds(message, channel);
+        var media = TelegramMedia.Extract(index, page);
+        var albumIds = TelegramMedia.AlbumIds(index, channel);
         if (albumIds.Count > 1) extra["album_ids"] = string.Join(",", albumIds.Select(i => i.ToString(CultureInfo.InvariantCulture)));
-        if (TelegramMedia.PollJson(message) is { } poll) extra["poll"] = poll;
+        if (TelegramMedia.PollJson(index) is { } poll) extra["poll"] = poll;
         if (media.FirstOrDefault(m => m.Kind == "link_preview") is not null &&
-            message.QuerySelector("a.tgme_widget_message_link_preview") is { } preview)
+            index.All("tgme_widget_message_link_preview").FirstOrDefault(e => e.LocalName == "a") is { } preview)
         {
             if (UrlTools.Resolve(page, preview.GetAttribute("href")) is { } previewUrl) extra["preview_url"] = previewUrl;
             if (NonEmpty(HtmlText.ToText(preview.QuerySelector(".link_preview_site_name"))) is { } site) extra["preview_site_name"] = site;
@@ -79,7 +80,7 @@ public static class TelegramMessageParser
             AuthorId = channel,
             AuthorHandle = channel,
             AuthorName = signature ?? owner,
-            CreatedAt = Date(message),
+            CreatedAt = Date(index),
             Kind = isService ? PostKinds.Service : forwardedFrom is not null ? PostKinds.Forward : replyTo is not null ? PostKinds.Reply : PostKinds.Post,
             Text = text,
             Html = string.IsNullOrEmpty(html) ? null : html,
@@ -106,20 +107,22 @@ public static class TelegramMessageParser
     }
 
     /// <summary>The message's own text: not the quoted text of a reply, and the inner one of an album's nested pair.</summary>
-    private static IElement? MainText(IElement message)
+    private static IElement? MainText(ClassIndex index)
     {
-        foreach (var candidate in message.QuerySelectorAll(".tgme_widget_message_text"))
+        var candidates = index.All("tgme_widget_message_text");
+        for (var i = 0; i < candidates.Count; i++)
         {
-            if (candidate.Closest(".tgme_widget_message_reply") is not null) continue;
-            if (candidate.Closest(".tgme_widget_message_link_preview") is not null) continue;
-            return candidate.QuerySelector(".tgme_widget_message_text") ?? candidate;
+            var candidate = candidates[i];
+            if (ClassIndex.IsInside(candidate, "tgme_widget_message_reply") || ClassIndex.IsInside(candidate, "tgme_widget_message_link_preview")) continue;
+            // Albums nest the caption in a second text element; the inner one is the caption itself.
+            return i + 1 < candidates.Count && candidate.Contains(candidates[i + 1]) ? candidates[i + 1] : candidate;
         }
         return null;
     }
 
-    private static DateTime? Date(IElement message)
+    private static DateTime? Date(ClassIndex index)
     {
-        var time = message.QuerySelector(".tgme_widget_message_date time[datetime]") ?? message.QuerySelector(".tgme_widget_message_footer time[datetime]");
+        var time = index.First("tgme_widget_message_date")?.QuerySelector("time[datetime]") ?? index.First("tgme_widget_message_footer")?.QuerySelector("time[datetime]");
         var value = time?.GetAttribute("datetime")?.Trim();
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
             ? parsed.UtcDateTime

@@ -24,7 +24,9 @@ public sealed class MastodonStatusMapper(string platform, string host)
         var id = Str(status, "id");
         if (id is null) return null;
         var account = Obj(status, "account");
-        if (account is { } a && MastodonAccountMapper.Map(a, platform, host) is { } author) Authors.TryAdd(author.NativeId, author);
+        // A timeline repeats a few accounts many times: map each once.
+        if (account is { } a && !(Str(a, "id") is { } accountId && Authors.ContainsKey(accountId)) &&
+            MastodonAccountMapper.Map(a, platform, host) is { } author) Authors.TryAdd(author.NativeId, author);
 
         Post? original = null;
         if (Obj(status, "reblog", "reblogged_status") is { } reblog) original = Add(reblog, nesting + 1);

@@ -8,13 +8,16 @@ namespace Archiver.Platforms.Telegram;
 /// <summary>The channel header of a t.me/s page (or the og: tags and t.me/chan card) as an Author of kind "channel".</summary>
 public static class TelegramChannelHeader
 {
-    public static Author? Parse(IDocument document, Uri page, string host, string? channel)
+    public static Author? Parse(IDocument document, Uri page, string host, string? channel) =>
+        Parse(document, document.QuerySelector(".tgme_channel_info"), document.QuerySelector(".tgme_page"), page, host, channel);
+
+    /// <summary>The header from the already located <c>tgme_channel_info</c> section or <c>tgme_page</c> card.</summary>
+    public static Author? Parse(IDocument document, IElement? info, IElement? card, Uri page, string host, string? channel)
     {
         // Layouts: the t.me/s header (tgme_channel_info_*), the t.me/chan card (tgme_page_*), and the og: tags both carry.
         // Whole-document queries are few on purpose: they run once per page, over twenty messages' worth of markup.
         var meta = MetaTags(document);
-        var info = document.QuerySelector(".tgme_channel_info");
-        var card = info is null ? document.QuerySelector(".tgme_page") : null;
+        if (info is not null) card = null;
         var scope = (IParentNode?)info ?? card;
         var username = Username(info) ?? channel;
         if (username is null) return null;

@@ -30,6 +30,11 @@ public static class TelegramPageParser
         ShouldEmitAttribute = static (ref AngleSharp.Html.Parser.Tokens.Struct.StructHtmlToken _, ReadOnlyMemory<char> name) => !(name.Length == 1 && name.Span[0] == 'd'),
     });
 
+    private static readonly HashSet<string> PageClasses = new(StringComparer.Ordinal)
+    {
+        "tgme_widget_message", "tme_no_messages_found", "tgme_channel_info", "tgme_page", "body_widget_post",
+    };
+
     public static ParseResult Parse(FetchedPage page)
     {
         var host = UrlTools.HostKey(page.Url);
@@ -44,12 +49,15 @@ public static class TelegramPageParser
         if (page.Body.IsEmpty)
             return ParseResult.Failure("empty body: not a Telegram page", page.Url.AbsoluteUri);
 
-        var document = Parser.ParseDocument(Encoding.UTF8.GetString(page.Body.Span));
+        var document = Parser.ParseDocument(WithoutBubbleTails(Encoding.UTF8.GetString(page.Body.Span)));
+        // One walk finds the messages and the page-level markers; each further whole-page query would cost as much.
+        var index = document.DocumentElement is { } root ? new ClassIndex(root, PageClasses) : null;
         var problems = new List<ParseProblem>();
         var messages = new List<TelegramMessageParser.Message>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var element in document.QuerySelectorAll("div.tgme_widget_message, body.body_widget_post .tgme_widget_message"))
+        foreach (var element in index?.All("tgme_widget_message") ?? [])
         {
+            if (element.LocalName != "div") continue;
             var message = TelegramMessageParser.Parse(element, page.Url, host, out var problem);
             if (message is null)
             {
@@ -61,10 +69,10 @@ public static class TelegramPageParser
 
         var channel = messages.Count > 0 ? messages[0].Post.Channel : channelHint;
         var authors = new List<Author>();
-        if (TelegramChannelHeader.Parse(document, page.Url, host, channel) is { } header) authors.Add(header);
+        if (TelegramChannelHeader.Parse(document, index?.First("tgme_channel_info"), index?.First("tgme_page"), page.Url, host, channel) is { } header) authors.Add(header);
         else if (messages.Count > 0) authors.Add(FromMessage(messages[0], host, page.Url));
 
-        var noMessages = document.QuerySelector(".tme_no_messages_found") is not null;
+        var noMessages = index?.First("tme_no_messages_found") is not null;
         if (messages.Count == 0 && !noMessages && authors.Count == 0 && problems.Count == 0)
             return ParseResult.Failure("not a Telegram channel page: no tgme_widget_message, channel header or 'no posts' marker", page.Url.AbsoluteUri);
 
@@ -75,7 +83,7 @@ public static class TelegramPageParser
             .Select(m => m.Post)
             .ToList();
 
-        var isEmbed = page.Request?.Purpose == PurposePostEmbed || document.QuerySelector("body.body_widget_post") is not null;
+        var isEmbed = page.Request?.Purpose == PurposePostEmbed || index?.First("body_widget_post") is not null;
         return new ParseResult
         {
             Posts = posts,
@@ -84,6 +92,29 @@ public static class TelegramPageParser
             Listing = isEmbed || channel is null ? null : Listing(page.Url, channel, messages, noMessages),
             Next = isEmbed || channel is null ? [] : Next(page, channel, messages, since, problems),
         };
+    }
+
+    /// <summary>
+    /// Every message carries the same decorative SVG speech-bubble tail, about half of a page's bytes; cutting
+    /// those blocks out before tokenizing halves the parser's work and loses nothing.
+    /// </summary>
+    internal static string WithoutBubbleTails(string html)
+    {
+        const string open = "<svg class=\"bubble_icon\"";
+        const string close = "</svg>";
+        var at = html.IndexOf(open, StringComparison.Ordinal);
+        if (at < 0) return html;
+        var output = new StringBuilder(html.Length);
+        var from = 0;
+        while (at >= 0)
+        {
+            var end = html.IndexOf(close, at, StringComparison.Ordinal);
+            if (end < 0) break;
+            output.Append(html, from, at - from);
+            from = end + close.Length;
+            at = html.IndexOf(open, from, StringComparison.Ordinal);
+        }
+        return output.Append(html, from, html.Length - from).ToString();
     }
 
     private static string? ChannelHint(FetchedPage page)

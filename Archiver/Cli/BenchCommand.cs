@@ -12,6 +12,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(Store(run));
         command.Subcommands.Add(SearchBenchCommand.Build(run));
         command.Subcommands.Add(ExportBenchCommand.Build(run));
+        command.Subcommands.Add(ParseBenchmark.Command(run));
         return command;
     }
 

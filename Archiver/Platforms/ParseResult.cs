@@ -19,6 +19,9 @@ public sealed record ParseResult
     /// </summary>
     public ListingWindow? Listing { get; init; }
 
+    /// <summary>The server's request budget as its X-RateLimit-* headers stated it, where it sent them.</summary>
+    public RateLimitInfo? RateLimit { get; init; }
+
     public static ParseResult Empty { get; } = new();
 
     public static ParseResult Failure(string reason, string? location = null, bool fatal = false) =>

@@ -1,0 +1,155 @@
+using System.Net;
+using System.Text;
+
+namespace Archiver.Platforms.Common;
+
+/// <summary>
+/// A fast reader for the small, sanitised HTML of API fields (Mastodon <c>content</c>: p, br, a, span): the
+/// text a reader sees, by the same rules as <see cref="HtmlText"/>, and the anchors with their classes. A whole
+/// DOM per status would cost more than the rest of the status; this scanner never throws on broken markup.
+/// </summary>
+public static class LightHtml
+{
+    public sealed record Anchor(string? Href, string? Class, string Text);
+
+    private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "p", "div", "li", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "hr",
+    };
+
+    public static string ToText(string? html, List<Anchor>? anchors = null)
+    {
+        if (string.IsNullOrEmpty(html)) return "";
+        var output = new StringBuilder(html.Length);
+        StringBuilder? anchorText = null;
+        string? anchorHref = null, anchorClass = null;
+        var i = 0;
+        while (i < html.Length)
+        {
+            var lt = html.IndexOf('<', i);
+            var textEnd = lt < 0 ? html.Length : lt;
+            if (textEnd > i)
+            {
+                var decoded = Decode(html, i, textEnd - i);
+                AppendText(output, decoded);
+                anchorText?.Append(decoded);
+            }
+            if (lt < 0) break;
+            var gt = html.IndexOf('>', lt + 1);
+            if (gt < 0)
+            {
+                // A '<' that opens no tag is text, as in a browser.
+                var rest = Decode(html, lt, html.Length - lt);
+                AppendText(output, rest);
+                anchorText?.Append(rest);
+                break;
+            }
+            var (name, closing) = TagName(html, lt + 1, gt);
+            i = gt + 1;
+            if (name.Length == 0) continue;
+            if (!closing && (name.Equals("script", StringComparison.OrdinalIgnoreCase) || name.Equals("style", StringComparison.OrdinalIgnoreCase)))
+            {
+                var end = html.IndexOf("</" + name, i, StringComparison.OrdinalIgnoreCase);
+                i = end < 0 ? html.Length : end;
+                continue;
+            }
+            if (name.Equals("br", StringComparison.OrdinalIgnoreCase)) { output.Append('\n'); anchorText?.Append(' '); continue; }
+            if (Blocks.Contains(name)) { EnsureLineBreak(output); continue; }
+            if (anchors is not null && name.Equals("a", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!closing)
+                {
+                    var tag = html.AsSpan(lt, gt - lt);
+                    anchorHref = Attribute(tag, "href");
+                    anchorClass = Attribute(tag, "class");
+                    anchorText = new StringBuilder();
+                }
+                else if (anchorText is not null)
+                {
+                    anchors.Add(new Anchor(anchorHref, anchorClass, anchorText.ToString().Trim()));
+                    anchorText = null;
+                }
+            }
+        }
+        if (anchors is not null && anchorText is not null) anchors.Add(new Anchor(anchorHref, anchorClass, anchorText.ToString().Trim()));
+        return Normalize(output);
+    }
+
+    private static string Decode(string html, int start, int length)
+    {
+        var span = html.AsSpan(start, length);
+        return span.Contains('&') ? WebUtility.HtmlDecode(span.ToString()) : span.ToString();
+    }
+
+    private static (string Name, bool Closing) TagName(string html, int start, int end)
+    {
+        var i = start;
+        var closing = i < end && html[i] == '/';
+        if (closing) i++;
+        var nameStart = i;
+        while (i < end && (char.IsAsciiLetterOrDigit(html[i]) || html[i] == '-')) i++;
+        return (html[nameStart..i], closing);
+    }
+
+    private static string? Attribute(ReadOnlySpan<char> tag, string name)
+    {
+        var at = 0;
+        while (true)
+        {
+            var found = tag[at..].IndexOf(name, StringComparison.OrdinalIgnoreCase);
+            if (found < 0) return null;
+            found += at;
+            var after = found + name.Length;
+            var boundary = found > 0 && char.IsWhiteSpace(tag[found - 1]);
+            var j = after;
+            while (j < tag.Length && char.IsWhiteSpace(tag[j])) j++;
+            if (!boundary || j >= tag.Length || tag[j] != '=') { at = after; continue; }
+            j++;
+            while (j < tag.Length && char.IsWhiteSpace(tag[j])) j++;
+            if (j >= tag.Length) return null;
+            var quote = tag[j];
+            if (quote is '"' or '\'')
+            {
+                var close = tag[(j + 1)..].IndexOf(quote);
+                var value = close < 0 ? tag[(j + 1)..] : tag.Slice(j + 1, close);
+                return WebUtility.HtmlDecode(value.ToString());
+            }
+            var stop = j;
+            while (stop < tag.Length && !char.IsWhiteSpace(tag[stop])) stop++;
+            var unquoted = tag[j..stop];
+            // "<a href=x/>": the slash closing the tag is not part of the value.
+            if (stop == tag.Length && unquoted.EndsWith("/")) unquoted = unquoted[..^1];
+            return WebUtility.HtmlDecode(unquoted.ToString());
+        }
+    }
+
+    private static void AppendText(StringBuilder output, string data)
+    {
+        foreach (var c in data)
+        {
+            if (c is ' ' or '\t' or '\n' or '\r' or '\f')
+            {
+                if (output.Length > 0 && output[^1] is not (' ' or '\n')) output.Append(' ');
+            }
+            else output.Append(c);
+        }
+    }
+
+    private static void EnsureLineBreak(StringBuilder output)
+    {
+        while (output.Length > 0 && output[^1] == ' ') output.Length--;
+        if (output.Length > 0 && output[^1] != '\n') output.Append('\n');
+    }
+
+    private static string Normalize(StringBuilder text)
+    {
+        var result = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == ' ' && (result.Length == 0 || result[^1] == '\n' || (i + 1 < text.Length && text[i + 1] == '\n'))) continue;
+            result.Append(c);
+        }
+        return result.ToString().Trim();
+    }
+}

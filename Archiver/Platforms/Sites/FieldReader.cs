@@ -1,33 +1,34 @@
 using System.Text.RegularExpressions;
-using AngleSharp.Dom;
 
 namespace Archiver.Platforms.Sites;
 
 /// <summary>Reads <see cref="FieldSpec"/>s from one page: scope, selector, attribute or text, regular expression.</summary>
-internal sealed class FieldReader(SiteProfile profile, Uri pageUrl, IDocument document)
+internal sealed class FieldReader<TNode>(Uri pageUrl, ISiteDom<TNode> dom)
 {
-    public IElement Root => document.DocumentElement;
+    private Uri? _base;
 
-    public IElement? Element(FieldSpec spec, IElement item)
+    public ISiteDom<TNode> Dom => dom;
+
+    public bool TryElement(FieldSpec spec, TNode item, out TNode element)
     {
-        var scope = spec.Scope == FieldScope.Page ? Root : item;
-        return spec.Selector is null ? scope : scope.ChildNodes.QuerySelector(spec.Selector);
+        var scope = spec.Scope == FieldScope.Page ? dom.Root : item;
+        if (spec.Selector is null) { element = scope; return true; }
+        return dom.TrySelectFirst(scope, spec.Selector, out element);
     }
 
-    public string? One(FieldSpec spec, IElement item)
+    public string? One(FieldSpec spec, TNode item)
     {
         if (spec.Constant is not null) return spec.Constant;
         if (spec.Scope == FieldScope.Url) return Match(spec.Regex, pageUrl.AbsoluteUri);
-        var element = Element(spec, item);
-        return element is null ? null : Value(spec, element);
+        return TryElement(spec, item, out var element) ? Value(spec, element) : null;
     }
 
-    public IReadOnlyList<string> All(FieldSpec spec, IElement item)
+    public IReadOnlyList<string> All(FieldSpec spec, TNode item)
     {
         if (spec.Constant is not null) return [spec.Constant];
         if (spec.Scope == FieldScope.Url) return Match(spec.Regex, pageUrl.AbsoluteUri) is { } v ? [v] : [];
-        var scope = spec.Scope == FieldScope.Page ? Root : item;
-        IEnumerable<IElement> elements = spec.Selector is null ? [scope] : scope.ChildNodes.QuerySelectorAll(spec.Selector);
+        var scope = spec.Scope == FieldScope.Page ? dom.Root : item;
+        IEnumerable<TNode> elements = spec.Selector is null ? [scope] : dom.SelectAll(scope, spec.Selector);
         var values = new List<string>();
         foreach (var element in elements)
             if (Value(spec, element) is { } value) values.Add(value);
@@ -39,32 +40,29 @@ internal sealed class FieldReader(SiteProfile profile, Uri pageUrl, IDocument do
     {
         var trimmed = raw.Trim();
         if (trimmed.Length == 0 || trimmed.StartsWith('#') || trimmed.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase)) return null;
-        var baseUrl = BaseUrl();
-        return Uri.TryCreate(baseUrl, trimmed, out var absolute) ? absolute.AbsoluteUri : null;
+        return Uri.TryCreate(BaseUrl(), trimmed, out var absolute) ? absolute.AbsoluteUri : null;
     }
-
-    private Uri? _base;
 
     private Uri BaseUrl()
     {
         if (_base is not null) return _base;
-        var href = document.QuerySelector("base[href]")?.GetAttribute("href");
+        var href = dom.BaseHref;
         _base = href is not null && Uri.TryCreate(pageUrl, href, out var b) ? b : pageUrl;
         return _base;
     }
 
-    private string? Value(FieldSpec spec, IElement element)
+    private string? Value(FieldSpec spec, TNode element)
     {
-        var raw = spec.Attribute is not null ? element.GetAttribute(spec.Attribute)
-            : spec.Html ? element.InnerHtml.Trim()
-            : HtmlText.Of(element);
+        var raw = spec.Attribute is not null ? dom.Attribute(element, spec.Attribute)
+            : spec.Html ? dom.InnerHtml(element).Trim()
+            : dom.Text(element);
         if (raw is null) return null;
         if (spec.Regex is not null) return Match(spec.Regex, raw);
         var value = spec.Attribute is not null ? raw.Trim() : raw;
         return value.Length == 0 ? null : value;
     }
 
-    private string? Match(Regex? regex, string input)
+    private static string? Match(Regex? regex, string input)
     {
         if (regex is null) return input;
         try
@@ -76,8 +74,7 @@ internal sealed class FieldReader(SiteProfile profile, Uri pageUrl, IDocument do
         }
         catch (RegexMatchTimeoutException)
         {
-            // A pathological pattern must not stall the crawl; profile name is in the caller's problem list.
-            _ = profile;
+            // A pathological pattern must not stall the crawl: the field is simply absent.
             return null;
         }
     }

@@ -10,14 +10,14 @@ namespace Archiver.Platforms.Sites;
 /// </summary>
 public static class HtmlText
 {
-    private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
     {
         "p", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
         "blockquote", "pre", "section", "article", "header", "footer", "aside", "nav", "figure", "figcaption",
         "form", "hr", "main", "address", "details", "summary", "fieldset", "center",
     };
 
-    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
     {
         "script", "style", "noscript", "template", "head", "title", "iframe", "object", "svg",
     };
@@ -25,12 +25,12 @@ public static class HtmlText
     public static string Of(INode? node)
     {
         if (node is null) return "";
-        var writer = new Writer();
+        var writer = new RenderedText();
         Walk(node, writer, preformatted: false);
         return writer.Finish();
     }
 
-    private static void Walk(INode node, Writer writer, bool preformatted)
+    private static void Walk(INode node, RenderedText writer, bool preformatted)
     {
         switch (node)
         {
@@ -53,48 +53,50 @@ public static class HtmlText
         }
     }
 
-    private sealed class Writer
+}
+
+/// <summary>Accumulates text as a browser renders it: collapsible whitespace, line breaks, block boundaries.</summary>
+internal sealed class RenderedText
+{
+    private readonly StringBuilder _text = new();
+    private bool _pendingSpace;
+    private int _pendingBreaks;
+
+    public void Append(string data, bool preformatted)
     {
-        private readonly StringBuilder _text = new();
-        private bool _pendingSpace;
-        private int _pendingBreaks;
-
-        public void Append(string data, bool preformatted)
+        foreach (var c in data)
         {
-            foreach (var c in data)
-            {
-                if (preformatted && c == '\n') { LineBreak(); continue; }
-                if (!preformatted && IsCollapsible(c)) { _pendingSpace = true; continue; }
-                Flush();
-                _text.Append(c == '\u00A0' && !preformatted ? ' ' : c);
-            }
+            if (preformatted && c == '\n') { LineBreak(); continue; }
+            if (!preformatted && IsCollapsible(c)) { _pendingSpace = true; continue; }
+            Flush();
+            _text.Append(c == '\u00A0' && !preformatted ? ' ' : c);
         }
-
-        public void LineBreak()
-        {
-            _pendingBreaks++;
-            _pendingSpace = false;
-        }
-
-        public void BlockBoundary()
-        {
-            if (_pendingBreaks == 0) _pendingBreaks = 1;
-            _pendingSpace = false;
-        }
-
-        private void Flush()
-        {
-            if (_text.Length > 0)
-            {
-                if (_pendingBreaks > 0) _text.Append('\n', _pendingBreaks);
-                else if (_pendingSpace) _text.Append(' ');
-            }
-            _pendingBreaks = 0;
-            _pendingSpace = false;
-        }
-
-        public string Finish() => _text.ToString().Trim();
-
-        private static bool IsCollapsible(char c) => c is ' ' or '\t' or '\n' or '\r' or '\f';
     }
+
+    public void LineBreak()
+    {
+        _pendingBreaks++;
+        _pendingSpace = false;
+    }
+
+    public void BlockBoundary()
+    {
+        if (_pendingBreaks == 0) _pendingBreaks = 1;
+        _pendingSpace = false;
+    }
+
+    private void Flush()
+    {
+        if (_text.Length > 0)
+        {
+            if (_pendingBreaks > 0) _text.Append('\n', _pendingBreaks);
+            else if (_pendingSpace) _text.Append(' ');
+        }
+        _pendingBreaks = 0;
+        _pendingSpace = false;
+    }
+
+    public string Finish() => _text.ToString().Trim();
+
+    private static bool IsCollapsible(char c) => c is ' ' or '\t' or '\n' or '\r' or '\f';
 }

@@ -1,10 +1,9 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Archiver.Model;
 using Archiver.Platforms.Charsets;
+using Archiver.Platforms.Sites.Fast;
 
 namespace Archiver.Platforms.Sites;
 
@@ -23,18 +22,24 @@ public static class SiteParser
         if (page.Status >= 400)
             return ParseResult.Failure($"HTTP {page.Status}: no posts on an error page", page.Url.AbsoluteUri);
         var decoded = TextDecoder.Decode(page.Body.Span, page.ContentType, DocumentKind.Html);
+        if (profile.Parser == SiteParserKind.Fast)
+        {
+            var fast = new FastDom(FastHtmlParser.Parse(decoded.Text));
+            return Parse(profile, page, fast, fast.SelectAll(FastDocument.Root, profile.Item));
+        }
         var document = Html.ParseDocument(decoded.Text);
-        return Parse(profile, page, document);
+        var standard = new AngleSharpDom(document);
+        return Parse(profile, page, standard, standard.Items(profile.Item));
     }
 
-    public static ParseResult Parse(SiteProfile profile, FetchedPage page, IDocument document)
+    private static ParseResult Parse<TNode>(SiteProfile profile, FetchedPage page, ISiteDom<TNode> dom, IEnumerable<TNode> items)
     {
         var host = Hosts.Of(page.Url);
         var posts = new List<Post>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var problems = new List<ParseProblem>();
-        var reader = new FieldReader(profile, page.Url, document);
-        foreach (var item in document.ChildNodes.QuerySelectorAll(profile.Item))
+        var reader = new FieldReader<TNode>(page.Url, dom);
+        foreach (var item in items)
         {
             var post = ReadPost(profile, reader, item, host, problems);
             // A post quoted inside another matches the item selector twice; the first (outer) reading wins.
@@ -47,14 +52,22 @@ public static class SiteParser
         return new ParseResult { Posts = posts, Next = NextRequests(profile, reader, page), Problems = problems };
     }
 
-    private static Post ReadPost(SiteProfile profile, FieldReader reader, IElement item, string host, List<ParseProblem> problems)
+    private static Post ReadPost<TNode>(SiteProfile profile, FieldReader<TNode> reader, TNode item, string host, List<ParseProblem> problems)
     {
-        string? One(string field) => profile.Fields.TryGetValue(field, out var spec) ? reader.One(spec, item) : null;
+        var cache = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? One(string field)
+        {
+            if (cache.TryGetValue(field, out var known)) return known;
+            var value = profile.Fields.TryGetValue(field, out var spec) ? reader.One(spec, item) : null;
+            cache[field] = value;
+            return value;
+        }
         IReadOnlyList<string> All(string field) => profile.Fields.TryGetValue(field, out var spec) ? reader.All(spec, item) : [];
 
         var textSpec = profile.Fields.GetValueOrDefault("text");
-        var textElement = textSpec is null ? null : reader.Element(textSpec, item);
-        var text = textSpec is null ? "" : reader.One(textSpec, item) ?? "";
+        TNode textElement = default!;
+        var hasTextElement = textSpec is not null && reader.TryElement(textSpec, item, out textElement);
+        var text = textSpec is null ? "" : One("text") ?? "";
         var author = One("author");
         var dateText = One("date");
         var created = dateText is null ? null : SiteDates.Parse(dateText, profile.DateFormats, profile.DateCulture);
@@ -66,13 +79,13 @@ public static class SiteParser
         var extra = new Dictionary<string, string>(StringComparer.Ordinal) { [ProfileKey] = profile.Name };
         foreach (var (name, spec) in profile.Fields)
             if (!SiteProfile.KnownFields.Contains(name) || name == "title")
-                if (reader.One(spec, item) is { } value) extra[name] = value;
+                if (One(name) is { } value) extra[name] = value;
         AddApproximate(extra, "views", One("views"));
         AddApproximate(extra, "likes", One("likes"));
 
         var links = profile.Fields.ContainsKey("links")
             ? All("links").Select(reader.Absolute).OfType<string>()
-            : textElement is null ? [] : textElement.QuerySelectorAll("a[href]").Select(a => reader.Absolute(a.GetAttribute("href")!)).OfType<string>();
+            : hasTextElement ? reader.Dom.LinkHrefs(textElement).Select(reader.Absolute).OfType<string>() : [];
         var replyTo = One("reply_to");
         return new Post
         {
@@ -87,7 +100,7 @@ public static class SiteParser
             CreatedAt = created,
             Kind = replyTo is null ? PostKinds.Post : PostKinds.Reply,
             Text = text,
-            Html = textElement?.InnerHtml,
+            Html = hasTextElement ? reader.Dom.InnerHtml(textElement) : null,
             ReplyTo = replyTo,
             Hashtags = Distinct(All("hashtags").Select(h => h.TrimStart('#').Trim())),
             Mentions = Distinct(All("mentions").Select(m => m.TrimStart('@').Trim())),
@@ -102,7 +115,7 @@ public static class SiteParser
         };
     }
 
-    private static List<CrawlRequest> NextRequests(SiteProfile profile, FieldReader reader, FetchedPage page)
+    private static List<CrawlRequest> NextRequests<TNode>(SiteProfile profile, FieldReader<TNode> reader, FetchedPage page)
     {
         var requests = new List<CrawlRequest>();
         var seen = new HashSet<string>(StringComparer.Ordinal) { page.Url.AbsoluteUri };
@@ -111,7 +124,7 @@ public static class SiteParser
         void Add(FieldSpec? spec, string purpose, int priority)
         {
             if (spec is null) return;
-            foreach (var href in reader.All(spec, reader.Root))
+            foreach (var href in reader.All(spec, reader.Dom.Root))
             {
                 if (reader.Absolute(href) is not { } absolute || !Uri.TryCreate(absolute, UriKind.Absolute, out var uri)) continue;
                 if (uri.Scheme is not ("http" or "https") || !seen.Add(uri.AbsoluteUri)) continue;

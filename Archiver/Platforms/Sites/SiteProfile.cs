@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using AngleSharp.Css.Dom;
 
 namespace Archiver.Platforms.Sites;
 
@@ -15,8 +14,9 @@ public sealed record SiteProfile
     public string? Source { get; init; }
     /// <summary>Regular expressions over absolute URLs this profile parses (for imports and <c>CanParse</c>).</summary>
     public IReadOnlyList<Regex> Urls { get; init; } = [];
-    public required ISelector Item { get; init; }
-    public required string ItemText { get; init; }
+    public required ProfileSelector Item { get; init; }
+    public string ItemText => Item.Text;
+    public SiteParserKind Parser { get; init; } = SiteParserKind.Standard;
     public IReadOnlyDictionary<string, FieldSpec> Fields { get; init; } = new Dictionary<string, FieldSpec>();
     /// <summary>.NET custom date formats tried in order; ISO 8601 and RFC 1123 are always tried after them.</summary>
     public IReadOnlyList<string> DateFormats { get; init; } = [];
@@ -54,8 +54,8 @@ public enum FieldScope
 /// </summary>
 public sealed record FieldSpec
 {
-    public ISelector? Selector { get; init; }
-    public string? SelectorText { get; init; }
+    public ProfileSelector? Selector { get; init; }
+    public string? SelectorText => Selector?.Text;
     public string? Attribute { get; init; }
     public Regex? Regex { get; init; }
     public FieldScope Scope { get; init; } = FieldScope.Item;

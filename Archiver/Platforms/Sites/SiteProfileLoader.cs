@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AngleSharp.Css.Dom;
 using AngleSharp.Css.Parser;
+using Archiver.Platforms.Sites.Fast;
 
 namespace Archiver.Platforms.Sites;
 
@@ -14,7 +15,7 @@ public static class SiteProfileLoader
     private static readonly HashSet<string> TopLevelKeys = new(StringComparer.Ordinal)
     {
         "name", "description", "urls", "item", "fields", "date_format", "date_culture", "next_page", "thread_links",
-        "needs_javascript", "wait_for", "$comment",
+        "needs_javascript", "wait_for", "parser", "$comment",
     };
 
     private static readonly CssSelectorParser Css = new();
@@ -54,6 +55,12 @@ public static class SiteProfileLoader
                     throw Fail(source, $"unknown key \"{property.Name}\" (known: {string.Join(", ", TopLevelKeys.Where(k => k[0] != '$'))})");
 
             var name = String(root, "name", source) ?? Path.GetFileNameWithoutExtension(source);
+            var parser = String(root, "parser", source) switch
+            {
+                null or "standard" => SiteParserKind.Standard,
+                "fast" => SiteParserKind.Fast,
+                var other => throw Fail(source, $"\"parser\" must be \"standard\" or \"fast\", not \"{other}\""),
+            };
             var itemText = String(root, "item", source) ?? throw Fail(source, "\"item\" (the CSS selector of one post) is required");
             var fields = new Dictionary<string, FieldSpec>(StringComparer.Ordinal);
             if (root.TryGetProperty("fields", out var fieldsElement))
@@ -62,14 +69,14 @@ public static class SiteProfileLoader
                 foreach (var field in fieldsElement.EnumerateObject())
                     fields[field.Name] = Field(field.Value, source, $"fields.{field.Name}");
             }
-            return new SiteProfile
+            var profile = new SiteProfile
             {
                 Name = name,
+                Parser = parser,
                 Description = String(root, "description", source),
                 Source = source,
                 Urls = Strings(root, "urls", source).Select(p => Pattern(p, source, "urls")).ToList(),
                 Item = Selector(itemText, source, "item"),
-                ItemText = itemText,
                 Fields = fields,
                 DateFormats = Strings(root, "date_format", source),
                 DateCulture = String(root, "date_culture", source),
@@ -78,6 +85,8 @@ public static class SiteProfileLoader
                 NeedsJavascript = root.TryGetProperty("needs_javascript", out var js) && js.ValueKind == JsonValueKind.True,
                 WaitFor = String(root, "wait_for", source),
             };
+            if (parser == SiteParserKind.Fast) RequireFast(profile, source);
+            return profile;
         }
     }
 
@@ -96,7 +105,6 @@ public static class SiteProfileLoader
             throw Fail(source, $"\"{key}\" needs a \"selector\", \"attr\", \"regex\" or \"value\"");
         return new FieldSpec
         {
-            SelectorText = selectorText,
             Selector = selectorText is null ? null : Selector(selectorText, source, key),
             Attribute = String(value, "attr", source),
             Regex = regex is null ? null : Pattern(regex, source, key),
@@ -121,7 +129,6 @@ public static class SiteProfileLoader
         return new FieldSpec
         {
             Scope = scope,
-            SelectorText = selectorText.Length == 0 ? null : selectorText,
             Selector = selectorText.Length == 0 ? null : Selector(selectorText, source, key),
             Attribute = string.IsNullOrEmpty(attribute) ? null : attribute,
         };
@@ -145,7 +152,19 @@ public static class SiteProfileLoader
         return found;
     }
 
-    private static ISelector Selector(string text, string source, string key)
+    private static void RequireFast(SiteProfile profile, string source)
+    {
+        var selectors = new List<(string Key, ProfileSelector? Selector)> { ("item", profile.Item), ("next_page", profile.NextPage?.Selector), ("thread_links", profile.ThreadLinks?.Selector) };
+        selectors.AddRange(profile.Fields.Select(f => ("fields." + f.Key, f.Value.Selector)));
+        foreach (var (key, selector) in selectors)
+            if (selector is { Fast: null })
+                throw Fail(source, $"\"{key}\": \"{selector.Text}\" uses CSS the fast parser does not support (type, #id, .class, [attr], descendant and child only); remove \"parser\": \"fast\" or simplify it");
+    }
+
+    private static ProfileSelector Selector(string text, string source, string key) =>
+        new(text, CssSelector(text, source, key), FastSelector.TryParse(text));
+
+    private static ISelector CssSelector(string text, string source, string key)
     {
         ISelector? selector = null;
         try

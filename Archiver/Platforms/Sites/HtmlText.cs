@@ -26,7 +26,10 @@ public static class HtmlText
     {
         if (node is null) return "";
         var writer = new RenderedText();
-        Walk(node, writer, preformatted: false);
+        // The node asked for is rendered even when it is one we skip inside text (a <title>, a <script>).
+        if (node is IElement root && Skipped.Contains(root.LocalName))
+            for (var child = root.FirstChild; child is not null; child = child.NextSibling) Walk(child, writer, preformatted: true);
+        else Walk(node, writer, preformatted: false);
         return writer.Finish();
     }
 

@@ -80,7 +80,9 @@ internal static class FastText
     public static string Of(FastDocument doc, int node)
     {
         var text = new RenderedText();
-        Walk(doc, node, text, preformatted: false);
+        if (doc.Name(node) is { } name && HtmlText.Skipped.Contains(name))
+            for (var child = doc.FirstChild(node); child >= 0; child = doc.NextSibling(child)) Walk(doc, child, text, preformatted: true);
+        else Walk(doc, node, text, preformatted: false);
         return text.Finish();
     }
 

@@ -22,6 +22,9 @@ public static class FeedXmlReader
     {
         var root = tree.Root;
         if (root is null) return null;
+        // A feed pasted into another document (an XHTML page around an Atom feed) is read where it sits.
+        if (root.LocalName is not ("feed" or "rss" or "RDF" or "channel")) root = Descendants(root).FirstOrDefault(e => e.LocalName is "feed" or "rss" or "RDF");
+        if (root is null) return null;
         return root.LocalName switch
         {
             // Atom under an unexpected namespace (or none) is still read as Atom, in that namespace.
@@ -31,6 +34,15 @@ public static class FeedXmlReader
             "channel" => ReadRssChannel(root, root, tree, url, "rss"),
             _ => null,
         };
+    }
+
+    private static IEnumerable<XmlNodeElement> Descendants(XmlNodeElement element)
+    {
+        foreach (var child in element.Elements())
+        {
+            yield return child;
+            foreach (var d in Descendants(child)) yield return d;
+        }
     }
 
     private static FeedDocument ReadRss(XmlNodeElement rss, XmlTree tree, Uri? url)
@@ -61,6 +73,7 @@ public static class FeedXmlReader
             Format = format,
             Title = Plain(Child(channel, ns, "title")) ?? Plain(channel.Element(Dc, "title")),
             Link = Link(Child(channel, ns, "link"), url) ?? AtomLinks(channel, url, Atom10).FirstOrDefault(l => l.Rel == "alternate")?.Href,
+            Id = Plain(channel.Element(Atom10, "id")),
             Description = Plain(Child(channel, ns, "description")),
             Language = Plain(Child(channel, ns, "language")) ?? Plain(channel.Element(Dc, "language")) ?? channel.Language(),
             Author = Plain(Child(channel, ns, "managingEditor")) ?? Plain(channel.Element(Dc, "creator")),

@@ -13,6 +13,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(SearchBenchCommand.Build(run));
         command.Subcommands.Add(ExportBenchCommand.Build(run));
         command.Subcommands.Add(ParseBenchmark.Command(run));
+        command.Subcommands.Add(ProfileCommand.Bench(run));
         return command;
     }
 

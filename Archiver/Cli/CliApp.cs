@@ -17,6 +17,7 @@ public static class CliApp
         new VerifyCommand(),
         new BenchCommand(),
         new DebugCommand(),
+        new ProfileCommand(),
     ];
 
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)

@@ -1,0 +1,170 @@
+using System.Security.Cryptography;
+using System.Text;
+using AngleSharp.Html.Parser;
+using Archiver.Model;
+using Archiver.Platforms.Charsets;
+using Archiver.Platforms.Sites.Fast;
+
+namespace Archiver.Platforms.Sites;
+
+/// <summary>Applies a <see cref="SiteProfile"/> to a fetched page. Pure: the same page and profile give the same result.</summary>
+public static class SiteParser
+{
+    public const string Platform = "site";
+    public const string PagePurpose = "site-page";
+    public const string ThreadPurpose = "site-thread";
+    public const string ProfileKey = "profile";
+
+    private static readonly HtmlParser Html = new(new HtmlParserOptions { IsScripting = false });
+
+    public static ParseResult Parse(SiteProfile profile, FetchedPage page)
+    {
+        if (page.Status >= 400)
+            return ParseResult.Failure($"HTTP {page.Status}: no posts on an error page", page.Url.AbsoluteUri);
+        var decoded = TextDecoder.Decode(page.Body.Span, page.ContentType, DocumentKind.Html);
+        if (profile.Parser == SiteParserKind.Fast)
+        {
+            var fast = new FastDom(FastHtmlParser.Parse(decoded.Text));
+            return Parse(profile, page, fast, fast.SelectAll(FastDocument.Root, profile.Item));
+        }
+        var document = Html.ParseDocument(decoded.Text);
+        var standard = new AngleSharpDom(document);
+        return Parse(profile, page, standard, standard.Items(profile.Item));
+    }
+
+    private static ParseResult Parse<TNode>(SiteProfile profile, FetchedPage page, ISiteDom<TNode> dom, IEnumerable<TNode> items)
+    {
+        var host = Hosts.Of(page.Url);
+        var posts = new List<Post>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var problems = new List<ParseProblem>();
+        var reader = new FieldReader<TNode>(page.Url, dom);
+        foreach (var item in items)
+        {
+            var post = ReadPost(profile, reader, item, host, problems);
+            // A post quoted inside another matches the item selector twice; the first (outer) reading wins.
+            if (seen.Add(post.NativeId)) posts.Add(post);
+        }
+        if (posts.Count == 0)
+            problems.Add(new ParseProblem(profile.NeedsJavascript && page.Request?.NeedsBrowser != true
+                ? $"no element matches \"{profile.ItemText}\"; profile {profile.Name} needs JavaScript, fetch the page with the browser"
+                : $"no element matches \"{profile.ItemText}\" (profile {profile.Name})", page.Url.AbsoluteUri));
+        return new ParseResult { Posts = posts, Next = NextRequests(profile, reader, page), Problems = problems };
+    }
+
+    private static Post ReadPost<TNode>(SiteProfile profile, FieldReader<TNode> reader, TNode item, string host, List<ParseProblem> problems)
+    {
+        var cache = new Dictionary<string, string?>(StringComparer.Ordinal);
+        string? One(string field)
+        {
+            if (cache.TryGetValue(field, out var known)) return known;
+            var value = profile.Fields.TryGetValue(field, out var spec) ? reader.One(spec, item) : null;
+            cache[field] = value;
+            return value;
+        }
+        IReadOnlyList<string> All(string field) => profile.Fields.TryGetValue(field, out var spec) ? reader.All(spec, item) : [];
+
+        var textSpec = profile.Fields.GetValueOrDefault("text");
+        TNode textElement = default!;
+        var hasTextElement = textSpec is not null && reader.TryElement(textSpec, item, out textElement);
+        var text = textSpec is null ? "" : One("text") ?? "";
+        var author = One("author");
+        var dateText = One("date");
+        var created = dateText is null ? null : SiteDates.Parse(dateText, profile.DateFormats, profile.DateCulture);
+        if (dateText is not null && created is null)
+            problems.Add(new ParseProblem($"date \"{Clip(dateText)}\" matches none of the profile's date formats", profile.Name));
+
+        var url = One("url") is { } rawUrl ? reader.Absolute(rawUrl) : null;
+        var id = One("id") ?? url ?? "h:" + Hash(author, dateText, text);
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal) { [ProfileKey] = profile.Name };
+        foreach (var (name, spec) in profile.Fields)
+            if (!SiteProfile.KnownFields.Contains(name) || name == "title")
+                if (One(name) is { } value) extra[name] = value;
+        AddApproximate(extra, "views", One("views"));
+        AddApproximate(extra, "likes", One("likes"));
+
+        var links = profile.Fields.ContainsKey("links")
+            ? All("links").Select(reader.Absolute).OfType<string>()
+            : hasTextElement ? reader.Dom.LinkHrefs(textElement).Select(reader.Absolute).OfType<string>() : [];
+        var replyTo = One("reply_to");
+        return new Post
+        {
+            Platform = SiteParser.Platform,
+            Host = host,
+            NativeId = id,
+            Url = url,
+            Channel = One("channel"),
+            AuthorId = One("author_id") ?? author,
+            AuthorHandle = author,
+            AuthorName = One("author_name") ?? author,
+            CreatedAt = created,
+            Kind = replyTo is null ? PostKinds.Post : PostKinds.Reply,
+            Text = text,
+            Html = hasTextElement ? reader.Dom.InnerHtml(textElement) : null,
+            ReplyTo = replyTo,
+            Hashtags = Distinct(All("hashtags").Select(h => h.TrimStart('#').Trim())),
+            Mentions = Distinct(All("mentions").Select(m => m.TrimStart('@').Trim())),
+            Links = Distinct(links),
+            Media = All("media").Select(reader.Absolute).OfType<string>().Distinct(StringComparer.Ordinal)
+                .Select(m => new MediaRef { Kind = "photo", Url = m }).ToList(),
+            Views = Counts.Parse(One("views")),
+            Likes = Counts.Parse(One("likes")),
+            Shares = Counts.Parse(One("shares")),
+            Replies = Counts.Parse(One("replies")),
+            Extra = extra,
+        };
+    }
+
+    private static List<CrawlRequest> NextRequests<TNode>(SiteProfile profile, FieldReader<TNode> reader, FetchedPage page)
+    {
+        var requests = new List<CrawlRequest>();
+        var seen = new HashSet<string>(StringComparer.Ordinal) { page.Url.AbsoluteUri };
+        var depth = (page.Request?.Depth ?? 0) + 1;
+        var context = new Dictionary<string, string> { [ProfileKey] = profile.Name };
+        void Add(FieldSpec? spec, string purpose, int priority)
+        {
+            if (spec is null) return;
+            foreach (var href in reader.All(spec, reader.Dom.Root))
+            {
+                if (reader.Absolute(href) is not { } absolute || !Uri.TryCreate(absolute, UriKind.Absolute, out var uri)) continue;
+                if (uri.Scheme is not ("http" or "https") || !seen.Add(uri.AbsoluteUri)) continue;
+                requests.Add(new CrawlRequest
+                {
+                    Url = uri,
+                    Platform = Platform,
+                    Purpose = purpose,
+                    Priority = priority,
+                    Depth = depth,
+                    NeedsBrowser = profile.NeedsJavascript,
+                    SeedOriginal = page.Request?.SeedOriginal,
+                    Context = context,
+                });
+            }
+        }
+        Add(profile.NextPage, PagePurpose, 1);
+        Add(profile.ThreadLinks, ThreadPurpose, 0);
+        return requests;
+    }
+
+    private static void AddApproximate(Dictionary<string, string> extra, string field, string? text)
+    {
+        if (Counts.IsApproximate(text)) extra[field + "_text"] = text!.Trim();
+    }
+
+    private static List<string> Distinct(IEnumerable<string> values) =>
+        values.Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+    private static string Hash(params string?[] parts)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", parts.Select(p => p ?? ""))));
+        return Convert.ToHexStringLower(bytes)[..16];
+    }
+
+    private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
+}
+
+/// <summary>The host part of a record key: lower-case authority, port only when not the scheme's default.</summary>
+public static class Hosts
+{
+    public static string Of(Uri url) => url.IsDefaultPort ? url.Host.ToLowerInvariant() : $"{url.Host.ToLowerInvariant()}:{url.Port}";
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+
+namespace Archiver.Platforms.Sites;
+
+/// <summary>Parses a directory of saved pages with one profile on one thread and measures the rate.</summary>
+public static class SiteProfileBenchmark
+{
+    public sealed record Report(int Pages, long Posts, long Bytes, double Seconds, int Problems)
+    {
+        public double PagesPerSecond => Pages / Seconds;
+        public double PostsPerSecond => Posts / Seconds;
+        public double MegabytesPerSecond => Bytes / 1e6 / Seconds;
+    }
+
+    /// <summary>Every <c>*.html</c> under <paramref name="directory"/> is read into memory first, so only parsing is timed.</summary>
+    public static Report Run(SiteProfile profile, string directory, Uri baseUrl, int rounds = 1)
+    {
+        var files = Directory.GetFiles(directory, "*.html", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new ArchiverException($"No .html files under {directory}; generate them with python3 shared/bench/gen_site.py 2000 {directory}.");
+        var pages = files.Select(f => new FetchedPage
+        {
+            Url = new Uri(baseUrl, Path.GetRelativePath(directory, f).Replace('\\', '/')),
+            Status = 200,
+            Body = File.ReadAllBytes(f),
+            ContentType = "text/html",
+        }).ToList();
+
+        // Warm-up: let the JIT and tiered compilation settle before timing.
+        foreach (var page in pages.Take(Math.Min(200, pages.Count))) SiteParser.Parse(profile, page);
+
+        long posts = 0, bytes = 0;
+        var problems = 0;
+        var clock = Stopwatch.StartNew();
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var page in pages)
+            {
+                var result = SiteParser.Parse(profile, page);
+                posts += result.Posts.Count;
+                problems += result.Problems.Count;
+                bytes += page.Body.Length;
+            }
+        }
+        clock.Stop();
+        return new Report(pages.Count * rounds, posts, bytes, clock.Elapsed.TotalSeconds, problems);
+    }
+}

@@ -12,6 +12,7 @@ public static class CliApp
         new ShowCommand(),
         new BenchCommand(),
         new DebugCommand(),
+        new ReplicaCommand(),
     ];
 
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)

@@ -71,9 +71,9 @@ public static class ForumGenerator
             {
                 case SegmentKind.Break: sb.Append("<br>"); break;
                 case SegmentKind.Link:
-                    sb.Append("<a href=\"").Append(Html.Escape(s.Value)).Append("\" rel=\"nofollow\">").Append(Html.Escape(s.Value)).Append("</a>");
+                    sb.Append("<a href=\"").Append(Html.Attribute(s.Value)).Append("\" rel=\"nofollow\">").Append(Html.Text(s.Value)).Append("</a>");
                     break;
-                default: sb.Append(Html.Escape(s.Value)); break;
+                default: sb.Append(Html.Text(s.Value)); break;
             }
         }
         return sb.ToString();

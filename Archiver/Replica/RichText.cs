@@ -78,6 +78,21 @@ public static class Html
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Text escaped exactly as an HTML5 serialiser (a DOM's innerHTML) writes it, so the served markup and a
+    /// parser's inner HTML of it are the same string.
+    /// </summary>
+    public static string Text(string text) =>
+        text.AsSpan().IndexOfAny("&<>\u00A0") < 0 ? text
+        : text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\u00A0", "&nbsp;", StringComparison.Ordinal);
+
+    /// <summary>An attribute value as an HTML5 serialiser writes it (inside double quotes).</summary>
+    public static string Attribute(string text) =>
+        text.AsSpan().IndexOfAny("&\"\u00A0") < 0 ? text
+        : text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal)
+            .Replace("\u00A0", "&nbsp;", StringComparison.Ordinal);
+
     /// <summary>XML text escaping for feeds (no apostrophe entity needed in element content).</summary>
     public static string Xml(string text) =>
         text.AsSpan().IndexOfAny("&<>\"") < 0 ? text

@@ -128,13 +128,13 @@ public sealed class TelegramGenerator(ReplicaNetwork network)
     private TelegramPost Service(TelegramPost post, long index, ref Rng rng)
     {
         var c = post.Channel;
-        var title = $"<span dir=\"auto\">{Html.Escape(c.Title)}</span>";
+        var title = $"<span dir=\"auto\">{Html.Text(c.Title)}</span>";
         var (html, text) = index == 0
             ? ("Channel created", "Channel created")
             : rng.Int(3) switch
             {
                 0 => ("Channel photo updated", "Channel photo updated"),
-                1 => ($"Channel name was changed to «<span class=\"tgme_widget_service_strong_text\" dir=\"auto\">{Html.Escape(c.Title)}</span>»",
+                1 => ($"Channel name was changed to «<span class=\"tgme_widget_service_strong_text\" dir=\"auto\">{Html.Text(c.Title)}</span>»",
                       $"Channel name was changed to «{c.Title}»"),
                 _ => PinnedText(c, title, ref rng),
             };
@@ -145,7 +145,7 @@ public sealed class TelegramGenerator(ReplicaNetwork network)
     {
         var pinned = c.Language.Sentence(ref rng);
         // The channel link is written relative here; the renderer puts the origin in front.
-        return ($"<a class=\"tgme_widget_message_author_name\" href=\"{{origin}}/{c.Name}\">{title}</a> pinned «<span class=\"tgme_widget_service_strong_text\" dir=\"auto\">{Html.Escape(pinned)}</span>»",
+        return ($"<a class=\"tgme_widget_message_author_name\" href=\"{{origin}}/{c.Name}\">{title}</a> pinned «<span class=\"tgme_widget_service_strong_text\" dir=\"auto\">{Html.Text(pinned)}</span>»",
             $"{c.Title} pinned «{pinned}»");
     }
 

@@ -6,6 +6,9 @@ namespace Archiver.Replica;
 /// <summary>The inner HTML of Telegram message texts, shared by the page renderer and the ground truth.</summary>
 public static class TelegramMarkup
 {
+    // The text markup is written in HTML5 serialisation form (<br>, no entities for quotes), so the
+    // ground truth's Html equals the inner HTML a DOM parser gives back. Telegram itself writes <br/>
+    // and &#39;; both parse to the same DOM.
     public static string TextHtml(TelegramPost post, string origin)
     {
         if (post.ServiceHtml is { } service) return service.Replace("{origin}", origin, StringComparison.Ordinal);
@@ -22,17 +25,17 @@ public static class TelegramMarkup
         {
             switch (s.Kind)
             {
-                case SegmentKind.Text: sb.Append(Html.Escape(s.Value)); break;
-                case SegmentKind.Break: sb.Append("<br/>"); break;
-                case SegmentKind.Bold: sb.Append("<b>").Append(Html.Escape(s.Value)).Append("</b>"); break;
+                case SegmentKind.Text: sb.Append(Html.Text(s.Value)); break;
+                case SegmentKind.Break: sb.Append("<br>"); break;
+                case SegmentKind.Bold: sb.Append("<b>").Append(Html.Text(s.Value)).Append("</b>"); break;
                 case SegmentKind.Hashtag:
-                    sb.Append("<a href=\"?q=").Append(Uri.EscapeDataString("#" + s.Value)).Append("\">#").Append(Html.Escape(s.Value)).Append("</a>");
+                    sb.Append("<a href=\"?q=").Append(Uri.EscapeDataString("#" + s.Value)).Append("\">#").Append(Html.Text(s.Value)).Append("</a>");
                     break;
                 case SegmentKind.Mention:
                     sb.Append("<a href=\"").Append(origin).Append('/').Append(s.Value).Append("\">@").Append(s.Value).Append("</a>");
                     break;
                 case SegmentKind.Link:
-                    sb.Append("<a href=\"").Append(Html.Escape(s.Value)).Append("\" target=\"_blank\" rel=\"noopener\">").Append(Html.Escape(s.Value)).Append("</a>");
+                    sb.Append("<a href=\"").Append(Html.Attribute(s.Value)).Append("\" target=\"_blank\" rel=\"noopener\">").Append(Html.Text(s.Value)).Append("</a>");
                     break;
                 case SegmentKind.Emoji:
                     sb.Append("<i class=\"emoji\" style=\"background-image:url('//telegram.org/img/emoji/40/").Append(EmojiCode(s.Value))

@@ -23,7 +23,7 @@ public sealed class FeedRenderer(TelegramGenerator generator, string telegramOri
     public string Rss(TelegramChannel c, int version)
     {
         var items = Latest(c, version);
-        var sb = new StringBuilder(1024 + items.Count * 1200);
+        var sb = new StringBuilder();
         sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n")
           .Append("<title>").Append(Html.Xml(c.Title)).Append("</title>\n<link>").Append(telegramOrigin).Append("/s/").Append(c.Name).Append("</link>\n")
           .Append("<description>").Append(Html.Xml(c.Description)).Append("</description>\n<language>").Append(c.Language.Code).Append("</language>\n")
@@ -43,7 +43,7 @@ public sealed class FeedRenderer(TelegramGenerator generator, string telegramOri
     public string Atom(TelegramChannel c, int version)
     {
         var items = Latest(c, version);
-        var sb = new StringBuilder(1024 + items.Count * 1200);
+        var sb = new StringBuilder();
         sb.Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"").Append(c.Language.Code).Append("\">\n")
           .Append("<id>").Append(feedsOrigin).Append("/feeds/").Append(c.Name).Append(".atom</id>\n<title>").Append(Html.Xml(c.Title)).Append("</title>\n")
           .Append("<subtitle>").Append(Html.Xml(c.Description)).Append("</subtitle>\n")

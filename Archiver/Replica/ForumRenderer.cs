@@ -28,7 +28,7 @@ public static class ForumRenderer
         if (page < 1 || (posts.Count == 0 && page > 1)) return null;
         var hasNext = posts.Count > ForumGenerator.PageSize;
         if (hasNext) posts.RemoveAt(posts.Count - 1);
-        var sb = new StringBuilder(1024 + posts.Count * 900);
+        var sb = new StringBuilder();
         Head(sb, t.Title, t.Language.Code);
         sb.Append("<h1 class=\"thread-title\" dir=\"auto\">").Append(Html.Escape(t.Title)).Append("</h1>\n<div class=\"forum-posts\">\n");
         foreach (var p in posts) Post(sb, p);

@@ -5,9 +5,20 @@ namespace Archiver.Replica;
 /// (milliseconds &lt;&lt; 16, here with the account index in the low bits), so an id alone names its status.
 /// Replies chain to the account's previous status, which makes threads computable in both directions.
 /// </summary>
-public sealed class MastodonGenerator(ReplicaNetwork network)
+public sealed class MastodonGenerator
 {
-    public ReplicaNetwork Network { get; } = network;
+    // Per flavor and account: the other accounts of the origin and their usernames (built once).
+    private readonly List<ApiAccount>[][] others;
+    private readonly List<string>[][] otherNames;
+
+    public MastodonGenerator(ReplicaNetwork network)
+    {
+        Network = network;
+        others = Enum.GetValues<Flavor>().Select(f => network.AccountsOf(f).Select(a => network.AccountsOf(f).Where(o => o.Index != a.Index).ToList()).ToArray()).ToArray();
+        otherNames = others.Select(perAccount => perAccount.Select(list => list.Select(o => o.Username).ToList()).ToArray()).ToArray();
+    }
+
+    public ReplicaNetwork Network { get; }
 
     public static long IdOf(ApiAccount a, long index) => (a.Stream.TimeMs(index) << 16) | (long)a.Index;
 
@@ -50,8 +61,8 @@ public sealed class MastodonGenerator(ReplicaNetwork network)
         if (allowReblog && IsReblog(a, index) && Original(a, index, version) is { } original)
             return status with { Reblog = original, ReblogsCount = 0, FavouritesCount = 0, RepliesCount = 0 };
 
-        var others = Network.AccountsOf(a.Flavor).Where(o => o.Index != a.Index).ToList();
-        var text = TextComposer.Compose(ref rng, a.Language, rng.Chance(0.02) ? rng.Between(20, 30) : rng.Between(1, 3), others.Select(o => o.Username).ToList());
+        var others = this.others[(int)a.Flavor][a.Index];
+        var text = TextComposer.Compose(ref rng, a.Language, rng.Chance(0.02) ? rng.Between(20, 30) : rng.Between(1, 3), otherNames[(int)a.Flavor][a.Index]);
         var edit = a.Stream.Edit(index, version);
         if (edit == EditState.EditedInVersion2) text = TextComposer.Edited(text, a.Language);
         status = status with

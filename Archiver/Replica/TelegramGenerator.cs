@@ -4,11 +4,23 @@ namespace Archiver.Replica;
 /// Derives Telegram post i of a channel from (seed, channel, i). Message ids have gaps, as deleted posts
 /// leave in real channels: ids come in blocks of ten of which nine are used.
 /// </summary>
-public sealed class TelegramGenerator(ReplicaNetwork network)
+public sealed class TelegramGenerator
 {
     public const int PageSize = 20;
 
-    public ReplicaNetwork Network { get; } = network;
+    // Per channel: the other channels it may mention or forward from (built once, read by every post).
+    private readonly List<string>[] mentionable;
+    private readonly List<TelegramChannel>[] sources;
+
+    public TelegramGenerator(ReplicaNetwork network)
+    {
+        Network = network;
+        var withPosts = network.Channels.Where(o => o.Stream.BaseCount > 0).ToList();
+        sources = network.Channels.Select(c => withPosts.Where(o => o.Index != c.Index).ToList()).ToArray();
+        mentionable = sources.Select(list => list.Select(o => o.Name).ToList()).ToArray();
+    }
+
+    public ReplicaNetwork Network { get; }
 
     private ulong GapKey(TelegramChannel c, long block) => Mix.Of(c.Stream.Key, (ulong)block, 0x6A9);
 
@@ -95,9 +107,8 @@ public sealed class TelegramGenerator(ReplicaNetwork network)
         var roll = rng.Int(100);
         if (index == 0 || roll < 2) return Service(post, index, ref rng);
 
-        var mentionable = Network.Channels.Where(o => o.Index != c.Index && o.Stream.BaseCount > 0).Select(o => o.Name).ToList();
         var sentences = rng.Chance(0.02) ? rng.Between(28, 40) : rng.Between(1, 4);
-        var text = TextComposer.Compose(ref rng, lex, sentences, mentionable);
+        var text = TextComposer.Compose(ref rng, lex, sentences, mentionable[c.Index]);
         if (edit == EditState.EditedInVersion2) text = TextComposer.Edited(text, lex);
         post = post with { Text = text };
         var key = Mix.Of(c.Stream.Key, (ulong)index, 0x3ED1A);
@@ -175,9 +186,9 @@ public sealed class TelegramGenerator(ReplicaNetwork network)
 
     private TelegramPost Forwarded(TelegramPost post, ref Rng rng)
     {
-        var sources = Network.Channels.Where(o => o.Index != post.Channel.Index && o.Stream.BaseCount > 0).ToList();
-        if (sources.Count == 0) return post;
-        var source = rng.Pick(sources);
+        var candidates = sources[post.Channel.Index];
+        if (candidates.Count == 0) return post;
+        var source = rng.Pick(candidates);
         return post with { Forward = new TgForward(source, IdOf(source, rng.Int((int)Math.Min(int.MaxValue, source.Stream.BaseCount)))), Signature = null };
     }
 

@@ -17,6 +17,12 @@ public static class TelegramMarkup
         return sb.ToString();
     }
 
+    public static void AppendTextHtml(StringBuilder sb, TelegramPost post, string origin)
+    {
+        if (post.ServiceHtml is { } service) sb.Append(service.Replace("{origin}", origin, StringComparison.Ordinal));
+        else AppendText(sb, post.Text, origin);
+    }
+
     public static string TextPlain(TelegramPost post) => post.ServiceText ?? post.Text.Plain();
 
     public static void AppendText(StringBuilder sb, RichText text, string origin)

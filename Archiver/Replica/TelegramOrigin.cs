@@ -41,7 +41,7 @@ public sealed class TelegramOrigin(TelegramGenerator generator, string origin) :
             ? generator.IndicesAfter(c, a, request.Version)
             : generator.IndicesBefore(c, before, request.Version);
         var posts = indices.Select(i => generator.Post(c, i, request.Version)!).ToList();
-        return Reply.Html(renderer.Page(c, posts, request.Version)) with { Cacheable = true };
+        return new Reply(200, Reply.HtmlType, renderer.Page(c, posts, request.Version)) { Cacheable = true };
     }
 
     private Reply Permalink(string name, long id, int version)

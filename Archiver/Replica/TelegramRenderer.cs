@@ -22,9 +22,9 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
     public static string AvatarPath(TelegramChannel c) => MediaFile.Photo(Mix.Of(c.Stream.Key, 0xA7A7A), false).Path;
 
     /// <summary>A /s/ page: the channel header and the given posts, with "load more" links where there are more.</summary>
-    public string Page(TelegramChannel c, IReadOnlyList<TelegramPost> posts, int version)
+    public byte[] Page(TelegramChannel c, IReadOnlyList<TelegramPost> posts, int version)
     {
-        var sb = new StringBuilder(4096 + posts.Count * 3500);
+        var sb = new StringBuilder();
         var title = Html.Escape(c.Title);
         var description = Html.Escape(c.Description);
         var avatar = Origin + AvatarPath(c);
@@ -53,7 +53,7 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
             if (generator.IndicesAfter(c, last.Id, version, 1).Count > 0) MoreLink(sb, c, "after", last.Id);
         }
         sb.Append("        </section>\n      </div>\n    </main>\n  </body>\n</html>\n");
-        return sb.ToString();
+        return Utf8Text.Of(sb);
     }
 
     /// <summary>The permalink page of one post (/channel/id), as the embed widget shows it.</summary>
@@ -95,20 +95,28 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
         sb.Append("          <div class=\"tgme_widget_message_centered js-messages_more_wrap\"><a href=\"/s/").Append(c.Name).Append('?').Append(direction).Append('=').Append(id)
           .Append("\" class=\"tme_messages_more js-messages_more\" data-").Append(direction).Append("=\"").Append(id).Append("\"></a></div>\n");
 
+    // The avatar and author blocks are the same for every message of a channel: build them once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, (string User, string Author)> channelBlocks = new();
+
+    private (string User, string Author) ChannelBlocks(TelegramChannel c) => channelBlocks.GetOrAdd(c.Index, _ =>
+    {
+        var title = Html.Escape(c.Title);
+        var user = $"<div class=\"tgme_widget_message_user\"><a href=\"{Origin}/{c.Name}\"><i class=\"tgme_widget_message_user_photo bgcolor{c.Index % 7}\" data-content=\"{Html.Escape(c.Title[..1])}\"><img src=\"{Origin}{AvatarPath(c)}\"></i></a></div>\n";
+        var author = $"<div class=\"tgme_widget_message_author accent_color\"><a class=\"tgme_widget_message_owner_name\" href=\"{Origin}/{c.Name}\"><span dir=\"auto\">{title}</span></a></div>\n";
+        return (user, author);
+    });
+
     public void Message(StringBuilder sb, TelegramPost p)
     {
         var c = p.Channel;
         var link = $"{Origin}/{c.Name}/{p.Id}";
         var title = Html.Escape(c.Title);
+        var (user, author) = ChannelBlocks(c);
         sb.Append("          <div class=\"tgme_widget_message_wrap js-widget_message_wrap\">\n            <div class=\"tgme_widget_message text_not_supported_wrap ")
-          .Append(p.Kind == TgKind.Service ? "service_message " : "").Append("js-widget_message\" data-post=\"").Append(p.DataPost)
-          .Append("\" data-view=\"").Append(DataView(p)).Append("\">\n")
-          .Append("              <div class=\"tgme_widget_message_user\"><a href=\"").Append(Origin).Append('/').Append(c.Name)
-          .Append("\"><i class=\"tgme_widget_message_user_photo bgcolor").Append(c.Index % 7).Append("\" data-content=\"").Append(Html.Escape(c.Title[..1]))
-          .Append("\"><img src=\"").Append(Origin).Append(AvatarPath(c)).Append("\"></i></a></div>\n")
+          .Append(p.Kind == TgKind.Service ? "service_message " : "").Append("js-widget_message\" data-post=\"").Append(c.Name).Append('/').Append(p.Id)
+          .Append("\" data-view=\"").Append(DataView(p)).Append("\">\n              ").Append(user)
           .Append("              <div class=\"tgme_widget_message_bubble\">\n              ").Append(BubbleTail)
-          .Append("              <div class=\"tgme_widget_message_author accent_color\"><a class=\"tgme_widget_message_owner_name\" href=\"").Append(Origin).Append('/').Append(c.Name)
-          .Append("\"><span dir=\"auto\">").Append(title).Append("</span></a></div>\n");
+          .Append("              ").Append(author);
         if (p.Forward is { } f)
             sb.Append("              <div class=\"tgme_widget_message_forwarded_from accent_color\">Forwarded from&nbsp;<a class=\"tgme_widget_message_forwarded_from_name\" href=\"")
               .Append(Origin).Append('/').Append(f.Source.Name).Append('/').Append(f.SourceId).Append("\"><span dir=\"auto\">").Append(Html.Escape(f.Source.Title)).Append("</span></a></div>\n");
@@ -118,7 +126,11 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
               .Append("</span></div><div class=\"tgme_widget_message_metatext js-message_reply_text\" dir=\"auto\">").Append(Html.Escape(p.ReplySnippet ?? "")).Append("</div></a>\n");
         TelegramMedia.Append(sb, p, Origin, link);
         if (p.Kind == TgKind.Service || !p.Text.IsEmpty)
-            sb.Append("              <div class=\"tgme_widget_message_text js-message_text\" dir=\"auto\">").Append(TelegramMarkup.TextHtml(p, Origin)).Append("</div>\n");
+        {
+            sb.Append("              <div class=\"tgme_widget_message_text js-message_text\" dir=\"auto\">");
+            TelegramMarkup.AppendTextHtml(sb, p, Origin);
+            sb.Append("</div>\n");
+        }
         if (p.Preview is { } preview) TelegramMedia.AppendPreview(sb, preview, Origin);
         sb.Append("              <div class=\"tgme_widget_message_footer compact js-message_footer\">\n                <div class=\"tgme_widget_message_info short js-message_info\">");
         if (p.Poll is { } poll)
@@ -129,8 +141,7 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
         if (p.Signature is { } sig) sb.Append("<span class=\"tgme_widget_message_from_author\" dir=\"auto\">").Append(Html.Escape(sig)).Append("</span>,&nbsp;");
         if (p.Edited) sb.Append("edited &nbsp;");
         sb.Append("<a class=\"tgme_widget_message_date\" href=\"").Append(link).Append("\"><time datetime=\"")
-          .Append(p.Date.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture)).Append("\" class=\"time\">")
-          .Append(p.Date.ToString("HH:mm", CultureInfo.InvariantCulture)).Append("</time></a></span>\n")
+          .Append(CultureInfo.InvariantCulture, $"{p.Date:yyyy-MM-dd'T'HH:mm:ss}+00:00\" class=\"time\">{p.Date:HH:mm}</time></a></span>\n")
           .Append("                </div>\n              </div>\n            </div>\n          </div>\n        </div>\n");
     }
 

@@ -36,8 +36,9 @@ public sealed class ReplicaCommand : ICliCommand
             var e = replica.Endpoints;
             context.Out.WriteLine($"Replica network: seed {options.Seed}, size {options.Size}, version {options.Version}, {options.Size.TotalPosts:N0} posts (version 1)");
             foreach (var kind in Enum.GetValues<OriginKind>()) context.Out.WriteLine($"  {kind,-12} {e.Origin(kind)}");
-            context.Out.WriteLine("Example seeds:");
-            foreach (var s in ExampleSeeds(replica)) context.Out.WriteLine($"  {s}");
+            var all = replica.Seeds.Count <= 40;
+            context.Out.WriteLine(all ? "Seeds:" : "Example seeds:");
+            foreach (var s in all ? replica.Seeds : ExampleSeeds(replica)) context.Out.WriteLine($"  {s}");
             context.Out.WriteLine($"  ({replica.Seeds.Count} seeds in all; robots.txt disallows /private/)");
             if (!options.Faults.All.IsNone || options.Faults.ByOrigin.Count > 0) context.Out.WriteLine($"Faults: {parse.GetValue(faults)}");
             context.Out.WriteLine("Serving until Ctrl-C.");

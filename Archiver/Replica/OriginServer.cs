@@ -21,7 +21,7 @@ internal sealed class OriginServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, Reply> cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> entityRequests = new(StringComparer.OrdinalIgnoreCase);
-    private IOriginHandler? handler;
+    private volatile IOriginHandler? handler;
     private long requestNumber;
 
     private OriginServer(OriginKind kind, ReplicaState state, WebApplication app)

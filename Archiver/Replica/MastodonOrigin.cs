@@ -127,12 +127,14 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
 
     private Reply AccountStatuses(ApiAccount a, HttpRequestInfo r)
     {
-        var (max, since, min, limit, limitGiven) = Paging(r.Query);
-        var page = new List<long>(limit);
+        var (max, since, min, limit, _) = Paging(r.Query);
+        if (Flag(r.Query, "pinned")) return Page([], "", "", false, r.Version);
+        var filter = new StatusFilter(Flag(r.Query, "exclude_replies"), Flag(r.Query, "exclude_reblogs"), Flag(r.Query, "only_media"));
+        var page = new List<ApiStatus>(limit);
         if (min is { } minId && max is null)
         {
             for (var i = LastBelow(a, minId + 1, r.Version) + 1; i < a.Stream.Count(r.Version) && page.Count < limit; i++)
-                if (a.Stream.Exists(i, r.Version)) page.Add(i);
+                if (Matching(a, i, filter, r.Version) is { } s) page.Add(s);
             page.Reverse();
         }
         else
@@ -141,18 +143,36 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
             for (var i = max is { } m ? LastBelow(a, m, r.Version) : a.Stream.Count(r.Version) - 1; i >= 0 && page.Count < limit; i--)
             {
                 if (MastodonGenerator.IdOf(a, i) <= floor) break;
-                if (a.Stream.Exists(i, r.Version)) page.Add(i);
+                if (Matching(a, i, filter, r.Version) is { } s) page.Add(s);
             }
         }
-        var statuses = page.Select(i => generator.Status(a, i, r.Version)!).ToList();
-        var olderExists = page.Count > 0 && Enumerable.Range(0, (int)Math.Min(page[^1], 1_000)).Any(k => a.Stream.Exists(page[^1] - 1 - k, r.Version));
-        var basePath = $"{origin}/api/v1/accounts/{a.Id}/statuses";
-        return Page(statuses, basePath, limitGiven ? limit : null, olderExists, r.Version);
+        // Mastodon offers a next page whenever this one is full; an empty page ends the chain.
+        var more = page.Count == limit;
+        return Page(page, $"{origin}/api/v1/accounts/{a.Id}/statuses", KeptQuery(r.Query), more, r.Version);
     }
+
+    private sealed record StatusFilter(bool ExcludeReplies, bool ExcludeReblogs, bool OnlyMedia);
+
+    private ApiStatus? Matching(ApiAccount a, long i, StatusFilter f, int version)
+    {
+        if (!a.Stream.Exists(i, version)) return null;
+        if (f.ExcludeReblogs && generator.IsReblog(a, i)) return null;
+        if (f.ExcludeReplies && generator.IsReply(a, i)) return null;
+        var s = generator.Status(a, i, version);
+        return s is null || (f.OnlyMedia && s.Media.Count == 0) ? null : s;
+    }
+
+    private static bool Flag(IQueryCollection q, string key) => q[key].ToString() is "true" or "1";
+
+    /// <summary>The query a Link header repeats: everything but the paging ids, as Mastodon does.</summary>
+    private static string KeptQuery(IQueryCollection q) => string.Concat(q
+        .Where(kv => kv.Key is not ("max_id" or "min_id" or "since_id"))
+        .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+        .Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value.ToString())}&"));
 
     private Reply TagTimeline(string tag, HttpRequestInfo r)
     {
-        var (max, since, min, limit, limitGiven) = Paging(r.Query);
+        var (max, since, min, limit, _) = Paging(r.Query);
         var found = new List<ApiStatus>();
         foreach (var a in Accounts)
         {
@@ -175,7 +195,7 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
             ? found.OrderBy(s => s.Id).Take(limit).OrderByDescending(s => s.Id).ToList()
             : found.OrderByDescending(s => s.Id).Take(limit).ToList();
         // Another page may exist when this one is full; an empty page ends the chain.
-        return Page(statuses, $"{origin}/api/v1/timelines/tag/{Uri.EscapeDataString(tag)}", limitGiven ? limit : null, statuses.Count == limit, r.Version);
+        return Page(statuses, $"{origin}/api/v1/timelines/tag/{Uri.EscapeDataString(tag)}", KeptQuery(r.Query), statuses.Count == limit, r.Version);
     }
 
     private ApiStatus? Tagged(ApiAccount a, long i, string tag, int version)
@@ -185,12 +205,12 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
         return s is not null && s.Reblog is null && s.Text.Hashtags.Any(h => string.Equals(h, tag, StringComparison.OrdinalIgnoreCase)) ? s : null;
     }
 
-    private Reply Page(List<ApiStatus> statuses, string basePath, int? limit, bool more, int version)
+    private Reply Page(List<ApiStatus> statuses, string basePath, string keptQuery, bool more, int version)
     {
         string? link = null;
         if (statuses.Count > 0)
         {
-            var prefix = limit is { } l ? $"{basePath}?limit={l}&" : $"{basePath}?";
+            var prefix = $"{basePath}?{keptQuery}";
             var prev = $"<{prefix}min_id={statuses[0].Id}>; rel=\"prev\"";
             link = more ? $"<{prefix}max_id={statuses[^1].Id}>; rel=\"next\", {prev}" : prev;
         }

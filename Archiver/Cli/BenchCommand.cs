@@ -14,6 +14,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(ExportBenchCommand.Build(run));
         command.Subcommands.Add(ParseBenchmark.Command(run));
         command.Subcommands.Add(ProfileCommand.Bench(run));
+        command.Subcommands.Add(ReplicaBenchmark.Command(run));
         return command;
     }
 

@@ -18,6 +18,7 @@ public static class CliApp
         new BenchCommand(),
         new DebugCommand(),
         new ProfileCommand(),
+        new ReplicaCommand(),
     ];
 
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)

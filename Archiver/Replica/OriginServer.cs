@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Archiver.Replica;
+
+/// <summary>
+/// One loopback origin: a Kestrel server whose single request delegate applies the faults and takedowns,
+/// serves robots.txt and media, asks the origin's handler for everything else, and logs what it answered.
+/// </summary>
+internal sealed class OriginServer : IAsyncDisposable
+{
+    private const int CacheLimit = 4096;
+    private readonly ReplicaState state;
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, Reply> cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> entityRequests = new(StringComparer.OrdinalIgnoreCase);
+    private volatile IOriginHandler? handler;
+    private long requestNumber;
+
+    private OriginServer(OriginKind kind, ReplicaState state, WebApplication app)
+    {
+        Kind = kind;
+        this.state = state;
+        this.app = app;
+    }
+
+    public OriginKind Kind { get; }
+    public Uri Url { get; private set; } = null!;
+
+    public static async Task<OriginServer> StartAsync(OriginKind kind, int port, ReplicaState state, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Archiver.Replica", Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.AddServerHeader = false;
+            // Slow bodies are the point of the "slow" fault; do not let Kestrel cut them.
+            o.Limits.MinResponseDataRate = null;
+            o.Listen(IPAddress.Loopback, port);
+        });
+        var app = builder.Build();
+        var server = new OriginServer(kind, state, app);
+        app.Run(server.ServeAsync);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw new ArchiverException($"Cannot listen on 127.0.0.1:{port} for the {kind} origin: {e.Message}. Choose another --port (0 picks free ports).", e);
+        }
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Url = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal));
+        return server;
+    }
+
+    public void Attach(IOriginHandler originHandler) => handler = originHandler;
+
+    /// <summary>Forget cached answers and takedown counters (after a version or fault switch).</summary>
+    public void Reset(bool counters)
+    {
+        cache.Clear();
+        if (counters)
+        {
+            entityRequests.Clear();
+            Interlocked.Exchange(ref requestNumber, 0);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext ctx)
+    {
+        var request = ctx.Request;
+        var path = request.Path.Value ?? "/";
+        var pathAndQuery = path + request.QueryString.Value;
+        var now = state.Time.GetUtcNow();
+        if (path == "/robots.txt")
+        {
+            await WriteAsync(ctx, Reply.Robots(), slow: false, FaultPlan.None);
+            state.Log.Add(Kind, request.Method, pathAndQuery, 200, FaultKind.None, now, 0);
+            return;
+        }
+        var plan = state.Faults.For(Kind);
+        var n = Interlocked.Increment(ref requestNumber);
+        var (fault, faultStatus) = FaultDraw.Decide(state.Seed, Kind, n, plan);
+        if (plan.Latency > TimeSpan.Zero) await Task.Delay(plan.Latency, state.Time, ctx.RequestAborted);
+
+        Reply reply;
+        switch (fault)
+        {
+            case FaultKind.Reset:
+                state.Log.Add(Kind, request.Method, pathAndQuery, 0, fault, now, 0);
+                ctx.Abort();
+                return;
+            case FaultKind.TooMany:
+                reply = Reply.Text("Too Many Requests\n", 429);
+                ctx.Response.Headers["Retry-After"] = (1 + n % 3).ToString(CultureInfo.InvariantCulture);
+                break;
+            case FaultKind.Error:
+                reply = Reply.Html($"<html><body><h1>{faultStatus} {ReasonPhrase(faultStatus)}</h1></body></html>\n", faultStatus);
+                break;
+            default:
+                reply = Answer(request, path, pathAndQuery, plan, now);
+                break;
+        }
+        if (IsApi && reply.Status != 401) RateLimitHeaders(ctx, n, now);
+        await WriteAsync(ctx, reply, fault == FaultKind.Slow, plan);
+        state.Log.Add(Kind, request.Method, pathAndQuery, reply.Status, fault, now, reply.Body.Length);
+    }
+
+    private bool IsApi => Kind is OriginKind.Mastodon or OriginKind.TruthSocial or OriginKind.Gab;
+
+    private Reply Answer(HttpRequest request, string path, string pathAndQuery, FaultPlan plan, DateTimeOffset now)
+    {
+        if (handler is null) return Reply.Text("Starting\n", 503);
+        if (request.Method is not ("GET" or "HEAD")) return Reply.Text("Method Not Allowed\n", 405);
+        if (path.StartsWith("/private/", StringComparison.Ordinal)) return Reply.Private();
+        if (path.StartsWith("/media/", StringComparison.Ordinal))
+            return MediaFile.TryParse(path[7..], out var file) ? new Reply(200, file.Mime, MediaBytes.Get(file)) : Reply.NotFound();
+
+        if (Takedown(request, path, plan, now) is { } gone) return gone;
+
+        var version = state.Version;
+        var authorized = !state.AuthRequired.Contains(Kind) || request.Headers.Authorization.Count > 0;
+        var key = string.Concat(version.ToString(CultureInfo.InvariantCulture), authorized ? "|a|" : "|-|", pathAndQuery);
+        if (cache.TryGetValue(key, out var cached)) return cached;
+        var reply = handler.Handle(new HttpRequestInfo(path, request.Query, authorized, version));
+        if (reply.Cacheable && reply.Status == 200)
+        {
+            // Bounded: a crawl of a large network asks for millions of distinct pages; keep the hot ones only.
+            if (cache.Count >= CacheLimit) cache.Clear();
+            cache[key] = reply;
+        }
+        return reply;
+    }
+
+    private Reply? Takedown(HttpRequest request, string path, FaultPlan plan, DateTimeOffset now)
+    {
+        var takedowns = state.TakedownsFor(Kind, plan);
+        if (takedowns.Count == 0) return null;
+        var entity = handler!.Entity(path, request.Query);
+        if (entity is null) return null;
+        var count = entityRequests.AddOrUpdate(entity, 1, static (_, v) => v + 1);
+        foreach (var t in takedowns)
+        {
+            if (!string.Equals(t.Target, entity, StringComparison.OrdinalIgnoreCase) || !t.IsActive(count, now)) continue;
+            return IsApi
+                ? Reply.JsonError(t.Status == 451 ? "Unavailable for legal reasons" : t.Status == 410 ? "This account has been suspended" : "Record not found", t.Status)
+                : Reply.Html($"<!DOCTYPE html>\n<html><head><title>{t.Status} {ReasonPhrase(t.Status)}</title></head><body><h1>{ReasonPhrase(t.Status)}</h1><p>This content is no longer available.</p></body></html>\n", t.Status);
+        }
+        return null;
+    }
+
+    private static void RateLimitHeaders(HttpContext ctx, long n, DateTimeOffset now)
+    {
+        const int limit = 300;
+        var headers = ctx.Response.Headers;
+        headers["X-RateLimit-Limit"] = "300";
+        headers["X-RateLimit-Remaining"] = (limit - 1 - (n - 1) % limit).ToString(CultureInfo.InvariantCulture);
+        var utc = now.UtcDateTime;
+        var reset = new DateTime(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute - utc.Minute % 5, 0, DateTimeKind.Utc).AddMinutes(5);
+        headers["X-RateLimit-Reset"] = reset.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private async Task WriteAsync(HttpContext ctx, Reply reply, bool slow, FaultPlan plan)
+    {
+        var response = ctx.Response;
+        response.StatusCode = reply.Status;
+        response.ContentType = reply.EffectiveContentType;
+        response.ContentLength = reply.Body.Length;
+        if (reply.Link is { } link) response.Headers["Link"] = link;
+        if (ctx.Request.Method == "HEAD") return;
+        if (!slow)
+        {
+            await response.Body.WriteAsync(reply.Body, ctx.RequestAborted);
+            return;
+        }
+        // Trickle: sixteen pieces with a pause between them.
+        var piece = Math.Max(1, (reply.Body.Length + 15) / 16);
+        for (var offset = 0; offset < reply.Body.Length; offset += piece)
+        {
+            await response.Body.WriteAsync(reply.Body.Slice(offset, Math.Min(piece, reply.Body.Length - offset)), ctx.RequestAborted);
+            await response.Body.FlushAsync(ctx.RequestAborted);
+            await Task.Delay(plan.SlowPieceDelay, state.Time, ctx.RequestAborted);
+        }
+    }
+
+    private static string ReasonPhrase(int status) => status switch
+    {
+        404 => "Not Found",
+        410 => "Gone",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Error",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,36 @@
+namespace Archiver.Replica;
+
+/// <summary>The settings a running replica reads on every request and tests switch at run time.</summary>
+internal sealed class ReplicaState(ReplicaOptions options)
+{
+    private volatile int version = options.Version;
+    private volatile FaultSettings faults = options.Faults;
+    private volatile HashSet<OriginKind> authRequired = [.. options.AuthRequired];
+    private volatile List<(OriginKind? Origin, Takedown Takedown)> extraTakedowns = [];
+
+    public ulong Seed { get; } = options.Seed;
+    public TimeProvider Time { get; } = options.Time;
+    public RequestLog Log { get; } = new(options.LogRequests);
+
+    public int Version { get => version; set => version = value; }
+    public FaultSettings Faults { get => faults; set => faults = value; }
+    public IReadOnlySet<OriginKind> AuthRequired => authRequired;
+
+    public void SetAuthRequired(OriginKind origin, bool required)
+    {
+        var copy = new HashSet<OriginKind>(authRequired);
+        if (required) copy.Add(origin); else copy.Remove(origin);
+        authRequired = copy;
+    }
+
+    public void AddTakedown(OriginKind? origin, Takedown takedown) => extraTakedowns = [.. extraTakedowns, (origin, takedown)];
+
+    public void ClearTakedowns() => extraTakedowns = [];
+
+    public IReadOnlyList<Takedown> TakedownsFor(OriginKind origin, FaultPlan plan)
+    {
+        var extra = extraTakedowns;
+        if (extra.Count == 0) return plan.Takedowns;
+        return [.. plan.Takedowns, .. extra.Where(e => e.Origin is null || e.Origin == origin).Select(e => e.Takedown)];
+    }
+}

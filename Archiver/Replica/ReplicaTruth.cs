@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using Archiver.Model;
+
+namespace Archiver.Replica;
+
+/// <summary>A media file as served: where, what type, how many bytes, and their SHA-256.</summary>
+public sealed record ServedMedia(string Url, string Mime, long Size, string Sha256);
+
+/// <summary>
+/// What the replica serves for one version, as Archiver's records filled the way docs/records.md says,
+/// streamed (never all in memory) so tests and the demo compare archived records field by field.
+/// </summary>
+public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoints, int version)
+{
+    private readonly TelegramGenerator telegram = new(network);
+    private readonly MastodonGenerator mastodon = new(network);
+
+    public int Version { get; } = version;
+
+    public IEnumerable<Post> Posts() =>
+        TelegramPosts().Concat(ApiPosts(Flavor.Mastodon)).Concat(ApiPosts(Flavor.TruthSocial)).Concat(ApiPosts(Flavor.Gab))
+            .Concat(ForumPosts()).Concat(JsPosts());
+
+    public IEnumerable<Post> TelegramPosts() => network.Channels.SelectMany(TelegramPosts);
+
+    /// <summary>A channel's posts, oldest first.</summary>
+    public IEnumerable<Post> TelegramPosts(TelegramChannel c)
+    {
+        var origin = endpoints.Origin(OriginKind.Telegram);
+        var host = endpoints.Host(OriginKind.Telegram);
+        for (long i = 0; i < c.Stream.Count(Version); i++)
+            if (telegram.Post(c, i, Version) is { } p) yield return TelegramRecords.Post(p, origin, host);
+    }
+
+    public IEnumerable<Post> ApiPosts(Flavor flavor) => network.AccountsOf(flavor).SelectMany(a => ApiPosts(a));
+
+    /// <summary>An account's statuses, oldest first (reblog wrappers included; originals are their authors' posts).</summary>
+    public IEnumerable<Post> ApiPosts(ApiAccount a)
+    {
+        var json = new MastodonJson(a.Flavor, endpoints.Origin(ReplicaEndpoints.OriginOf(a.Flavor)));
+        var host = endpoints.Host(ReplicaEndpoints.OriginOf(a.Flavor));
+        for (long i = 0; i < a.Stream.Count(Version); i++)
+            if (mastodon.Status(a, i, Version) is { } s) yield return MastodonRecords.Post(s, json, host);
+    }
+
+    public IEnumerable<Post> ForumPosts() => network.Threads.SelectMany(t => SitePosts(t, OriginKind.Forum));
+
+    public IEnumerable<Post> JsPosts() => network.JsPages.SelectMany(t => SitePosts(t, OriginKind.Js));
+
+    private IEnumerable<Post> SitePosts(ForumThread t, OriginKind kind)
+    {
+        var origin = endpoints.Origin(kind);
+        var page = kind == OriginKind.Forum ? $"{origin}/forum/t/{t.Id}" : $"{origin}/js/{t.Slug}";
+        long n = 0;
+        foreach (var p in ForumGenerator.Visible(t, Version))
+        {
+            var pageNumber = n++ / ForumGenerator.PageSize + 1;
+            var url = kind == OriginKind.Js || pageNumber == 1 ? page : $"{page}?page={pageNumber}";
+            yield return new Post
+            {
+                Platform = "site",
+                Host = endpoints.Host(kind),
+                NativeId = p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Url = url,
+                Channel = page,
+                AuthorName = p.Author,
+                CreatedAt = p.Date,
+                Text = p.Text.Plain(),
+                Html = ForumGenerator.BodyHtml(p.Text),
+                Language = t.Language.Code,
+                Links = p.Text.Links,
+                Likes = p.Likes,
+                Extra = p.Edited ? new Dictionary<string, string> { ["profile"] = "replica-forum", ["edited"] = "true" } : new Dictionary<string, string> { ["profile"] = "replica-forum" },
+            };
+        }
+    }
+
+    /// <summary>The items of every channel's feed (RSS and Atom carry the same ones).</summary>
+    public IEnumerable<Post> FeedPosts()
+    {
+        var tgOrigin = endpoints.Origin(OriginKind.Telegram);
+        var feeds = new FeedRenderer(telegram, tgOrigin, endpoints.Origin(OriginKind.Feeds));
+        foreach (var c in network.Channels)
+            foreach (var p in feeds.Latest(c, Version))
+            {
+                yield return new Post
+                {
+                    Platform = "feed",
+                    Host = endpoints.Host(OriginKind.Feeds),
+                    NativeId = feeds.Link(p),
+                    Url = feeds.Link(p),
+                    Channel = $"{endpoints.Origin(OriginKind.Feeds)}/feeds/{c.Name}.rss",
+                    AuthorName = p.Signature ?? c.Title,
+                    CreatedAt = p.Date,
+                    Text = TelegramMarkup.TextPlain(p),
+                    Html = TelegramMarkup.TextHtml(p, tgOrigin),
+                    Links = p.Text.Links,
+                    Extra = new Dictionary<string, string> { ["title"] = FeedRenderer.Title(p) },
+                };
+            }
+    }
+
+    public IEnumerable<Author> Authors()
+    {
+        foreach (var c in network.Channels) yield return TelegramRecords.Author(c, endpoints.Origin(OriginKind.Telegram), endpoints.Host(OriginKind.Telegram), Version);
+        foreach (var flavor in Enum.GetValues<Flavor>())
+        {
+            var kind = ReplicaEndpoints.OriginOf(flavor);
+            var json = new MastodonJson(flavor, endpoints.Origin(kind));
+            foreach (var a in network.AccountsOf(flavor)) yield return MastodonRecords.Author(a, json, endpoints.Host(kind), Version);
+        }
+    }
+
+    /// <summary>Every downloadable media file the posts and authors reference, once each.</summary>
+    public IEnumerable<ServedMedia> Media()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var url in Authors().Select(a => a.AvatarUrl).Concat(Posts().SelectMany(p => p.Media.Select(m => m.Url))))
+        {
+            if (url is null || !seen.Add(url)) continue;
+            var name = url[(url.LastIndexOf('/') + 1)..];
+            if (!MediaFile.TryParse(name, out var file)) continue;
+            var bytes = MediaBytes.Get(file);
+            yield return new ServedMedia(url, file.Mime, bytes.Length, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        }
+    }
+
+    /// <summary>Writes authors, posts, feed items and media as JSON lines, each with its record type.</summary>
+    public async Task<(long Authors, long Posts, long Media)> WriteJsonLinesAsync(TextWriter writer, CancellationToken ct)
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        long authors = 0, posts = 0, media = 0;
+        async Task Line(string type, object value)
+        {
+            ct.ThrowIfCancellationRequested();
+            var json = JsonSerializer.Serialize(value, value.GetType(), options);
+            await writer.WriteLineAsync(new StringBuilder(json.Length + 32).Append("{\"type\":\"").Append(type).Append("\",").Append(json, 1, json.Length - 1).ToString());
+        }
+        foreach (var a in Authors()) { await Line("author", a); authors++; }
+        foreach (var p in Posts()) { await Line("post", p); posts++; }
+        foreach (var p in FeedPosts()) { await Line("feed_item", p); }
+        foreach (var m in Media()) { await Line("media", m); media++; }
+        return (authors, posts, media);
+    }
+}

@@ -7,6 +7,9 @@ namespace Archiver.Capturing;
 /// <summary>One CDXJ line: <c>surt timestamp {json}</c>.</summary>
 public sealed record CdxjEntry(string Url, DateTimeOffset Date, string Type, string? Mime, int? Status, string Digest, long Length, long Offset, string Filename)
 {
+    // pywb writes URLs unescaped ('&' stays '&'); JSON only needs quotes, backslashes and controls escaped.
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public string ToLine()
     {
         var json = new StringBuilder("{");
@@ -25,7 +28,7 @@ public sealed record CdxjEntry(string Url, DateTimeOffset Date, string Type, str
     private static void Field(StringBuilder json, string name, string value)
     {
         if (json.Length > 1) json.Append(", ");
-        json.Append('"').Append(name).Append("\": ").Append(JsonSerializer.Serialize(value));
+        json.Append('"').Append(name).Append("\": ").Append(JsonSerializer.Serialize(value, JsonOptions));
     }
 
     public static CdxjEntry? Parse(string line)

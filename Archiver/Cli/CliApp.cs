@@ -10,6 +10,7 @@ public static class CliApp
     [
         new StatsCommand(),
         new ShowCommand(),
+        new CrawlCommand(),
         new BenchCommand(),
         new DebugCommand(),
     ];

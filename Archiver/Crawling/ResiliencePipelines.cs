@@ -51,7 +51,7 @@ public sealed class ResiliencePipelines(CrawlOptions options, HostScheduler sche
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome)
     {
-        if (outcome.Exception is PrivateAddressException or BrokenCircuitException) return false;
+        if (IsRefused(outcome.Exception) || outcome.Exception is BrokenCircuitException) return false;
         if (outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException) return true;
         if (outcome.Result is not { } response) return false;
         var status = (int)response.StatusCode;
@@ -60,8 +60,11 @@ public sealed class ResiliencePipelines(CrawlOptions options, HostScheduler sche
     }
 
     private static bool IsHostFailure(Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is HttpRequestException and not PrivateAddressException or TimeoutRejectedException
+        !IsRefused(outcome.Exception) && outcome.Exception is HttpRequestException or TimeoutRejectedException
         || outcome.Result is { } r && (int)r.StatusCode is 502 or 503 or 504;
+
+    /// <summary>The guard's refusal arrives wrapped by SocketsHttpHandler; it is a verdict, not a failure to retry.</summary>
+    public static bool IsRefused(Exception? e) => e is PrivateAddressException || e?.InnerException is PrivateAddressException;
 
     private TimeSpan? ServerDelay(string host, HttpResponseMessage? response)
     {

@@ -21,6 +21,8 @@ public sealed class TestSite : IAsyncDisposable
 
     public int Pages { get; init; } = 15;
     public int PostsPerPage { get; init; } = 3;
+    /// <summary>Time each page takes to answer, so a crawl lasts long enough to be interrupted.</summary>
+    public TimeSpan PageDelay { get; init; }
     public string Robots { get; set; } = "User-agent: *\nDisallow: /private/\n";
     public ConcurrentQueue<(string Path, DateTime At)> Requests { get; } = new();
     public Uri Root { get; private set; } = null!;
@@ -37,7 +39,11 @@ public sealed class TestSite : IAsyncDisposable
             await next(context);
         });
         _app.MapGet("/robots.txt", () => Results.Text(Robots));
-        _app.MapGet("/pages/{n:int}.html", (int n) => n < Pages ? Results.Content(Page(n), "text/html; charset=utf-8") : Results.NotFound());
+        _app.MapGet("/pages/{n:int}.html", async (int n) =>
+        {
+            if (PageDelay > TimeSpan.Zero) await Task.Delay(PageDelay);
+            return n < Pages ? Results.Content(Page(n), "text/html; charset=utf-8") : Results.NotFound();
+        });
         _app.MapGet("/private/{name}", (string name) => Results.Content(Page(0), "text/html"));
         _app.MapGet("/flaky/{n:int}.html", (int n) =>
             Hit($"flaky{n}") <= 2 ? Results.StatusCode(503) : Results.Content(Page(n), "text/html"));
@@ -52,9 +58,9 @@ public sealed class TestSite : IAsyncDisposable
         _app.MapGet("/gone.html", () => Results.StatusCode(410));
     }
 
-    public static async Task<TestSite> StartAsync(int pages = 15, int postsPerPage = 3)
+    public static async Task<TestSite> StartAsync(int pages = 15, int postsPerPage = 3, TimeSpan pageDelay = default)
     {
-        var site = new TestSite { Pages = pages, PostsPerPage = postsPerPage };
+        var site = new TestSite { Pages = pages, PostsPerPage = postsPerPage, PageDelay = pageDelay };
         await site._app.StartAsync();
         site.Root = new Uri(site._app.Urls.First().Replace("[::]", "127.0.0.1") + "/");
         return site;

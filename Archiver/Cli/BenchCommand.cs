@@ -10,6 +10,7 @@ public sealed class BenchCommand : ICliCommand
     {
         var command = new Command("bench", "Run a benchmark and print its figures (use a Release build)");
         command.Subcommands.Add(Store(run));
+        command.Subcommands.Add(CrawlBenchmark.Command(run));
         return command;
     }
 

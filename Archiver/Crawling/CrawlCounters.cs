@@ -7,8 +7,8 @@ public sealed class CrawlCounters
 {
     private long _pages, _posts, _authors, _media, _mediaBytes, _bytes, _errors, _retries, _serverWaitTicks;
     private long _robotsBlocked, _outOfScope, _gone, _redirects, _edited, _deleted, _skippedBrowser;
-    private readonly long[] _stageTicks = new long[4];
-    private readonly long[] _stageItems = new long[4];
+    private readonly long[] _stageTicks = new long[5];
+    private readonly long[] _stageItems = new long[5];
 
     public long Pages => Interlocked.Read(ref _pages);
     public long Posts => Interlocked.Read(ref _posts);
@@ -70,4 +70,4 @@ public sealed class CrawlCounters
     }
 }
 
-public enum CrawlStage { Fetch, Capture, Parse, Store }
+public enum CrawlStage { Fetch, Capture, Parse, Store, Frontier }

@@ -47,7 +47,7 @@ public sealed partial class Crawler
 
     private void Commit(List<StoreWork> works)
     {
-        using var timer = Counters.Time(CrawlStage.Store);
+        var timer = Counters.Time(CrawlStage.Store);
         var batch = new StoreBatch
         {
             Posts = works.SelectMany(w => w.Batch.Posts).ToList(),
@@ -61,7 +61,8 @@ public sealed partial class Crawler
             Counters.AddStoreResult(result.Edited, result.Deleted);
             Committed?.Invoke(result);
         }
-        _frontier.Commit(works.Select(w => w.Outcome).ToList(), works.SelectMany(w => w.Next));
+        timer.Dispose();
+        using (Counters.Time(CrawlStage.Frontier)) _frontier.Commit(works.Select(w => w.Outcome).ToList(), works.SelectMany(w => w.Next));
         foreach (var w in works)
         {
             Counters.AddPosts(w.Posts);

@@ -26,7 +26,7 @@ public sealed class ResumeAfterKillTests
     [Fact]
     public async Task Killing_the_crawler_at_random_moments_and_resuming_loses_and_duplicates_nothing()
     {
-        const int pages = 80, perPage = 4;
+        const int pages = 150, perPage = 4;
         await using var site = await TestSite.StartAsync(pages, perPage, pageDelay: TimeSpan.FromMilliseconds(25));
         using var archive = new TempArchive();
         var seed = "testsite:" + site.Url("pages/0.html");
@@ -34,10 +34,13 @@ public sealed class ResumeAfterKillTests
         var ct = TestContext.Current.CancellationToken;
 
         var kills = 0;
-        for (var round = 0; round < 6; round++)
+        for (var round = 0; round < 10; round++)
         {
+            var before = site.Requests.Count;
             using var crawler = StartCrawler(archive.Path, seed);
-            var exited = crawler.WaitForExit(random.Next(500, 1400));
+            // Kill at a random moment after the crawl got going (start-up time varies on a busy machine).
+            while (site.Requests.Count == before && !crawler.HasExited) await Task.Delay(10, ct);
+            var exited = crawler.WaitForExit(random.Next(0, 400));
             if (exited) break;
             crawler.Kill(entireProcessTree: true);
             await crawler.WaitForExitAsync(ct);
@@ -50,7 +53,7 @@ public sealed class ResumeAfterKillTests
             Assert.True(final.ExitCode == 0, $"final run exited {final.ExitCode}: {await stderr}");
         }
 
-        Assert.True(kills >= 3, $"only {kills} kills landed during the crawl");
+        Assert.True(kills >= 6, $"only {kills} kills landed during the crawl");
         using var store = ArchiveStore.Open(archive.Path, readOnly: true);
         var keys = store.ScanPosts().Select(p => p.Post.NativeId).ToList();
         var expected = Enumerable.Range(0, pages).SelectMany(n => TestSite.PostIds(n, perPage)).Order().ToList();
@@ -65,5 +68,28 @@ public sealed class ResumeAfterKillTests
             var record = WarcReader.Read(Path.Combine(archive.Path, "warc", post.Capture!.WarcFile!)).Single(r => r.Offset == post.Capture.WarcOffset);
             Assert.Equal(post.Capture.Url, record.TargetUri);
         }
+    }
+
+    [Fact]
+    public async Task Ctrl_c_stops_gracefully_and_says_how_to_resume()
+    {
+        await using var site = await TestSite.StartAsync(40, 2, pageDelay: TimeSpan.FromMilliseconds(50));
+        using var archive = new TempArchive();
+        var ct = TestContext.Current.CancellationToken;
+        using var crawler = StartCrawler(archive.Path, "testsite:" + site.Url("pages/0.html"));
+        var stderr = crawler.StandardError.ReadToEndAsync(ct);
+        // Interrupt once the crawl is under way (the process takes a while to start on a busy machine).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (site.Requests.Count(r => r.Path.StartsWith("/pages/", StringComparison.Ordinal)) < 3 && DateTime.UtcNow < deadline) await Task.Delay(50, ct);
+        Assert.False(crawler.HasExited, "the crawl ended before it could be interrupted");
+        using (var interrupt = Process.Start("kill", ["-INT", crawler.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await interrupt.WaitForExitAsync(ct);
+        await crawler.WaitForExitAsync(ct);
+
+        Assert.Equal(130, crawler.ExitCode);
+        var message = await stderr;
+        Assert.Contains("Resume with the same command: archiver --data", message);
+        Assert.Contains(" crawl testsite:", message);
+        using var store = ArchiveStore.Open(archive.Path, readOnly: true);
+        Assert.Equal(Archiver.Model.CrawlJobState.Interrupted, store.LastJob()!.State);
     }
 }

@@ -61,7 +61,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
             else CrawlProgressView.RenderSummary(context, summary);
             if (summary.State == CrawlJobState.Interrupted)
             {
-                await context.Error.WriteLineAsync($"Interrupted; {summary.Pending:N0} pages pending. Everything stored is kept. Resume with the same command: archiver crawl {string.Join(' ', Environment.GetCommandLineArgs().Skip(2).Select(Quote))}");
+                await context.Error.WriteLineAsync($"Interrupted; {summary.Pending:N0} pages pending. Everything stored is kept. Resume with the same command: archiver {string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote))}");
                 return ExitCodes.Interrupted;
             }
             return summary.Errors > 0 && summary.Pages == 0 ? ExitCodes.Failure : ExitCodes.Ok;

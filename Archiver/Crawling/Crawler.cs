@@ -250,7 +250,7 @@ public sealed partial class Crawler
                 Deleted = c.Deleted,
                 Redirects = c.Redirects,
                 SkippedBrowserPages = c.SkippedBrowser,
-                Pending = _frontier.PendingCount,
+                Pending = _frontier.PendingCount + Interlocked.Read(ref _inFlight),
                 ElapsedSeconds = Math.Round(seconds, 3),
                 PagesPerSecond = Math.Round(c.Pages / seconds, 1),
                 PostsPerSecond = Math.Round(c.Posts / seconds, 1),

@@ -179,4 +179,24 @@ public sealed class CrawlerTests
         Assert.Equal(1, summary.Gone);
         Assert.Equal(0, summary.Errors);
     }
+
+    [Fact]
+    public async Task Records_a_post_missing_from_its_listing_on_recheck_as_deleted_with_the_time_seen()
+    {
+        await using var site = await TestSite.StartAsync();
+        using var archive = new TempArchive();
+        var seed = "testsite:" + site.Url("channel.html");
+        await CrawlAsync(Options(archive) with { NoMedia = true }, seed);
+
+        site.ChannelPosts = [1, 2, 4];
+        var recheck = await CrawlAsync(Options(archive) with { NoMedia = true, Recheck = true }, seed);
+
+        Assert.Equal(1, recheck.Deleted);
+        using var store = ArchiveStore.Open(archive.Path, readOnly: true);
+        var gone = store.GetPost($"testsite:{site.Root.Authority}:3")!;
+        Assert.True(gone.IsDeleted);
+        Assert.Equal("missing from the listing of pages (1-4)", gone.DeletedReason);
+        Assert.False(store.GetPost($"testsite:{site.Root.Authority}:4")!.IsDeleted);
+        Assert.Equal(3, store.Counters.Posts - store.Counters.PostsDeleted);
+    }
 }

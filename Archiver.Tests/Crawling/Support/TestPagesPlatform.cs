@@ -52,7 +52,12 @@ public sealed partial class TestPagesPlatform : IPlatform
             Depth = depth + 1,
             Priority = 5,
         }).ToList();
-        return new ParseResult { Posts = posts, Next = next };
+        // The channel page lists numbered posts: it says which id range it covers, so a re-crawl can tell deletions.
+        var numbered = posts.Select(p => long.TryParse(p.NativeId, out var n) ? n : -1).Where(n => n >= 0).ToList();
+        var listing = page.Url.AbsolutePath == "/channel.html" && numbered.Count > 0
+            ? new ListingWindow("pages", numbered.Min(), numbered.Max(), posts.Select(p => p.NativeId).ToList())
+            : null;
+        return new ParseResult { Posts = posts, Next = next, Listing = listing };
     }
 
     [GeneratedRegex("<article data-id=\"([^\"]+)\">([^<]*)</article>")]

@@ -25,6 +25,8 @@ public sealed class TestSite : IAsyncDisposable
     public TimeSpan PageDelay { get; init; }
     public string Robots { get; set; } = "User-agent: *\nDisallow: /private/\n";
     public ConcurrentQueue<(string Path, DateTime At)> Requests { get; } = new();
+    /// <summary>The numbered posts <c>/channel.html</c> lists (change it between crawls to delete one).</summary>
+    public IReadOnlyList<int> ChannelPosts { get; set; } = [1, 2, 3, 4];
     public Uri Root { get; private set; } = null!;
 
     private TestSite()
@@ -55,6 +57,8 @@ public sealed class TestSite : IAsyncDisposable
         });
         _app.MapGet("/to-private.html", () => Results.Redirect($"http://127.0.0.2:{Root.Port}/pages/0.html"));
         _app.MapGet("/img/{n:int}.png", (int n) => Results.Bytes(Encoding.ASCII.GetBytes($"PNG-{n % 2}"), "image/png"));
+        _app.MapGet("/channel.html", () => Results.Content(
+            "<html>" + string.Concat(ChannelPosts.Select(n => $"<article data-id=\"{n}\">Channel post {n}</article>")) + "</html>", "text/html"));
         _app.MapGet("/gone.html", () => Results.StatusCode(410));
     }
 

@@ -23,7 +23,7 @@ public sealed partial class TestPagesPlatform : IPlatform
     }
 
     public IEnumerable<CrawlRequest> Start(Seed seed) =>
-        [new CrawlRequest { Url = new Uri(seed.Value), Platform = Name, Purpose = "page", Priority = 10 }];
+        [new CrawlRequest { Url = new Uri(seed.Value), Platform = Name, Purpose = "page", Priority = 10, NeedsBrowser = new Uri(seed.Value).AbsolutePath.StartsWith("/js", StringComparison.Ordinal) }];
 
     public bool CanParse(Uri url) => false;
 

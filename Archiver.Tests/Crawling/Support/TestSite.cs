@@ -59,6 +59,10 @@ public sealed class TestSite : IAsyncDisposable
         _app.MapGet("/img/{n:int}.png", (int n) => Results.Bytes(Encoding.ASCII.GetBytes($"PNG-{n % 2}"), "image/png"));
         _app.MapGet("/channel.html", () => Results.Content(
             "<html>" + string.Concat(ChannelPosts.Select(n => $"<article data-id=\"{n}\">Channel post {n}</article>")) + "</html>", "text/html"));
+        _app.MapGet("/js.html", () => Results.Content(
+            "<html><body><script>document.body.insertAdjacentHTML('beforeend', '<article data-id=\"js-1\">Rendered by script</article>');" +
+            "fetch('/data.json');</script></body></html>", "text/html"));
+        _app.MapGet("/data.json", () => Results.Content("{\"ok\":true}", "application/json"));
         _app.MapGet("/gone.html", () => Results.StatusCode(410));
     }
 

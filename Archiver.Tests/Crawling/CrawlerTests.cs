@@ -69,6 +69,11 @@ public sealed class CrawlerTests
         Assert.Equal($"media/{sha[..2]}/{sha[2..4]}/{sha}.png", store.GetMedia(sha)!.LocalPath);
         Assert.True(File.Exists(Path.Combine(archive.Path, store.GetMedia(sha)!.LocalPath)));
         Assert.Equal(1, site.Count("/img/3.png"));
+        store.Dispose();
+
+        var recheck = await CrawlAsync(Options(archive) with { Recheck = true }, "testsite:" + site.Url("pages/0.html"));
+        Assert.Equal(4, recheck.Pages);
+        Assert.Equal(1, site.Count("/img/3.png")); // known from the earlier run: not downloaded again
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public sealed partial class Crawler
     {
     }
 
-    private async Task CaptureLoopAsync(ChannelReader<Fetched> input, ChannelWriter<Captured> output, ChannelWriter<StoreWork> done)
+    private async Task CaptureLoopAsync(ChannelReader<Fetched> input, ChannelWriter<Captured> output)
     {
         await foreach (var fetched in input.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -98,7 +98,6 @@ public sealed partial class Crawler
             }
             await output.WriteAsync(captured, CancellationToken.None).ConfigureAwait(false);
         }
-        _ = done;
     }
 
     private Captured Capture(Fetched fetched)

@@ -162,6 +162,12 @@ public sealed partial class Crawler
 
     private async Task<StoredMediaFile?> DownloadAsync(Uri url)
     {
+        // Downloaded in an earlier run: the bytes are content-addressed, so the same URL is not fetched again.
+        if (_frontier.MediaSha(url.AbsoluteUri) is { } knownSha && _store.GetMedia(knownSha) is { } known
+            && File.Exists(_mediaStore.FullPath(known.LocalPath)))
+        {
+            return new StoredMediaFile(known.Sha256, known.Size, known.Mime, known.LocalPath, IsNew: false);
+        }
         try
         {
             FetchResponse response;
@@ -183,6 +189,7 @@ public sealed partial class Crawler
                 return null;
             }
             if (stored.IsNew) Counters.AddMedia(stored.Size);
+            _frontier.RememberMedia(url.AbsoluteUri, stored.Sha256);
             return stored;
         }
         catch (FetchFailedException e)

@@ -159,7 +159,7 @@ public sealed partial class Crawler
         var toStore = Channel.CreateBounded<StoreWork>(128);
 
         var fetchers = Enumerable.Range(0, Math.Max(1, _options.Concurrency)).Select(_ => Task.Run(() => FetchLoopAsync(toFetch.Reader, fetched.Writer, toStore.Writer, stop))).ToList();
-        var capture = Task.Run(() => CaptureLoopAsync(fetched.Reader, captured.Writer, toStore.Writer));
+        var capture = Task.Run(() => CaptureLoopAsync(fetched.Reader, captured.Writer));
         var parsers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(() => ParseLoopAsync(captured.Reader, toStore.Writer))).ToList();
         var storer = Task.Run(() => StoreLoopAsync(toStore.Reader));
 

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Headers;
 using Archiver.Capturing;
 using Microsoft.Extensions.Http.Resilience;
 using Polly.CircuitBreaker;
@@ -162,7 +161,4 @@ public sealed class HttpFetcher : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
-
-    internal static MediaTypeHeaderValue? ParseType(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed : null;
 }

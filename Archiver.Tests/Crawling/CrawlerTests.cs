@@ -204,4 +204,34 @@ public sealed class CrawlerTests
         Assert.False(store.GetPost($"testsite:{site.Root.Authority}:4")!.IsDeleted);
         Assert.Equal(3, store.Counters.Posts - store.Counters.PostsDeleted);
     }
+
+    [Fact]
+    public async Task Gives_up_on_a_body_that_does_not_arrive_in_time_and_reports_it()
+    {
+        await using var site = await TestSite.StartAsync();
+        using var archive = new TempArchive();
+
+        var summary = await CrawlAsync(Options(archive) with { BodyTimeout = TimeSpan.FromMilliseconds(400), MaxPageAttempts = 1 }, "testsite:" + site.Url("slow.html"));
+
+        Assert.Equal(CrawlJobState.Finished, summary.State);
+        Assert.Contains("body not received within", Assert.Single(summary.Failures).Reason);
+    }
+
+    [Fact]
+    public async Task Finishes_and_reports_a_host_that_is_dead()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var archive = new TempArchive();
+
+        var summary = await CrawlAsync(Options(archive) with { IgnoreRobots = true }, $"testsite:http://127.0.0.1:{port}/pages/0.html");
+
+        Assert.Equal(CrawlJobState.Finished, summary.State);
+        Assert.Equal(0, summary.Pages);
+        Assert.Equal(1, summary.Errors);
+        Assert.Equal($"http://127.0.0.1:{port}/pages/0.html", Assert.Single(summary.Failures).Url);
+        Assert.True(summary.Retries >= 4, $"retried {summary.Retries} times");
+    }
 }

@@ -63,6 +63,14 @@ public sealed class TestSite : IAsyncDisposable
             "<html><body><script>document.body.insertAdjacentHTML('beforeend', '<article data-id=\"js-1\">Rendered by script</article>');" +
             "fetch('/data.json');</script></body></html>", "text/html"));
         _app.MapGet("/data.json", () => Results.Content("{\"ok\":true}", "application/json"));
+        _app.MapGet("/slow.html", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/html";
+            context.Response.ContentLength = 1000;
+            await context.Response.WriteAsync("<html>");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+        });
         _app.MapGet("/gone.html", () => Results.StatusCode(410));
     }
 

@@ -10,9 +10,12 @@ namespace Archiver.Benchmarks;
 /// `site` platform with its `bench-site` profile is merged: the same work a profile does (parse the HTML,
 /// 11 fields of 20 posts, pager links). Seeds: <c>bench-site:URL</c>. Used only by <c>archiver bench crawl</c>.
 /// </summary>
-public sealed class CrawlBenchSitePlatform : IPlatform
+public sealed partial class CrawlBenchSitePlatform(bool linksOnly = false) : IPlatform
 {
     private const string Prefix = "bench-site:";
+
+    [System.Text.RegularExpressions.GeneratedRegex("<a class=\"(next|rel)\" href=\"([^\"]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex PagerLink();
 
     public string Name => "bench-site";
 
@@ -31,6 +34,7 @@ public sealed class CrawlBenchSitePlatform : IPlatform
     public ParseResult Parse(FetchedPage page)
     {
         if (page.Status != 200) return ParseResult.Failure($"HTTP {page.Status}");
+        if (linksOnly) return new ParseResult { Next = LinksOnly(page) };
         var parser = new HtmlParser();
         using var document = parser.ParseDocument(new MemoryStream(page.Body.ToArray()));
         var host = page.Url.Authority;
@@ -45,6 +49,7 @@ public sealed class CrawlBenchSitePlatform : IPlatform
                 Platform = Name,
                 Host = host,
                 NativeId = id,
+                Url = page.Url.AbsoluteUri + "#" + id,
                 Channel = article.QuerySelector(".channel")?.TextContent,
                 AuthorHandle = article.QuerySelector(".author")?.TextContent,
                 CreatedAt = DateTime.TryParse(article.QuerySelector("time")?.GetAttribute("datetime"), CultureInfo.InvariantCulture,
@@ -69,6 +74,20 @@ public sealed class CrawlBenchSitePlatform : IPlatform
             })
             .ToList();
         return new ParseResult { Posts = posts, Next = next };
+    }
+
+    /// <summary>The engine's own cost: only the pager links, found with a regex, and no posts to store.</summary>
+    private List<CrawlRequest> LinksOnly(FetchedPage page)
+    {
+        var html = System.Text.Encoding.UTF8.GetString(page.Body.Span);
+        return PagerLink().Matches(html).Select(m => new CrawlRequest
+        {
+            Url = new Uri(page.Url, m.Groups[2].Value),
+            Platform = Name,
+            Purpose = "page",
+            Depth = (page.Request?.Depth ?? 0) + 1,
+            Priority = m.Groups[1].Value == "next" ? 6 : 5,
+        }).ToList();
     }
 
     private static long? Number(AngleSharp.Dom.IElement article, string selector) =>

@@ -18,7 +18,8 @@ public static class CrawlBenchmark
         var pages = new Option<long?>("--max-pages") { Description = "Stop after this many pages (default: the whole site)" };
         var concurrency = new Option<int>("--concurrency") { Description = "Pages fetched at once", DefaultValueFactory = _ => 16 };
         var dir = new Option<string?>("--dir") { Description = "Scratch archive directory (deleted first; default: a temp dir)" };
-        var command = new Command("crawl", "Crawler: fetch + WARC capture + parse + store on the shared bench site") { start, pages, concurrency, dir };
+        var linksOnly = new Option<bool>("--links-only") { Description = "Parse only the pager links (no posts): the engine's fetch + capture + frontier cost alone" };
+        var command = new Command("crawl", "Crawler: fetch + WARC capture + parse + store on the shared bench site") { start, pages, concurrency, dir, linksOnly };
         run.Attach(command, async (context, parse, ct) =>
         {
             var directory = parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), $"archiver-bench-crawl-{Environment.ProcessId}");
@@ -34,7 +35,7 @@ public static class CrawlBenchmark
                 MaxPages = parse.GetValue(pages),
                 NoMedia = true,
             };
-            var registry = new PlatformRegistry([new CrawlBenchSitePlatform()]);
+            var registry = new PlatformRegistry([new CrawlBenchSitePlatform(parse.GetValue(linksOnly))]);
             var crawler = new Crawler(options, registry);
             context.Out.WriteLine($"bench crawl: {parse.GetValue(start)} with {n} concurrent fetches, into {directory}");
             try

@@ -15,6 +15,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(ParseBenchmark.Command(run));
         command.Subcommands.Add(ProfileCommand.Bench(run));
         command.Subcommands.Add(ReplicaBenchmark.Command(run));
+        command.Subcommands.Add(CrawlBenchmark.Command(run));
         return command;
     }
 

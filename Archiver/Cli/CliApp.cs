@@ -15,6 +15,7 @@ public static class CliApp
         new IndexCommand(),
         new ExportCommand(),
         new VerifyCommand(),
+        new CrawlCommand(),
         new BenchCommand(),
         new DebugCommand(),
         new ProfileCommand(),

@@ -1,0 +1,142 @@
+using Archiver.Capturing;
+using Archiver.Tests.Support;
+
+namespace Archiver.Tests.Capture;
+
+public sealed class WarcReaderFixtureTests
+{
+    private static (List<string> Records, List<WarcProblem> Problems) ReadAll(string relative)
+    {
+        var problems = new List<WarcProblem>();
+        var records = WarcReader.Read(Fixtures.Path(relative), new WarcReadOptions { OnProblem = problems.Add })
+            .Select(r => $"{r.Offset} {r.Type} {r.TargetUri}".TrimEnd())
+            .ToList();
+        return (records, problems);
+    }
+
+    [Fact]
+    public void Reads_an_uncompressed_warc_1_0_file_record_by_record_with_offsets()
+    {
+        var (records, problems) = ReadAll("warc/warcio/example.warc");
+        Assert.Equal(
+        [
+            "0 warcinfo", "488 warcinfo", "1197 response http://example.com/", "2566 request http://example.com/",
+            "3370 revisit http://example.com/", "4316 request http://example.com/",
+        ], records);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Reads_a_gzip_per_record_file_with_each_record_at_its_member_offset()
+    {
+        var (records, problems) = ReadAll("warc/warcio/example.warc.gz");
+        Assert.Equal(
+        [
+            "0 warcinfo", "353 warcinfo", "784 response http://example.com/", "2012 request http://example.com/",
+            "2621 revisit http://example.com/", "3207 request http://example.com/",
+        ], records);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Reads_a_whole_file_gzip_warc_with_every_record_located_at_the_single_member()
+    {
+        var (records, _) = ReadAll("warc/warcio/example-bad-non-chunked.warc.gz");
+        Assert.Equal(["0 warcinfo", "0 warcinfo", "0 response http://example.com/", "0 request http://example.com/", "0 revisit http://example.com/", "0 request http://example.com/"], records);
+    }
+
+    [Fact]
+    public void Reads_a_gzip_header_with_an_extra_field_as_jwarc_writes_it()
+    {
+        var record = Assert.Single(WarcReader.Read(Fixtures.Path("warc/jwarc/gzip_extra_sl.warc.gz")));
+        Assert.Equal("warcinfo", record.Type);
+        Assert.Equal(459, record.Length);
+        Assert.True(record.BlockDigestMatches());
+    }
+
+    [Fact]
+    public void Reads_a_record_split_over_two_gzip_members_as_one_record()
+    {
+        var (records, problems) = ReadAll("warc/warcio/example-wrong-chunks.warc.gz");
+        Assert.Equal(["0 response http://example.com/", "1130 request http://example.com/"], records);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Skips_records_whose_content_length_is_wrong_and_reports_them_with_their_offset()
+    {
+        var (records, problems) = ReadAll("warc/warcio_js/example-bad-length.warc");
+        Assert.Equal(["0 warcinfo", "488 warcinfo", "2566 request http://example.com/", "4316 request http://example.com/"], records);
+        Assert.Equal([1197L, 3370L], problems.Select(p => p.Offset));
+        Assert.All(problems, p => Assert.Contains("Content-Length", p.Reason));
+    }
+
+    [Fact]
+    public void Strict_reading_throws_a_format_error_naming_the_file_and_offset()
+    {
+        var error = Assert.Throws<WarcFormatException>(() =>
+            WarcReader.Read(Fixtures.Path("warc/warcio/example-trunc.warc"), new WarcReadOptions { Strict = true }).ToList());
+        Assert.Equal(1197, error.Offset);
+        Assert.Contains("example-trunc.warc", error.Message);
+        Assert.Contains("offset 1197", error.Message);
+    }
+
+    [Fact]
+    public void Reads_the_torture_files_record_types_as_written_even_with_bare_line_feeds()
+    {
+        var (fields, fieldProblems) = ReadAll("warc/warcio/standard-torture-validate-field.warc");
+        Assert.Equal(["0 does-not-exist <http://example.com/>", "1139 invalid", "1286 request"], fields);
+        Assert.Equal("file ends inside a record header", Assert.Single(fieldProblems).Reason);
+
+        var (records, problems) = ReadAll("warc/warcio/standard-torture-validate-record.warc");
+        Assert.Equal(
+        [
+            "warcinfo", "warcinfo", "warcinfo", "response", "resource", "resource", "resource", "request", "request",
+            "metadata", "metadata", "revisit", "revisit", "revisit", "conversion", "continuation", "continuation",
+        ], records.Select(r => r.Split(' ')[1]));
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Refuses_an_arc_file_with_a_message_that_says_so()
+    {
+        var (records, problems) = ReadAll("warc/warcio/example.arc.gz");
+        Assert.Empty(records);
+        Assert.Contains("ARC file", problems[0].Reason);
+    }
+
+    [Fact]
+    public void Extracts_the_payload_of_a_chunked_response_after_transfer_decoding()
+    {
+        var response = WarcReader.Read(Fixtures.Path("warc/warcio/example-iana.org-chunked.warc")).Single(r => r.Type == "response");
+        Assert.Equal(200, response.Http!.Status);
+        Assert.False(response.Http.ChunkedDecodeFailed);
+        Assert.Equal(7223, response.Payload.Length);
+        Assert.EndsWith("</html>\n", System.Text.Encoding.UTF8.GetString(response.Payload.Span));
+        Assert.True(response.BlockDigestMatches());
+    }
+
+    [Theory]
+    [InlineData("warc/warcio/post-test.warc.gz", 6)]
+    [InlineData("warc/warcio_js/post-test-more.warc", 6)]
+    [InlineData("warc/warcio_js/redirect.warc", 2)]
+    [InlineData("warc/warcio/example-resource.warc.gz", 3)]
+    [InlineData("warc/warcio/example-space-in-target-uri.warc.gz", 2)]
+    [InlineData("warc/warcio_js/example-url-agnostic-revisit.warc.gz", 2)]
+    [InlineData("warc/warcio/example-digest.warc", 4)]
+    public void Reads_every_record_of_the_well_formed_fixtures(string file, int count)
+    {
+        var (records, problems) = ReadAll(file);
+        Assert.Equal(count, records.Count);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Falls_back_to_the_raw_body_when_a_chunked_header_lies()
+    {
+        var block = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nnot chunked at all"u8.ToArray();
+        var http = HttpBlock.Parse(block)!;
+        Assert.True(http.ChunkedDecodeFailed);
+        Assert.Equal("not chunked at all", System.Text.Encoding.ASCII.GetString(http.Payload.Span));
+    }
+}

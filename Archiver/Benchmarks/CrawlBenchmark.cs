@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Archiver.Cli;
+using Archiver.Crawling;
+using Archiver.Platforms;
+
+namespace Archiver.Benchmarks;
+
+/// <summary>
+/// <c>archiver bench crawl --start URL</c>: crawls the shared benchmark site (nginx on 127.0.0.1) with WARC
+/// capture, parsing and storing on, into a scratch archive; prints pages/s, posts/s, time per stage and
+/// peak RSS. Parsing uses <see cref="CrawlBenchSitePlatform"/> until the `site` profile is merged.
+/// </summary>
+public static class CrawlBenchmark
+{
+    public static Command Command(CommandRunner run)
+    {
+        var start = new Option<string>("--start") { Description = "Start URL of the bench site", DefaultValueFactory = _ => "http://127.0.0.1:8089/p/00000.html" };
+        var pages = new Option<long?>("--max-pages") { Description = "Stop after this many pages (default: the whole site)" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Pages fetched at once", DefaultValueFactory = _ => 16 };
+        var dir = new Option<string?>("--dir") { Description = "Scratch archive directory (deleted first; default: a temp dir)" };
+        var linksOnly = new Option<bool>("--links-only") { Description = "Parse only the pager links (no posts): the engine's fetch + capture + frontier cost alone" };
+        var command = new Command("crawl", "Crawler: fetch + WARC capture + parse + store on the shared bench site") { start, pages, concurrency, dir, linksOnly };
+        run.Attach(command, async (context, parse, ct) =>
+        {
+            var directory = parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), $"archiver-bench-crawl-{Environment.ProcessId}");
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            var n = parse.GetValue(concurrency);
+            var options = new CrawlOptions
+            {
+                DataDir = directory,
+                AllowPrivate = true,
+                Concurrency = n,
+                PerHost = n,
+                RatePerHost = 0,
+                MaxPages = parse.GetValue(pages),
+                NoMedia = true,
+            };
+            var registry = new PlatformRegistry([new CrawlBenchSitePlatform(parse.GetValue(linksOnly))]);
+            var crawler = new Crawler(options, registry);
+            context.Out.WriteLine($"bench crawl: {parse.GetValue(start)} with {n} concurrent fetches, into {directory}");
+            try
+            {
+                var summary = await crawler.RunAsync(Crawler.ResolveSeeds(registry, ["bench-site:" + parse.GetValue(start)]), ct);
+                var wall = summary.ElapsedSeconds;
+                context.Out.WriteLine($"  pages  {summary.Pages,10:N0} in {wall:0.00} s = {summary.PagesPerSecond,8:N1} pages/s   (target >= 300)");
+                context.Out.WriteLine($"  posts  {summary.Posts,10:N0}              = {summary.PostsPerSecond,8:N1} posts/s   (target >= 6,000)");
+                context.Out.WriteLine($"  bytes  {Format.Bytes(summary.Bytes)} fetched; errors {summary.Errors}; retries {summary.Retries}");
+                foreach (var (stage, seconds) in summary.StageSeconds)
+                    context.Out.WriteLine($"  stage {stage,-8} {seconds,8:0.00} s busy ({seconds / wall:0.00} of wall time, summed over workers)");
+                context.Out.WriteLine($"  peak RSS {Format.Bytes(ProcessStats.PeakRssBytes())}   (target <= 400 MiB)");
+                if (context.Json) context.WriteJson(new { summary, peak_rss_bytes = ProcessStats.PeakRssBytes() });
+            }
+            finally
+            {
+                if (parse.GetValue(dir) is null && Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

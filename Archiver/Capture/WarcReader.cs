@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Text;
+
+namespace Archiver.Capturing;
+
+/// <summary>How strictly to read. Tolerant (the default) skips what it cannot read and reports it; strict throws.</summary>
+public sealed record WarcReadOptions
+{
+    public bool Strict { get; init; }
+    public Action<WarcProblem>? OnProblem { get; init; }
+    /// <summary>Largest record block (or gzip member) held in memory.</summary>
+    public long MaxRecordBytes { get; init; } = 512L * 1024 * 1024;
+
+    public static WarcReadOptions Default { get; } = new();
+}
+
+/// <summary>
+/// Reads WARC 1.0/1.1 files: gzip per record, whole-file gzip, or uncompressed. A record is yielded only
+/// when its length and its end marker agree; anything else is a <see cref="WarcFormatException"/> (strict)
+/// or a reported skip to the next record (tolerant). Never yields a partial or shifted record.
+/// </summary>
+public static class WarcReader
+{
+    private const int MaxHeaderBytes = 1 << 20;
+
+    public static IEnumerable<WarcRecord> Read(string path, WarcReadOptions? options = null)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+        foreach (var record in Read(stream, Path.GetFileName(path), options)) yield return record;
+    }
+
+    public static IEnumerable<WarcRecord> Read(Stream stream, string file, WarcReadOptions? options = null)
+    {
+        options ??= WarcReadOptions.Default;
+        if (!stream.CanSeek)
+        {
+            var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            copy.Position = 0;
+            stream = copy;
+        }
+        if (!GzipMembers.LooksGzipped(stream))
+        {
+            foreach (var record in ReadPlain(stream, file, options, new PlainState())) yield return record;
+            yield break;
+        }
+        // A record split over several gzip members (seen in the wild) is read across them: the unread rest of
+        // one member is carried into the next.
+        byte[]? carry = null;
+        long carryOffset = 0;
+        while (true)
+        {
+            GzipMembers.Member? member;
+            try
+            {
+                member = GzipMembers.ReadMember(stream, file, options.MaxRecordBytes);
+            }
+            catch (WarcFormatException e) when (!options.Strict)
+            {
+                options.OnProblem?.Invoke(new WarcProblem(file, e.Offset, e.Reason));
+                yield break;
+            }
+            if (member is null)
+            {
+                if (carry is not null)
+                {
+                    var reason = "record runs past the end of the file: truncated";
+                    if (options.Strict) throw new WarcFormatException(file, carryOffset, reason);
+                    options.OnProblem?.Invoke(new WarcProblem(file, carryOffset, reason));
+                }
+                yield break;
+            }
+            var offset = carry is null ? member.Offset : carryOffset;
+            var data = carry is null ? member.Data : [.. carry, .. member.Data];
+            var state = new PlainState { BaseOffset = offset, MemberLength = member.Offset + member.Length - offset, MoreMayFollow = true };
+            using var inner = new MemoryStream(data, writable: false);
+            foreach (var record in ReadPlain(inner, file, options, state)) yield return record;
+            carry = state.UnreadFrom is { } from ? data[(int)from..] : null;
+            carryOffset = offset;
+        }
+    }
+
+    private sealed class PlainState
+    {
+        public long? BaseOffset { get; init; }
+        public long MemberLength { get; init; }
+        /// <summary>More gzip members follow: a truncated record is left for them instead of reported.</summary>
+        public bool MoreMayFollow { get; init; }
+        public long? UnreadFrom { get; set; }
+    }
+
+    /// <summary>
+    /// Records of an uncompressed stream. Inside a gzip member, every record is located by the member
+    /// (<paramref name="baseOffset"/>, <paramref name="memberLength"/>), which is what a reader seeks to.
+    /// </summary>
+    private static IEnumerable<WarcRecord> ReadPlain(Stream stream, string file, WarcReadOptions options, PlainState state)
+    {
+        while (true)
+        {
+            SkipBlankLines(stream);
+            var start = stream.Position;
+            if (start >= stream.Length) yield break;
+            var where = state.BaseOffset ?? start;
+            var outcome = TryReadRecord(stream, file, start, out var record, out var problem);
+            if (outcome == Outcome.Record)
+            {
+                yield return new WarcRecord
+                {
+                    File = file,
+                    Offset = where,
+                    Length = state.BaseOffset is null ? stream.Position - start : state.MemberLength,
+                    Version = record!.Version,
+                    Headers = record.Headers,
+                    Block = record.Block,
+                };
+                continue;
+            }
+            if (outcome == Outcome.Truncated && state.MoreMayFollow && !problem!.StartsWith("this is an ARC", StringComparison.Ordinal))
+            {
+                state.UnreadFrom = start;
+                yield break;
+            }
+            if (options.Strict) throw new WarcFormatException(file, where, problem!);
+            options.OnProblem?.Invoke(new WarcProblem(file, where, problem!));
+            if (outcome == Outcome.Truncated) yield break;
+            // Resynchronise on the next line that starts a record, searching from just after this one's start.
+            if (!SeekNextRecord(stream, start + 1)) yield break;
+        }
+    }
+
+    private enum Outcome { Record, Skip, Truncated }
+
+    private sealed record Parsed(string Version, WarcHeaders Headers, ReadOnlyMemory<byte> Block);
+
+    private static Outcome TryReadRecord(Stream stream, string file, long start, out Parsed? record, out string? problem)
+    {
+        record = null;
+        problem = null;
+        var first = ReadLine(stream, MaxHeaderBytes, out var crlf);
+        if (first is null)
+        {
+            problem = "file ends inside a record header";
+            return Outcome.Truncated;
+        }
+        if (first.StartsWith("filedesc://", StringComparison.Ordinal))
+        {
+            problem = "this is an ARC file (the format before WARC), which this reader does not read; convert it to WARC first";
+            return Outcome.Truncated;
+        }
+        if (!first.StartsWith("WARC/", StringComparison.Ordinal))
+        {
+            problem = $"expected a 'WARC/1.x' version line, found '{Shorten(first)}'";
+            return Outcome.Skip;
+        }
+        var lines = new List<string>();
+        var headerBytes = 0;
+        while (true)
+        {
+            var line = ReadLine(stream, MaxHeaderBytes);
+            if (line is null)
+            {
+                problem = "file ends inside a record header";
+                return Outcome.Truncated;
+            }
+            if (line.Length == 0) break;
+            headerBytes += line.Length;
+            if (headerBytes > MaxHeaderBytes)
+            {
+                problem = "record header is larger than 1 MiB";
+                return Outcome.Skip;
+            }
+            lines.Add(line);
+        }
+        var headers = WarcHeaders.Parse(lines);
+        if (!long.TryParse(headers["Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out var length))
+        {
+            problem = $"missing or invalid Content-Length '{headers["Content-Length"]}'";
+            return Outcome.Skip;
+        }
+        if (length > stream.Length - stream.Position)
+        {
+            problem = $"Content-Length {length} runs past the end of the data ({stream.Length - stream.Position} bytes left): truncated record";
+            return Outcome.Truncated;
+        }
+        var block = new byte[length];
+        stream.ReadExactly(block);
+        var blockEnd = stream.Position;
+        if (!ReadRecordEnd(stream, lenient: !crlf) && !ReadShortRecordEnd(stream, blockEnd, headers, block))
+        {
+            problem = $"record does not end after its Content-Length {length} (wrong length?)";
+            return Outcome.Skip;
+        }
+        record = new Parsed(first.Trim(), headers, block);
+        return Outcome.Record;
+    }
+
+    /// <summary>The two CRLFs after a block; a lone LF pair from sloppy writers is accepted, as is the end of data.</summary>
+    private static bool ReadRecordEnd(Stream stream, bool lenient)
+    {
+        if (stream.Position >= stream.Length) return true;
+        if (lenient)
+        {
+            // A writer that ends lines with a bare LF (not the standard's CRLF) gets any run of line breaks.
+            var next = stream.ReadByte();
+            if (next is not ('\n' or '\r')) return false;
+            SkipBlankLines(stream);
+            return true;
+        }
+        Span<byte> end = stackalloc byte[4];
+        var n = stream.ReadAtLeast(end, 4, throwOnEndOfStream: false);
+        var got = end[..n];
+        if (got.SequenceEqual("\r\n\r\n"u8)) return true;
+        if (n >= 2 && got[..2].SequenceEqual("\n\n"u8))
+        {
+            stream.Position -= n - 2;
+            return true;
+        }
+        // Fewer than 4 bytes left: whatever remains must be line breaks.
+        return n < 4 && got.IndexOfAnyExcept((byte)'\r', (byte)'\n') < 0;
+    }
+
+    /// <summary>
+    /// Some writers end a record with one CRLF instead of two. Accepted only where that cannot hide a wrong
+    /// length: the next record (or the end) follows at once, the block does not itself end in a line break a
+    /// too-long Content-Length would have swallowed, and its digest, if given, matches.
+    /// </summary>
+    private static bool ReadShortRecordEnd(Stream stream, long blockEnd, WarcHeaders headers, byte[] block)
+    {
+        stream.Position = blockEnd;
+        Span<byte> next = stackalloc byte[7];
+        var n = stream.ReadAtLeast(next, 7, throwOnEndOfStream: false);
+        var got = next[..n];
+        var followedByRecord = (n == 2 && got.SequenceEqual("\r\n"u8)) || (n == 7 && got.StartsWith("\r\nWARC/"u8));
+        if (!followedByRecord) return false;
+        if (block.AsSpan().EndsWith("\r\n"u8)) return false;
+        if (headers["WARC-Block-Digest"] is { } digest && !WarcDigest.Matches(digest, block)) return false;
+        stream.Position = blockEnd + 2;
+        return true;
+    }
+
+    private static void SkipBlankLines(Stream stream)
+    {
+        while (true)
+        {
+            var b = stream.ReadByte();
+            if (b < 0) return;
+            if (b is not ('\r' or '\n' or 0))
+            {
+                stream.Position--;
+                return;
+            }
+        }
+    }
+
+    private static bool SeekNextRecord(Stream stream, long from)
+    {
+        stream.Position = from;
+        ReadOnlySpan<byte> marker = "\nWARC/1."u8;
+        var buffer = new byte[1 << 16];
+        var position = from;
+        while (position < stream.Length)
+        {
+            stream.Position = position;
+            var n = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (n == 0) return false;
+            var hit = buffer.AsSpan(0, n).IndexOf(marker);
+            if (hit >= 0)
+            {
+                stream.Position = position + hit + 1;
+                return true;
+            }
+            if (n < buffer.Length) return false;
+            position += n - marker.Length;
+        }
+        return false;
+    }
+
+    private static string? ReadLine(Stream stream, int max) => ReadLine(stream, max, out _);
+
+    private static string? ReadLine(Stream stream, int max, out bool crlf)
+    {
+        crlf = false;
+        var bytes = new List<byte>(128);
+        while (true)
+        {
+            var b = stream.ReadByte();
+            if (b < 0) return null;
+            if (b == '\n') break;
+            if (bytes.Count >= max) return null;
+            bytes.Add((byte)b);
+        }
+        if (bytes.Count > 0 && bytes[^1] == '\r')
+        {
+            bytes.RemoveAt(bytes.Count - 1);
+            crlf = true;
+        }
+        return Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using Archiver.Crawling;
+using Archiver.Model;
+using Archiver.Platforms;
+
+namespace Archiver.Cli;
+
+/// <summary><c>archiver crawl SEED...</c>: archive everything public behind the seeds; re-run to resume.</summary>
+public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : ICliCommand
+{
+    public Command Build(CommandRunner run)
+    {
+        var seeds = new Argument<string[]>("SEED") { Description = "Seeds: telegram:NAME, mastodon:@user@host, a platform URL, or PLATFORM:URL", Arity = ArgumentArity.ZeroOrMore };
+        var seedsFile = new Option<string?>("--seeds-file") { Description = "File with one seed per line (# comments)", HelpName = "FILE" };
+        var allowPrivate = new Option<bool>("--allow-private") { Description = "Allow loopback/private/link-local addresses (a local replica); refused by default" };
+        var ignoreRobots = new Option<bool>("--ignore-robots") { Description = "Do not obey robots.txt (obeyed by default; use only where you have the right to)" };
+        var userAgent = new Option<string>("--user-agent") { Description = "User-Agent header", DefaultValueFactory = _ => CrawlOptions.DefaultUserAgent };
+        var concurrency = new Option<int>("--concurrency") { Description = "Pages fetched at once, over all hosts", DefaultValueFactory = _ => 8 };
+        var perHost = new Option<int>("--per-host") { Description = "Pages fetched at once from one host", DefaultValueFactory = _ => 2 };
+        var rate = new Option<double>("--rate") { Description = "Requests per second per host (0: no limit)", DefaultValueFactory = _ => 2 };
+        var maxPages = new Option<long?>("--max-pages") { Description = "Stop after this many pages in this run" };
+        var maxDepth = new Option<int?>("--max-depth") { Description = "Follow links at most this deep from the seeds" };
+        var since = new Option<string?>("--since") { Description = "Only posts from this date (YYYY-MM-DD or ISO-8601, UTC)", HelpName = "DATE" };
+        var until = new Option<string?>("--until") { Description = "Only posts up to this date", HelpName = "DATE" };
+        var noMedia = new Option<bool>("--no-media") { Description = "Do not download images, videos and files" };
+        var recheck = new Option<bool>("--recheck") { Description = "Fetch every page again to record edits, deletions and takedowns" };
+        var plugin = new Option<string?>("--platform-plugin") { Description = "Load extra IPlatform types from an assembly (development and tests)", Hidden = true };
+        var command = new Command("crawl", "Archive the posts, authors and media behind the seeds (WARC capture included); re-run to resume")
+        {
+            seeds, seedsFile, allowPrivate, ignoreRobots, userAgent, concurrency, perHost, rate, maxPages, maxDepth, since, until, noMedia, recheck, plugin,
+        };
+        run.Attach(command, async (context, parse, ct) =>
+        {
+            var registry = new PlatformRegistry([.. platforms ?? [], .. LoadPlugin(parse.GetValue(plugin))]);
+            var texts = (parse.GetValue(seeds) ?? []).Concat(ReadSeedsFile(parse.GetValue(seedsFile))).ToList();
+            var resolved = Crawler.ResolveSeeds(registry, texts);
+            var options = new CrawlOptions
+            {
+                DataDir = context.DataDir,
+                Seeds = texts,
+                AllowPrivate = parse.GetValue(allowPrivate),
+                IgnoreRobots = parse.GetValue(ignoreRobots),
+                UserAgent = parse.GetValue(userAgent)!,
+                Concurrency = Positive(parse.GetValue(concurrency), "--concurrency"),
+                PerHost = Positive(parse.GetValue(perHost), "--per-host"),
+                RatePerHost = parse.GetValue(rate) >= 0 ? parse.GetValue(rate) : throw new UsageException("--rate must be 0 or more."),
+                MaxPages = parse.GetValue(maxPages),
+                MaxDepth = parse.GetValue(maxDepth),
+                Since = ParseDate(parse.GetValue(since), "--since"),
+                Until = ParseDate(parse.GetValue(until), "--until"),
+                NoMedia = parse.GetValue(noMedia),
+                Recheck = parse.GetValue(recheck),
+            };
+            // Created lazily: Chromium starts only when a request needs it.
+            await using var browser = BrowserFetcher.Create(options);
+            var crawler = new Crawler(options, registry, browser);
+            var summary = await CrawlProgressView.RunAsync(context, crawler, () => crawler.RunAsync(resolved, ct)).ConfigureAwait(false);
+            if (context.Json) context.WriteJson(summary);
+            else CrawlProgressView.RenderSummary(context, summary);
+            if (summary.State == CrawlJobState.Interrupted)
+            {
+                await context.Error.WriteLineAsync($"Interrupted; {summary.Pending:N0} pages pending. Everything stored is kept. Resume with the same command: archiver {string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote))}");
+                return ExitCodes.Interrupted;
+            }
+            return summary.Errors > 0 && summary.Pages == 0 ? ExitCodes.Failure : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static int Positive(int value, string name) => value > 0 ? value : throw new UsageException($"{name} must be at least 1.");
+
+    private static DateTime? ParseDate(string? text, string name)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
+            ? date
+            : throw new UsageException($"{name} '{text}' is not a date; use YYYY-MM-DD or ISO-8601.");
+    }
+
+    private static IEnumerable<string> ReadSeedsFile(string? path)
+    {
+        if (path is null) return [];
+        if (!File.Exists(path)) throw new UsageException($"--seeds-file {path} does not exist.");
+        return File.ReadAllLines(path).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'));
+    }
+
+    private static IEnumerable<IPlatform> LoadPlugin(string? path)
+    {
+        if (path is null) return [];
+        if (!File.Exists(path)) throw new UsageException($"--platform-plugin {path} does not exist.");
+        var assembly = Assembly.LoadFrom(Path.GetFullPath(path));
+        return assembly.GetExportedTypes()
+            .Where(t => typeof(IPlatform).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Select(t => (IPlatform)Activator.CreateInstance(t)!)
+            .ToList();
+    }
+
+    private static string Quote(string arg) => arg.Contains(' ') ? $"\"{arg}\"" : arg;
+}

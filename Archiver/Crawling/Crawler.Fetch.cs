@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using Archiver.Capturing;
+using Archiver.Model;
+
+namespace Archiver.Crawling;
+
+public sealed partial class Crawler
+{
+    private sealed record Fetched(FrontierItem Item, FetchResponse Response, BrowserPage? Browser);
+
+    private sealed record Captured(FrontierItem Item, FetchResponse Response, Capture Capture, string? RenderedHtml);
+
+    private Exception? _fatal;
+    private readonly CancellationTokenSource _abort = new();
+
+    /// <summary>A stage failed in a way the crawl cannot go on from (disk full, store error): stop taking work.</summary>
+    private void Abort(Exception e)
+    {
+        Interlocked.CompareExchange(ref _fatal, e, null);
+        _abort.Cancel();
+    }
+
+    private async Task FetchLoopAsync(ChannelReader<FrontierItem> input, ChannelWriter<Fetched> output, ChannelWriter<StoreWork> done, CancellationToken stop)
+    {
+        await foreach (var item in input.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            // Once stopped, items still queued stay pending in the frontier and are fetched on resume.
+            if (stop.IsCancellationRequested || _abort.IsCancellationRequested) continue;
+            try
+            {
+                var fetched = await FetchAsync(item, stop).ConfigureAwait(false);
+                if (fetched is null) continue;
+                await output.WriteAsync(fetched, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (SkipException e)
+            {
+                await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, FrontierState.Skipped, e.Reason)), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (FetchFailedException e)
+            {
+                var retry = e.Retryable && item.Attempts + 1 < _options.MaxPageAttempts;
+                if (!retry) Fail(item.Request.Url.AbsoluteUri, e.Reason);
+                await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, retry ? FrontierState.Pending : FrontierState.Failed, e.Reason)), CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<Fetched?> FetchAsync(FrontierItem item, CancellationToken stop)
+    {
+        var url = item.Request.Url;
+        if (!await _robots.IsAllowedAsync(url, stop).ConfigureAwait(false))
+        {
+            Counters.AddRobotsBlocked();
+            throw new SkipException("disallowed by robots.txt");
+        }
+        using var timer = Counters.Time(CrawlStage.Fetch);
+        using var lease = await _scheduler.AcquireAsync(UrlCanonicalizer.HostKey(url), stop).ConfigureAwait(false);
+        if (item.Request.NeedsBrowser)
+        {
+            if (_browser is null || _browser.Unavailable is not null)
+            {
+                Counters.AddSkippedBrowser();
+                _browserNote = _browser?.Unavailable ?? "no browser fetcher configured";
+                throw new SkipException("needs a browser: " + _browserNote);
+            }
+            var page = await _browser.FetchAsync(url, stop).ConfigureAwait(false);
+            Counters.AddPage(page.Main.RawBody.Length + page.Network.Sum(n => (long)n.RawBody.Length));
+            return new Fetched(item, page.Main, page);
+        }
+        var response = await _http.FetchAsync(url, stop).ConfigureAwait(false);
+        Counters.AddPage(response.RawBody.Length);
+        return new Fetched(item, response, null);
+    }
+
+    /// <summary>A page deliberately not fetched (robots, browser unavailable): recorded, not retried, not an error.</summary>
+    private sealed class SkipException(string reason) : FetchFailedException(new Uri("about:blank"), reason)
+    {
+    }
+
+    private async Task CaptureLoopAsync(ChannelReader<Fetched> input, ChannelWriter<Captured> output)
+    {
+        await foreach (var fetched in input.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (_fatal is not null) continue;
+            Captured captured;
+            try
+            {
+                using var timer = Counters.Time(CrawlStage.Capture);
+                captured = Capture(fetched);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Abort(new ArchiverException($"Cannot write WARC files in {_options.DataDir}: {e.Message}", e));
+                continue;
+            }
+            await output.WriteAsync(captured, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private Captured Capture(Fetched fetched)
+    {
+        var response = fetched.Response;
+        var (_, written) = _warc.WriteExchange(response.ToExchange());
+        var capture = new Capture
+        {
+            Url = response.Url.AbsoluteUri,
+            FetchedAt = response.Date.UtcDateTime,
+            Status = response.Status,
+            PayloadSha256 = written.PayloadSha256Hex,
+            WarcFile = written.File,
+            WarcOffset = written.Offset,
+            WarcRecordId = written.RecordId,
+        };
+        if (fetched.Browser is { } page)
+        {
+            foreach (var resource in page.Network) _warc.WriteExchange(resource.ToExchange());
+            _warc.WriteRecord(new WarcRecordDraft
+            {
+                Type = "conversion",
+                TargetUri = response.Url.AbsoluteUri,
+                ContentType = "text/html; charset=utf-8",
+                RefersTo = written.RecordId,
+                Block = System.Text.Encoding.UTF8.GetBytes(page.RenderedHtml),
+                ExtraHeaders = [new("WARC-Archiver-Note", "DOM rendered by Chromium after scripts ran")],
+            });
+        }
+        return new Captured(fetched.Item, response, capture, fetched.Browser?.RenderedHtml);
+    }
+}

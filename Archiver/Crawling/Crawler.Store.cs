@@ -1,0 +1,102 @@
+using System.Threading.Channels;
+using Archiver.Storage;
+
+namespace Archiver.Crawling;
+
+public sealed partial class Crawler
+{
+    private const int MaxRecordsPerCommit = 4000;
+
+    /// <summary>Fires after each commit (archive, then frontier), on the store stage's thread.</summary>
+    public event Action<StoreBatchResult>? Committed;
+
+    /// <summary>
+    /// The single writer: merges pages into one archive transaction, then records them (and the requests
+    /// they produced) in the frontier. The order is what makes resume exact: a page is done in the
+    /// frontier only once its records are committed; a crash in between only repeats that page, and the
+    /// archive recognises the repeated posts as unchanged.
+    /// </summary>
+    private async Task StoreLoopAsync(ChannelReader<StoreWork> input)
+    {
+        var pending = new List<StoreWork>();
+        while (await input.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            var records = 0;
+            while (records < MaxRecordsPerCommit && input.TryRead(out var work))
+            {
+                pending.Add(work);
+                records += work.Batch.Count + 1;
+            }
+            if (pending.Count == 0) continue;
+            if (_fatal is null)
+            {
+                try
+                {
+                    Commit(pending);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    Abort(new ArchiverException($"Storing crawled records failed: {e.Message}", e));
+                }
+            }
+            Interlocked.Add(ref _inFlight, -pending.Count);
+            pending.Clear();
+            _signal.Release();
+        }
+    }
+
+    private void Commit(List<StoreWork> works)
+    {
+        var timer = Counters.Time(CrawlStage.Store);
+        var batch = new StoreBatch
+        {
+            Posts = works.SelectMany(w => w.Batch.Posts).ToList(),
+            Authors = works.SelectMany(w => w.Batch.Authors).ToList(),
+            Media = works.SelectMany(w => w.Batch.Media).ToList(),
+            Disappearances = works.SelectMany(w => w.Batch.Disappearances).Concat(ListingDisappearances(works)).ToList(),
+        };
+        if (batch.Count > 0)
+        {
+            var result = _store.Write(batch);
+            Counters.AddStoreResult(result.Edited, result.Deleted);
+            Committed?.Invoke(result);
+        }
+        timer.Dispose();
+        using (Counters.Time(CrawlStage.Frontier)) _frontier.Commit(works.Select(w => w.Outcome).ToList(), works.SelectMany(w => w.Next));
+        foreach (var w in works)
+        {
+            Counters.AddPosts(w.Posts);
+            Counters.AddAuthors(w.Batch.Authors.Count);
+        }
+    }
+
+    /// <summary>
+    /// Posts the archive holds in a listing's id range that the listing no longer shows: deleted (or hidden)
+    /// since they were archived. Posts stored in this same batch count as shown.
+    /// </summary>
+    private IEnumerable<Disappearance> ListingDisappearances(List<StoreWork> works)
+    {
+        foreach (var work in works)
+        {
+            if (work.Listing is not { } check) continue;
+            var window = check.Window;
+            var shown = new HashSet<string>(window.Ids, StringComparer.Ordinal);
+            foreach (var post in work.Batch.Posts) shown.Add(post.Post.NativeId);
+            foreach (var (key, nativeId) in _store.LivePostsInChannel(check.Platform, check.Host, window.Channel))
+            {
+                if (shown.Contains(nativeId) || shown.Contains(LastSegment(nativeId))) continue;
+                if (!long.TryParse(LastSegment(nativeId), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)) continue;
+                if (id < window.FromId || id > window.ToId) continue;
+                Counters.AddGone();
+                yield return new Disappearance(key, DisappearanceKind.Post, check.SeenAt, check.Capture.Status,
+                    $"missing from the listing of {window.Channel} ({window.FromId}-{window.ToId})", check.Capture);
+            }
+        }
+    }
+
+    private static string LastSegment(string nativeId)
+    {
+        var slash = nativeId.LastIndexOf('/');
+        return slash < 0 ? nativeId : nativeId[(slash + 1)..];
+    }
+}

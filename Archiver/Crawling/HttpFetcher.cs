@@ -1,0 +1,164 @@
+using System.IO.Compression;
+using System.Net;
+using Archiver.Capturing;
+using Microsoft.Extensions.Http.Resilience;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Archiver.Crawling;
+
+/// <summary>
+/// The one HTTP client of a crawl: SocketsHttpHandler with the private-address guard at connect time, the
+/// per-host resilience pipeline around it, no automatic redirects (each hop is captured and scope-checked)
+/// and no automatic decompression (the WARC keeps the bytes as sent; the parser gets them decoded, capped).
+/// </summary>
+public sealed class HttpFetcher : IDisposable
+{
+    private readonly HttpClient _client;
+    private readonly CrawlOptions _options;
+
+    public HttpFetcher(CrawlOptions options, ResiliencePipelines pipelines)
+    {
+        _options = options;
+        var sockets = new SocketsHttpHandler
+        {
+            ConnectCallback = PrivateAddressGuard.ConnectCallback(options.AllowPrivate, options.AllowedPrivateAddresses),
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            MaxConnectionsPerServer = Math.Max(1, options.PerHost),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(15),
+            MaxResponseHeadersLength = 256,
+        };
+        var resilience = new ResilienceHandler(pipelines.For) { InnerHandler = sockets };
+        _client = new HttpClient(resilience) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public async Task<FetchResponse> FetchAsync(Uri url, CancellationToken ct)
+    {
+        var requestHeaders = new WarcHeaders()
+            .Add("User-Agent", _options.UserAgent)
+            .Add("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8")
+            .Add("Accept-Encoding", "gzip, deflate, br");
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        foreach (var (name, value) in requestHeaders.Fields) request.Headers.TryAddWithoutValidation(name, value);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        }
+        catch (PrivateAddressException e)
+        {
+            throw new FetchFailedException(url, e.Message, e) { Retryable = false };
+        }
+        catch (HttpRequestException e) when (e.InnerException is PrivateAddressException p)
+        {
+            throw new FetchFailedException(url, p.Message, e) { Retryable = false };
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new FetchFailedException(url, "host is failing (circuit open after repeated errors); pausing it", e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new FetchFailedException(url, $"no answer within {_options.RequestTimeout.TotalSeconds:0} s", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new FetchFailedException(url, e.Message, e);
+        }
+        using (response)
+        {
+            var raw = await ReadBodyAsync(url, response, ct).ConfigureAwait(false);
+            var headers = new WarcHeaders();
+            foreach (var (name, values) in response.Headers.NonValidated) headers.Add(name, string.Join(", ", values));
+            foreach (var (name, values) in response.Content.Headers.NonValidated) headers.Add(name, string.Join(", ", values));
+            // The body is stored de-chunked, so the stored headers must not claim chunked framing.
+            if (headers["Transfer-Encoding"] is { } te && headers.Remove("Transfer-Encoding"))
+                headers.Add("X-Archiver-Transfer-Encoding", te);
+            var location = response.Headers.Location;
+            return new FetchResponse
+            {
+                Url = url,
+                Status = (int)response.StatusCode,
+                Reason = response.ReasonPhrase ?? "",
+                HttpVersion = $"{response.Version.Major}.{response.Version.Minor}",
+                RequestHeaders = requestHeaders,
+                ResponseHeaders = headers,
+                RawBody = raw,
+                Body = Decode(url, raw, response.Content.Headers.ContentEncoding),
+                ContentType = response.Content.Headers.ContentType?.ToString(),
+                Date = _options.Time.GetUtcNow(),
+                RedirectTo = (int)response.StatusCode is >= 300 and < 400 && location is not null ? new Uri(url, location) : null,
+            };
+        }
+    }
+
+    private async Task<byte[]> ReadBodyAsync(Uri url, HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.Content.Headers.ContentLength is { } declared && declared > _options.MaxBodyBytes)
+            throw new FetchFailedException(url, $"body of {declared:N0} bytes is over the {_options.MaxBodyBytes:N0}-byte limit") { Retryable = false };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.BodyTimeout);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            return await ReadCappedAsync(stream, _options.MaxBodyBytes, url, "body", timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new FetchFailedException(url, $"body not received within {_options.BodyTimeout.TotalSeconds:0} s (slow or stalled)");
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw new FetchFailedException(url, "connection lost while reading the body: " + e.Message, e);
+        }
+    }
+
+    private byte[] Decode(Uri url, byte[] raw, ICollection<string> encodings)
+    {
+        if (encodings.Count == 0 || raw.Length == 0) return raw;
+        var data = raw;
+        foreach (var encoding in encodings.Reverse())
+        {
+            Stream? decoder = encoding.Trim().ToLowerInvariant() switch
+            {
+                "gzip" or "x-gzip" => new GZipStream(new MemoryStream(data), CompressionMode.Decompress),
+                "deflate" => new ZLibStream(new MemoryStream(data), CompressionMode.Decompress),
+                "br" => new BrotliStream(new MemoryStream(data), CompressionMode.Decompress),
+                "identity" => null,
+                _ => throw new FetchFailedException(url, $"unsupported Content-Encoding '{encoding}'") { Retryable = false },
+            };
+            if (decoder is null) continue;
+            using (decoder)
+            {
+                try
+                {
+                    data = ReadCappedAsync(decoder, _options.MaxDecompressedBytes, url, "decompressed body", CancellationToken.None).GetAwaiter().GetResult();
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new FetchFailedException(url, $"body is not valid {encoding}: {e.Message}", e) { Retryable = false };
+                }
+            }
+        }
+        return data;
+    }
+
+    private static async Task<byte[]> ReadCappedAsync(Stream stream, long max, Uri url, string what, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > max)
+                throw new FetchFailedException(url, $"{what} is over the {max:N0}-byte limit") { Retryable = false };
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+
+    public void Dispose() => _client.Dispose();
+}

@@ -14,7 +14,7 @@ public sealed class StatsAndShowCommandTests : IDisposable
     public StatsAndShowCommandTests()
     {
         using var store = ArchiveStore.Open(_dir.Path);
-        var capture = new Capture { Url = "https://t.me/s/channel1", FetchedAt = T0, Status = 200, PayloadSha256 = new string('b', 64), WarcFile = "archiver-0001.warc.gz", WarcOffset = 1234 };
+        var capture = new Archiver.Model.Capture { Url = "https://t.me/s/channel1", FetchedAt = T0, Status = 200, PayloadSha256 = new string('b', 64), WarcFile = "archiver-0001.warc.gz", WarcOffset = 1234 };
         store.Write(new StoreBatch { Posts = Enumerable.Range(0, 20).Select(i => new PostObservation(SyntheticPosts.Make(i), T0, capture)).ToList() });
         store.Write(new StoreBatch { Posts = [new PostObservation(SyntheticPosts.Make(1, edition: 1), T0.AddDays(1), capture)] });
         store.Write(new StoreBatch { Disappearances = [new Disappearance(SyntheticPosts.Make(2).Key, DisappearanceKind.Post, T0.AddDays(2), 404, "gone from the channel page")] });

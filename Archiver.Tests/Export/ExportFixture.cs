@@ -66,7 +66,7 @@ public sealed class ExportFixture : IDisposable
 
     public static Post Gone => Alice with { NativeId = "alice_news/8", Url = "https://t.me/alice_news/8", Text = "soon deleted", Hashtags = [], Mentions = [], Links = [], Media = [], Extra = new Dictionary<string, string>() };
 
-    public static readonly Capture AliceCapture = new()
+    public static readonly Archiver.Model.Capture AliceCapture = new()
     {
         Url = "https://t.me/s/alice_news",
         FetchedAt = Seen1,

@@ -60,6 +60,17 @@ internal sealed partial class PostSegment : IDisposable
     public List<BsonDocument> Chunk(string? afterKey, int limit) =>
         (afterKey is null ? _posts.Find(LiteDB.Query.All(), 0, limit) : _posts.Find(LiteDB.Query.GT("_id", afterKey), 0, limit)).ToList();
 
+    private bool _channelIndex;
+
+    public void EnsureChannelIndex()
+    {
+        if (_channelIndex) return;
+        _posts.EnsureIndex("channel", "$.channel");
+        _channelIndex = true;
+    }
+
+    public IEnumerable<BsonDocument> FindByChannel(string channel) => _posts.Find(LiteDB.Query.EQ("channel", channel));
+
     public void Checkpoint() => _db.Checkpoint();
 
     public void Dispose() => _db.Dispose();

@@ -57,7 +57,7 @@ public sealed class Mutator(int seed)
             case 4:
             case 5:
                 for (var n = 0; n < 1 + _random.Next(8); n++)
-                    data.InsertRange(_random.Next(data.Count + 1), Encoding.UTF8.GetBytes(Splices[_random.Next(Splices.Length)]));
+                    data.InsertRange(_random.Next(data.Count + 1), System.Text.Encoding.UTF8.GetBytes(Splices[_random.Next(Splices.Length)]));
                 break;
             case 6:
                 {

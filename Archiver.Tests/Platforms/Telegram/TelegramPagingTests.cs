@@ -24,7 +24,7 @@ public sealed class TelegramPagingTests
             var before = TelegramPaging.Before(request.Url) ?? long.MaxValue;
             var page = _ids.Where(i => i < before).TakeLast(20).Select(i => (i, Start.AddHours(i))).ToList();
             var html = ParseWorkloads.TelegramPage(Templates, channel, page);
-            return TelegramPages.Page(Encoding.UTF8.GetBytes(html), request.Url.AbsoluteUri, request);
+            return TelegramPages.Page(System.Text.Encoding.UTF8.GetBytes(html), request.Url.AbsoluteUri, request);
         }
     }
 

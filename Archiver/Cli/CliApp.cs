@@ -1,3 +1,4 @@
+using Archiver.Platforms;
 using System.CommandLine;
 
 namespace Archiver.Cli;
@@ -15,7 +16,7 @@ public static class CliApp
         new IndexCommand(),
         new ExportCommand(),
         new VerifyCommand(),
-        new CrawlCommand(),
+        new CrawlCommand(KnownPlatforms.All()),
         new BenchCommand(),
         new DebugCommand(),
         new ProfileCommand(),

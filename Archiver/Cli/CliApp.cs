@@ -1,5 +1,5 @@
-using Archiver.Platforms;
 using System.CommandLine;
+using Archiver.Platforms;
 
 namespace Archiver.Cli;
 
@@ -9,6 +9,7 @@ public static class CliApp
     /// <summary>Every subcommand, in the order `archiver --help` lists them. Register a new command here.</summary>
     private static IEnumerable<ICliCommand> Commands() =>
     [
+        new DemoCommand(),
         new StatsCommand(),
         new ShowCommand(),
         new ImportCommand(),
@@ -25,6 +26,7 @@ public static class CliApp
 
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
     {
+        ExportCommand.KeySourceFactory = store => new Indexing.SearchKeySource(store);
         var root = new RootCommand("archiver: archive, search and export at-risk social networks.");
         root.Options.Add(GlobalOptions.Data);
         root.Options.Add(GlobalOptions.Json);

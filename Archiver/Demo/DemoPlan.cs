@@ -1,0 +1,19 @@
+namespace Archiver.Demo;
+
+/// <summary>What `archiver demo` does, in the order it does it. Kept as data so the README and tests agree.</summary>
+public static class DemoPlan
+{
+    /// <summary>Faults that show resilience without slowing the demo down much.</summary>
+    public const string Faults = "latency=2ms,error=0.03,429=0.01,reset=0.005";
+
+    /// <summary>Example searches: (title, query, count by, histogram). Words the replica's generator writes.</summary>
+    public static readonly IReadOnlyList<(string Title, string Query, string[] By, Search.HistogramPeriod? Histogram)> Searches =
+    [
+        ("Everything archived, by platform and month", "*:*", ["platform"], Search.HistogramPeriod.Month),
+        ("Posts in Russian on Telegram, by channel", "lang:ru AND platform:telegram", ["channel"], null),
+        ("Posts with links, by linked domain", "domain:*", ["domain"], null),
+    ];
+
+    /// <summary>The example export: every Telegram post, as JSONL with a manifest.</summary>
+    public const string ExportQuery = "platform:telegram";
+}

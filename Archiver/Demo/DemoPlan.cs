@@ -9,9 +9,9 @@ public static class DemoPlan
     /// <summary>Example searches: (title, query, count by, histogram). Words the replica's generator writes.</summary>
     public static readonly IReadOnlyList<(string Title, string Query, string[] By, Search.HistogramPeriod? Histogram)> Searches =
     [
-        ("Everything archived, by platform and month", "*:*", ["platform"], Search.HistogramPeriod.Month),
+        ("Everything archived, by platform and month", "*", ["platform"], Search.HistogramPeriod.Month),
         ("Posts in Russian on Telegram, by channel", "lang:ru AND platform:telegram", ["channel"], null),
-        ("Posts with links, by linked domain", "domain:*", ["domain"], null),
+        ("Posts with media, by language and hashtag", "has:media", ["lang", "hashtag"], null),
     ];
 
     /// <summary>The example export: every Telegram post, as JSONL with a manifest.</summary>

@@ -83,8 +83,12 @@ internal sealed class FriendlyQueryParser : QueryParser
     protected override Query GetPrefixQuery(string field, string termStr) =>
         base.GetPrefixQuery(RequireTerms(field, "a prefix*"), Fold(Resolve(field), termStr));
 
-    protected override Query GetWildcardQuery(string field, string termStr) =>
-        base.GetWildcardQuery(RequireTerms(field, "a wildcard"), Fold(Resolve(field), termStr));
+    protected override Query GetWildcardQuery(string field, string termStr)
+    {
+        // '*' alone (or '*:*') means every post: useful for counts and histograms of the whole archive.
+        if (termStr == "*" && (field == "*" || field == IndexFields.Text)) return new MatchAllDocsQuery();
+        return base.GetWildcardQuery(RequireTerms(field, "a wildcard"), Fold(Resolve(field), termStr));
+    }
 
     protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) =>
         base.GetFuzzyQuery(RequireTerms(field, "a fuzzy~ term"), Fold(Resolve(field), termStr), minSimilarity);

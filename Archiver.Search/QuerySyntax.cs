@@ -45,7 +45,10 @@ public static partial class QuerySyntax
                 .Where(sequence => sequence.Length > 0)
                 .Select(sequence => Friendly(syntax.TokenImage[sequence[0]]))
                 .OfType<string>()
-                .Distinct());
+                .Distinct()
+                // The grammar lets TO follow TO; nobody means that.
+                .Where(name => !(name == "TO" && syntax.CurrentToken.Image == "TO"))
+                .OrderBy(Priority));
             return At(text.Typed, position, $"found {found} but expected {(expected.Length == 0 ? "something else" : expected)}");
         }
         var lexical = LexicalPosition().Match(inner.Message);
@@ -62,6 +65,14 @@ public static partial class QuerySyntax
 
     private static QuerySyntaxException At(string typed, int position, string what) =>
         new($"Query error at character {position + 1}: {what}.\n  {typed}\n  {new string(' ', Math.Clamp(position, 0, typed.Length))}^", position);
+
+    /// <summary>What most likely completes the query comes first: closing brackets, then words.</summary>
+    private static int Priority(string expected) => expected switch
+    {
+        "')'" or "']'" or "'}'" or "TO" or "a range bound" => 0,
+        "a word" or "a \"phrase\"" => 1,
+        _ => 2,
+    };
 
     /// <summary>Grammar token names as a person would say them; null for tokens nobody types.</summary>
     private static string? Friendly(string image) => image switch
@@ -84,10 +95,10 @@ public static partial class QuerySyntax
         "\"[\"" => "'['",
         "\"{\"" => "'{'",
         "<NUMBER>" => "a number",
-        "<RANGE_TO>" => "TO",
-        "<RANGEIN_END>" => "']'",
-        "<RANGEEX_END>" => "'}'",
-        "<RANGE_QUOTED>" or "<RANGE_GOOP>" => "a range bound",
+        "<RANGE_TO>" or "<RANGEIN_TO>" or "<RANGEEX_TO>" or "\"TO\"" => "TO",
+        "<RANGEIN_END>" or "\"]\"" => "']'",
+        "<RANGEEX_END>" or "\"}\"" => "'}'",
+        "<RANGE_QUOTED>" or "<RANGE_GOOP>" or "<RANGEIN_QUOTED>" or "<RANGEIN_GOOP>" or "<RANGEEX_QUOTED>" or "<RANGEEX_GOOP>" => "a range bound",
         "<FUZZY_SLOP>" => "~",
         _ => null,
     };

@@ -110,6 +110,12 @@ public sealed class QueryMatchingTests : IClassFixture<SmallCorpusFixture>
         Assert.Equal(["k7"], _corpus.Keys("ÉLECTEUR*"));
     }
 
+    [Theory]
+    [InlineData("*")]
+    [InlineData("*:*")]
+    public void A_lone_star_matches_every_post(string query) =>
+        Assert.Equal(["k7", "k1", "k2", "k3", "k6", "k8", "k4", "k5"], _corpus.Keys(query));
+
     [Fact]
     public void Stemming_broadens_a_search_only_when_asked()
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Archiver.Search;
 using Spectre.Console;
 
@@ -25,7 +24,7 @@ public static class SearchOutput
         Math.Round(results.Elapsed.TotalMilliseconds, 2),
         results.Hits.Select(h => new JsonHit(
             h.Key, h.Score, h.Created, h.Deleted,
-            h.Snippet?.Render(WebUtility.HtmlEncode, m => "<mark>" + WebUtility.HtmlEncode(m) + "</mark>"),
+            h.Snippet?.Render(Html, m => "<mark>" + Html(m) + "</mark>"),
             h.Snippet?.Text,
             h.Snippet?.Marks)).ToList(),
         results.Counts.Count == 0 ? null : results.Counts.ToDictionary(c => c.Field, c => c.Top),
@@ -35,13 +34,15 @@ public static class SearchOutput
     {
         var shown = results.Hits.Count == 0 ? "" : $", showing {request.Offset + 1}-{request.Offset + results.Hits.Count}";
         console.MarkupLine($"[bold]{Format.Count(results.Total)}[/] match{(results.Total == 1 ? "" : "es")}{shown} ({results.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture)} ms)");
+        // Without colours (piped output) the marked words are set off by « ».
+        var ansi = console.Profile.Capabilities.Ansi;
         foreach (var hit in results.Hits)
         {
             console.WriteLine();
             var date = hit.Created is { } c ? c.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "(no date)";
             console.MarkupLine($"[bold]{Markup.Escape(hit.Key)}[/]  {date}{(hit.Deleted ? "  [red]deleted[/]" : "")}");
             if (hit.Snippet is { } snippet)
-                console.MarkupLine("  " + snippet.Render(t => Markup.Escape(OneLine(t)), m => $"[bold yellow]{Markup.Escape(OneLine(m))}[/]"));
+                console.MarkupLine("  " + snippet.Render(t => Markup.Escape(OneLine(t)), m => ansi ? $"[bold yellow]{Markup.Escape(OneLine(m))}[/]" : $"«{Markup.Escape(OneLine(m))}»"));
         }
         foreach (var counts in results.Counts)
         {
@@ -60,6 +61,10 @@ public static class SearchOutput
             console.Write(chart);
         }
     }
+
+    /// <summary>Escapes only what HTML requires (WebUtility would also turn every accented letter into an entity).</summary>
+    private static string Html(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
     private static string OneLine(string text) => text.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ');
 }

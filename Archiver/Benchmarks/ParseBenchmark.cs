@@ -100,8 +100,7 @@ public sealed class ParseBenchmark(string fixtures, TimeSpan duration, TextWrite
     {
         // Warm up by count as well as time, so the tiered JIT has promoted the hot code before measuring on a slow machine.
         var warmUp = Stopwatch.StartNew();
-        var warmUpLimit = TimeSpan.FromSeconds(Math.Min(5, duration.TotalSeconds));
-        for (var i = 0; (i < 500 && warmUp.Elapsed < warmUpLimit) || warmUp.Elapsed < warmUpLimit / 2; i++) parse(pages[i % pages.Count]);
+        for (var i = 0; (i < 1000 && warmUp.Elapsed < duration) || warmUp.Elapsed < duration / 4; i++) parse(pages[i % pages.Count]);
         long count = 0, posts = 0, bytes = 0;
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;

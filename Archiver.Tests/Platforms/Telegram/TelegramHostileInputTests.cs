@@ -44,3 +44,14 @@ public sealed class TelegramHostileInputTests
         Assert.Equal(new ParseProblem("message without a readable data-post or date link", "bad name/x"), Assert.Single(result.Problems));
     }
 }
+
+public sealed class BubbleTailTests
+{
+    [Theory]
+    [InlineData("a<svg class=\"bubble_icon\" w=\"1\"><path d=\"M0\"></path></svg>b<svg class=\"bubble_icon\"></svg>c", "abc")]
+    [InlineData("<svg class=\"other\"><circle/></svg>é", "<svg class=\"other\"><circle/></svg>é")]
+    [InlineData("x<svg class=\"bubble_icon\"><path", "x<svg class=\"bubble_icon\"><path")]
+    [InlineData("", "")]
+    public void Cuts_only_complete_bubble_tail_svgs(string html, string expected) =>
+        Assert.Equal(expected, TelegramPageParser.DecodeWithoutBubbleTails(System.Text.Encoding.UTF8.GetBytes(html)));
+}

@@ -21,9 +21,28 @@ public static partial class UrlTools
     {
         if (string.IsNullOrWhiteSpace(href)) return null;
         href = href.Trim();
+        // Most links on a page are already absolute and plain ASCII: building a Uri for each (media URLs with long
+        // tokens) would cost more than the rest of the message.
+        if (IsPlainAbsolute(href)) return href;
         if (href.StartsWith("//", StringComparison.Ordinal)) href = page.Scheme + ":" + href;
         if (!Uri.TryCreate(page, href, out var absolute)) return null;
         return absolute.Scheme is "http" or "https" ? absolute.AbsoluteUri : null;
+    }
+
+    private static bool IsPlainAbsolute(string href)
+    {
+        var rest = href.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ? 8
+            : href.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? 7 : -1;
+        if (rest < 0 || rest == href.Length) return false;
+        var hostEnd = href.IndexOfAny(['/', '?', '#'], rest);
+        if (hostEnd < 0) return false; // "https://host" alone: let Uri add the root path
+        for (var i = 0; i < href.Length; i++)
+        {
+            var c = href[i];
+            if (c <= ' ' || c >= 0x7F || c is '"' or '<' or '>' or '\\' or '^' or '`' or '{' or '|' or '}') return false;
+            if (i < hostEnd && char.IsAsciiLetterUpper(c)) return false;
+        }
+        return true;
     }
 
     /// <summary>The first <c>url(...)</c> of an inline style, resolved against the page.</summary>

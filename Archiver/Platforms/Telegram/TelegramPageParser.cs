@@ -49,7 +49,7 @@ public static class TelegramPageParser
         if (page.Body.IsEmpty)
             return ParseResult.Failure("empty body: not a Telegram page", page.Url.AbsoluteUri);
 
-        var document = Parser.ParseDocument(WithoutBubbleTails(Encoding.UTF8.GetString(page.Body.Span)));
+        var document = Parser.ParseDocument(DecodeWithoutBubbleTails(page.Body.Span));
         // One walk finds the messages and the page-level markers; each further whole-page query would cost as much.
         var index = document.DocumentElement is { } root ? new ClassIndex(root, PageClasses) : null;
         var problems = new List<ParseProblem>();
@@ -94,27 +94,41 @@ public static class TelegramPageParser
         };
     }
 
+    private static ReadOnlySpan<byte> BubbleTailStart => "<svg class=\"bubble_icon\""u8;
+    private static ReadOnlySpan<byte> SvgEnd => "</svg>"u8;
+
     /// <summary>
-    /// Every message carries the same decorative SVG speech-bubble tail, about half of a page's bytes; cutting
-    /// those blocks out before tokenizing halves the parser's work and loses nothing.
+    /// Every message carries the same decorative SVG speech-bubble tail, about a third of a page's bytes; cutting
+    /// those blocks out of the bytes before decoding halves the tokenizer's work, loses nothing, and leaves one
+    /// large string per page instead of two (each one a large-object-heap allocation).
     /// </summary>
-    internal static string WithoutBubbleTails(string html)
+    internal static string DecodeWithoutBubbleTails(ReadOnlySpan<byte> body)
     {
-        const string open = "<svg class=\"bubble_icon\"";
-        const string close = "</svg>";
-        var at = html.IndexOf(open, StringComparison.Ordinal);
-        if (at < 0) return html;
-        var output = new StringBuilder(html.Length);
-        var from = 0;
-        while (at >= 0)
+        var at = body.IndexOf(BubbleTailStart);
+        if (at < 0) return Encoding.UTF8.GetString(body);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(body.Length);
+        try
         {
-            var end = html.IndexOf(close, at, StringComparison.Ordinal);
-            if (end < 0) break;
-            output.Append(html, from, at - from);
-            from = end + close.Length;
-            at = html.IndexOf(open, from, StringComparison.Ordinal);
+            var length = 0;
+            var from = 0;
+            while (at >= 0)
+            {
+                var end = body[at..].IndexOf(SvgEnd);
+                if (end < 0) break;
+                body[from..at].CopyTo(buffer.AsSpan(length));
+                length += at - from;
+                from = at + end + SvgEnd.Length;
+                var next = body[from..].IndexOf(BubbleTailStart);
+                at = next < 0 ? -1 : from + next;
+            }
+            body[from..].CopyTo(buffer.AsSpan(length));
+            length += body.Length - from;
+            return Encoding.UTF8.GetString(buffer, 0, length);
         }
-        return output.Append(html, from, html.Length - from).ToString();
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static string? ChannelHint(FetchedPage page)

@@ -48,7 +48,7 @@ public sealed class FastDocument
 
     public bool HasClass(int node, string className)
     {
-        var classes = Attribute(node, "class");
+        var classes = Nodes[node].Class;
         if (classes is null) return false;
         var at = 0;
         while ((at = classes.IndexOf(className, at, StringComparison.Ordinal)) >= 0)
@@ -92,4 +92,6 @@ internal struct FastNode
     public int TextLength;
     public int InnerStart;
     public int InnerEnd;
+    /// <summary>The class attribute, kept apart because class selectors test it on every candidate.</summary>
+    public string? Class;
 }

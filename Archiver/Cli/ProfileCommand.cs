@@ -71,12 +71,17 @@ public sealed class ProfileCommand : ICliCommand
             var profile = SiteProfileCatalog.CreateDefault().Resolve(parse.GetValue(profileOption)!);
             var report = SiteProfileBenchmark.Run(profile, directory, new Uri("http://127.0.0.1:8089/"), parse.GetValue(rounds));
             context.Out.WriteLine($"bench profile: {profile.Name} on {report.Pages:N0} pages ({Format.Bytes(report.Bytes)}), 1 thread");
-            context.Out.WriteLine($"  {Format.Rate(report.PagesPerSecond)} pages/s, {Format.Rate(report.PostsPerSecond)} posts/s, {report.MegabytesPerSecond:0.0} MB/s ({report.Posts:N0} posts, {report.Problems} problems, {report.Seconds:0.00} s)");
+            context.Out.WriteLine($"  wall clock: {Format.Rate(report.PagesPerSecond)} pages/s, {Format.Rate(report.PostsPerSecond)} posts/s, {report.MegabytesPerSecond:0.0} MB/s ({report.Seconds:0.00} s)");
+            context.Out.WriteLine($"  per CPU second: {Format.Rate(report.PagesPerCpuSecond)} pages/s, {Format.Rate(report.PostsPerCpuSecond)} posts/s, {report.MegabytesPerCpuSecond:0.0} MB/s ({report.CpuSeconds:0.00} s CPU)");
+            context.Out.WriteLine($"  {report.Posts:N0} posts, {report.Problems} problems; load average {LoadAverage()}");
             if (context.Json) context.WriteJson(report);
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static async Task<FetchedPage> LoadPage(string target, string? servedFrom, CancellationToken ct)
     {

@@ -173,3 +173,29 @@ public sealed class TextDecoderTests
         return result;
     }
 }
+
+public sealed class TextDecoderHostileInputTests
+{
+    [Fact]
+    public void Mutated_and_random_bytes_always_decode()
+    {
+        var seeds = new[]
+        {
+            Fixtures.Bytes("html_tricky/chardet_no_charset/SHIFT_JIS___chromium_Shift-JIS_with_no_encoding_specified.html"),
+            Fixtures.Bytes("feeds/chardet_real_feeds/KOI8-R__aif.ru.health.xml"),
+            Fixtures.Bytes("feeds/feedparser/encoding/utf-16le-bom.xml"),
+            "<!-- x --><meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-jp\"><p>x</p>"u8.ToArray(),
+        };
+        var count = 0;
+        foreach (var bytes in Archiver.Tests.Platforms.TestPages.Mutants(seeds, 1000, seed: 5))
+        {
+            var kind = (DocumentKind)(count % 4 + 1);
+            var decoded = TextDecoder.Decode(bytes, count % 3 == 0 ? "text/html; charset=\"" : null, kind);
+            Assert.NotNull(decoded.Text);
+            MetaPrescan.Find(bytes);
+            XmlDeclaration.Find(bytes);
+            count++;
+        }
+        Assert.Equal(1000, count);
+    }
+}

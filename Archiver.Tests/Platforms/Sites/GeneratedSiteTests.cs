@@ -125,6 +125,42 @@ public sealed class GeneratedSiteTests
     }
 
     [Fact]
+    public async Task Profile_test_prints_a_table_of_posts_and_the_next_page()
+    {
+        var file = Path.Combine(BenchPages.Value, "p", "00002.html");
+
+        var run = await Support.Cli.RunAsync("profile", "test", "bench-site", file, "--url", "http://127.0.0.1:8089/p/00002.html", "--limit", "3");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("bench-site on http://127.0.0.1:8089/p/00002.html: 20 posts", run.Out);
+        Assert.Contains("... 17 more", run.Out);
+        // The generator links the last page back to the first.
+        Assert.Contains("site-page: http://127.0.0.1:8089/p/00000.html", run.Out);
+    }
+
+    [Fact]
+    public async Task Profile_list_names_the_shipped_profiles()
+    {
+        var run = await Support.Cli.RunAsync("--json", "profile", "list");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(run.Out);
+        Assert.Equal(5, json.RootElement.GetArrayLength());
+        Assert.Contains(json.RootElement.EnumerateArray(), p => p.GetProperty("name").GetString() == "replica-js" && p.GetProperty("needs_javascript").GetBoolean());
+    }
+
+    [Fact]
+    public void Seeds_of_the_three_web_platforms_do_not_overlap()
+    {
+        IPlatform[] platforms = [new SitePlatform(Catalog), new Archiver.Platforms.Feeds.FeedPlatform(), new Archiver.Platforms.Parler.ParlerPlatform()];
+        string[] seeds = ["site:bench-site:http://127.0.0.1:8089/p/00000.html", "rss:http://127.0.0.1:5123/rss", "parler:https://parler.com/post/ce6507b865974629bd9d76363398a884"];
+
+        var owners = seeds.Select(seed => platforms.Where(p => p.TryParseSeed(seed, out _)).Select(p => p.Name).Single()).ToArray();
+
+        Assert.Equal(["site", "feed", "parler"], owners);
+    }
+
+    [Fact]
     public async Task Profile_test_refuses_to_fetch_from_the_internet()
     {
         var run = await Support.Cli.RunAsync("profile", "test", "bench-site", "https://example.com/p/00001.html");

@@ -115,8 +115,15 @@ public sealed class SiteProfileTests
     [Fact]
     public void Hostile_pages_never_throw_with_either_parser()
     {
-        var seeds = new[] { "stackoverflow.com.rust.html", "love-hina.ch.0409.html" }
-            .Select(f => File.ReadAllBytes(Trafilatura(f))).Append(File.ReadAllBytes(Fixtures.Path("forums/parler_html/posts/hashtag_example_00002078c92a405992fb07e77f3dbdc4.html"))).ToList();
+        // Small seeds keep 2,000 parses fast; together they hold comment lists, forum markup and a legacy encoding.
+        var comment = File.ReadAllText(Trafilatura("basicthinking.de.tweets.html"));
+        var thread = comment[comment.IndexOf("<ul class=\"comment-list\">", StringComparison.Ordinal)..comment.IndexOf("<!--END comment-list-->", StringComparison.Ordinal)];
+        var seeds = new List<byte[]>
+        {
+            File.ReadAllBytes(Trafilatura("love-hina.ch.0409.html")),
+            System.Text.Encoding.UTF8.GetBytes("<html><head><title>t</title></head><body>" + thread + "</body></html>"),
+            System.Text.Encoding.UTF8.GetBytes("<div class=\"forum-post\" data-post-id=\"1\"><span class=\"post-author\">a</span><time datetime=\"2024-01-01T00:00:00Z\">x</time><div class=\"post-body\">b &amp; <a href=\"/x\">c</a></div><span class=\"post-likes\">1.2K</span></div><a rel=\"next\" href=\"?page=2\">n</a>"),
+        };
         var standard = Catalog.Resolve("wordpress-comments");
         var fast = Catalog.Resolve("replica-forum");
         var platform = new SitePlatform(Catalog);

@@ -10,8 +10,8 @@ public static class SiteDates
     public static DateTime? Parse(string text, IReadOnlyList<string> formats, string? cultureName)
     {
         var culture = Culture(cultureName);
-        var s = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        if (formats.Count > 0 && DateTimeOffset.TryParseExact(s, formats.ToArray(), culture, Styles, out var exact))
+        var s = text.AsSpan().ContainsAny(" \t\r\n") ? string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) : text;
+        if (formats.Count > 0 && DateTimeOffset.TryParseExact(s, formats as string[] ?? formats.ToArray(), culture, Styles, out var exact))
             return exact.UtcDateTime;
         if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, Styles, out var iso)) return iso.UtcDateTime;
         if (DateTimeOffset.TryParse(s, culture, Styles, out var local)) return local.UtcDateTime;

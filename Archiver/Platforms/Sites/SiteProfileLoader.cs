@@ -78,7 +78,7 @@ public static class SiteProfileLoader
                 Urls = Strings(root, "urls", source).Select(p => Pattern(p, source, "urls")).ToList(),
                 Item = Selector(itemText, source, "item"),
                 Fields = fields,
-                DateFormats = Strings(root, "date_format", source),
+                DateFormats = Strings(root, "date_format", source).ToArray(),
                 DateCulture = String(root, "date_culture", source),
                 NextPage = root.TryGetProperty("next_page", out var next) && next.ValueKind != JsonValueKind.Null ? Field(next, source, "next_page") : null,
                 ThreadLinks = root.TryGetProperty("thread_links", out var threads) && threads.ValueKind != JsonValueKind.Null ? Field(threads, source, "thread_links") : null,

@@ -101,6 +101,7 @@ public static class FastHtmlParser
             NextSibling = -1,
             FirstAttribute = firstAttribute,
             AttributeCount = doc.Attributes.Count - firstAttribute,
+            Class = ClassOf(doc, firstAttribute),
             InnerStart = pos,
             InnerEnd = pos,
         });
@@ -120,6 +121,13 @@ public static class FastHtmlParser
         }
         open.Add(node);
         return pos;
+    }
+
+    private static string? ClassOf(FastDocument doc, int firstAttribute)
+    {
+        for (var i = firstAttribute; i < doc.Attributes.Count; i++)
+            if (doc.Attributes[i].Name == "class") return doc.Attributes[i].Value;
+        return null;
     }
 
     private static int ReadAttributes(FastDocument doc, string html, int pos, out bool selfClosing)

@@ -94,6 +94,34 @@ public sealed class FaultTests
         Assert.Equal(410, permalink);
     }
 
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task A_takedown_at_a_moment_starts_then()
+    {
+        using var http = ReplicaFixture.Client();
+        var clock = new ManualClock(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions
+        {
+            Faults = FaultSettings.Parse("forum.takedown=1002@at:2026-03-01T13:00:00Z@404"),
+            Time = clock,
+        }, TestContext.Current.CancellationToken);
+        var url = $"{replica.Endpoints.Origin(OriginKind.Forum)}/forum/t/1002";
+
+        var before = (await ReplicaFixture.GetAsync(http, url)).Status;
+        clock.Now = clock.Now.AddHours(2);
+        var after = (await ReplicaFixture.GetAsync(http, url)).Status;
+        var otherThread = (await ReplicaFixture.GetAsync(http, url.Replace("1002", "1001", StringComparison.Ordinal))).Status;
+
+        Assert.Equal(200, before);
+        Assert.Equal(404, after);
+        Assert.Equal(200, otherThread);
+    }
+
     [Fact]
     public async Task Takedowns_and_authentication_switch_at_run_time()
     {

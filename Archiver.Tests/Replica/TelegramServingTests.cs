@@ -82,6 +82,23 @@ public sealed class TelegramServingTests(ReplicaFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Hashtag_links_lead_to_the_channel_search()
+    {
+        var channel = fixture.Replica.Network.Channels[0];
+        var truth = fixture.Replica.Truth().TelegramPosts(channel).ToList();
+        var tag = truth.SelectMany(p => p.Hashtags).GroupBy(t => t).OrderByDescending(g => g.Count()).First().Key;
+        var (_, page, _) = await ReplicaFixture.GetAsync(fixture.Http, $"{Origin}/s/{channel.Name}");
+        var href = Parser.ParseDocument(page).QuerySelectorAll(".tgme_widget_message_text a").Select(a => a.GetAttribute("href")).First(h => h!.StartsWith("?q=", StringComparison.Ordinal));
+
+        var (status, body, _) = await ReplicaFixture.GetAsync(fixture.Http, $"{Origin}/s/{channel.Name}?q={Uri.EscapeDataString("#" + tag)}");
+
+        Assert.Equal(200, status);
+        Assert.StartsWith("?q=%23", href);
+        var expected = truth.Where(p => p.Text.Contains("#" + tag, StringComparison.OrdinalIgnoreCase)).TakeLast(20).Select(p => p.NativeId);
+        Assert.Equal(expected, Parser.ParseDocument(body).QuerySelectorAll(".tgme_widget_message[data-post]").Select(e => e.GetAttribute("data-post")));
+    }
+
+    [Fact]
     public async Task Permalinks_serve_one_post_and_gaps_are_404()
     {
         var channel = fixture.Replica.Network.Channels[0];

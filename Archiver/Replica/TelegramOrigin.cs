@@ -37,11 +37,28 @@ public sealed class TelegramOrigin(TelegramGenerator generator, string origin) :
         if (!generator.Network.ChannelByName.TryGetValue(name, out var c)) return Reply.NotFound();
         var before = Number(request.Query, "before");
         var after = Number(request.Query, "after");
+        var q = request.Query["q"].ToString();
+        if (q.Length > 0)
+        {
+            var found = Search(c, q, before, request.Version);
+            return new Reply(200, Reply.HtmlType, renderer.Page(c, found, request.Version, q)) { Cacheable = true };
+        }
         var indices = after is { } a && before is null
             ? generator.IndicesAfter(c, a, request.Version)
             : generator.IndicesBefore(c, before, request.Version);
         var posts = indices.Select(i => generator.Post(c, i, request.Version)!).ToList();
         return new Reply(200, Reply.HtmlType, renderer.Page(c, posts, request.Version)) { Cacheable = true };
+    }
+
+    /// <summary>The channel search (<c>?q=</c>, where hashtag links point): matching posts below <paramref name="before"/>, newest 20, within the last 2,000 posts scanned.</summary>
+    private List<TelegramPost> Search(TelegramChannel c, string q, long? before, int version)
+    {
+        var found = new List<TelegramPost>();
+        var start = generator.IndicesBefore(c, before, version, 1);
+        for (var i = start.Count == 0 ? -1 : start[0]; i >= 0 && found.Count < TelegramGenerator.PageSize && start[0] - i < 2000; i--)
+            if (generator.Post(c, i, version) is { } p && TelegramMarkup.TextPlain(p).Contains(q, StringComparison.OrdinalIgnoreCase)) found.Add(p);
+        found.Reverse();
+        return found;
     }
 
     private Reply Permalink(string name, long id, int version)

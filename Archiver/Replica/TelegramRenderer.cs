@@ -22,7 +22,7 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
     public static string AvatarPath(TelegramChannel c) => MediaFile.Photo(Mix.Of(c.Stream.Key, 0xA7A7A), false).Path;
 
     /// <summary>A /s/ page: the channel header and the given posts, with "load more" links where there are more.</summary>
-    public byte[] Page(TelegramChannel c, IReadOnlyList<TelegramPost> posts, int version)
+    public byte[] Page(TelegramChannel c, IReadOnlyList<TelegramPost> posts, int version, string? query = null)
     {
         var sb = new StringBuilder();
         var title = Html.Escape(c.Title);
@@ -47,10 +47,10 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
         }
         else
         {
-            if (generator.HasVisibleBefore(c, posts[0].Index, version)) MoreLink(sb, c, "before", posts[0].Id);
+            if (generator.HasVisibleBefore(c, posts[0].Index, version)) MoreLink(sb, c, "before", posts[0].Id, query);
             foreach (var post in posts) Message(sb, post);
             var last = posts[^1];
-            if (generator.IndicesAfter(c, last.Id, version, 1).Count > 0) MoreLink(sb, c, "after", last.Id);
+            if (query is null && generator.IndicesAfter(c, last.Id, version, 1).Count > 0) MoreLink(sb, c, "after", last.Id, null);
         }
         sb.Append("        </section>\n      </div>\n    </main>\n  </body>\n</html>\n");
         return Utf8Text.Of(sb);
@@ -91,8 +91,9 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
         sb.Append("<div class=\"tgme_channel_info_counter\"><span class=\"counter_value\">").Append(Counts.Short(value))
           .Append("</span> <span class=\"counter_type\">").Append(type).Append(value == 1 ? "" : "s").Append("</span></div>");
 
-    private static void MoreLink(StringBuilder sb, TelegramChannel c, string direction, long id) =>
-        sb.Append("          <div class=\"tgme_widget_message_centered js-messages_more_wrap\"><a href=\"/s/").Append(c.Name).Append('?').Append(direction).Append('=').Append(id)
+    private static void MoreLink(StringBuilder sb, TelegramChannel c, string direction, long id, string? query) =>
+        sb.Append("          <div class=\"tgme_widget_message_centered js-messages_more_wrap\"><a href=\"/s/").Append(c.Name).Append('?')
+          .Append(query is null ? "" : $"q={Uri.EscapeDataString(query)}&amp;").Append(direction).Append('=').Append(id)
           .Append("\" class=\"tme_messages_more js-messages_more\" data-").Append(direction).Append("=\"").Append(id).Append("\"></a></div>\n");
 
     // The avatar and author blocks are the same for every message of a channel: build them once.

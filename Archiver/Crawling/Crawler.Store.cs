@@ -39,6 +39,7 @@ public sealed partial class Crawler
                     Abort(new ArchiverException($"Storing crawled records failed: {e.Message}", e));
                 }
             }
+            foreach (var work in pending) ReleaseHost(work.Outcome.Item);
             Interlocked.Add(ref _inFlight, -pending.Count);
             pending.Clear();
             _signal.Release();

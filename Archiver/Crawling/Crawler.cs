@@ -181,39 +181,6 @@ public sealed partial class Crawler
         if (_fatal is not null) throw _fatal as ArchiverException ?? new ArchiverException(_fatal.Message, _fatal);
     }
 
-    private async Task DispatchAsync(ChannelWriter<FrontierItem> toFetch, Task storer, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested && !storer.IsFaulted)
-        {
-            // Read "idle" before trying the queue: completions add their new requests before they leave flight.
-            var idle = Interlocked.Read(ref _inFlight) == 0;
-            if (!LimitReached && _frontier.TryTake(out var item))
-            {
-                Interlocked.Increment(ref _inFlight);
-                Interlocked.Increment(ref _dispatched);
-                try
-                {
-                    await toFetch.WriteAsync(item, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-                continue;
-            }
-            if (idle) break;
-            try
-            {
-                await _signal.WaitAsync(TimeSpan.FromMilliseconds(100), stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-        if (storer.IsFaulted) await storer.ConfigureAwait(false);
-    }
-
     private void Fail(string url, string reason)
     {
         Counters.AddError();
@@ -250,7 +217,7 @@ public sealed partial class Crawler
                 Deleted = c.Deleted,
                 Redirects = c.Redirects,
                 SkippedBrowserPages = c.SkippedBrowser,
-                Pending = _frontier.PendingCount + Interlocked.Read(ref _inFlight),
+                Pending = _frontier.PendingCount + Interlocked.Read(ref _inFlight) + _deferredCount,
                 ElapsedSeconds = Math.Round(seconds, 3),
                 PagesPerSecond = Math.Round(c.Pages / seconds, 1),
                 PostsPerSecond = Math.Round(c.Posts / seconds, 1),

@@ -64,6 +64,10 @@ public sealed class HostScheduler(int perHost, double ratePerSecond, TimeProvide
         }
     }
 
+    /// <summary>Whether the server asked for a pause that is still running.</summary>
+    public bool IsPaused(string host) =>
+        _hosts.TryGetValue(host, out var state) && time.GetUtcNow() < state.PausedUntil;
+
     public void SetCrawlDelay(string host, TimeSpan delay)
     {
         var state = _hosts.GetOrAdd(host, _ => new HostState(perHost));

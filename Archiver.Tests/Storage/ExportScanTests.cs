@@ -72,4 +72,14 @@ public sealed class ExportScanTests : IDisposable
             File.Delete(log);
         }
     }
+
+    [Fact]
+    public void A_data_file_changed_during_the_page_scan_fails_the_scan_instead_of_exporting_torn_data()
+    {
+        using var store = ArchiveStore.Open(_fixture.Data, readOnly: true);
+        var db = Path.Combine(_fixture.Data, "archive.db");
+        var error = Assert.Throws<ArchiverException>(() => store.ScanPostsForExport(null,
+            _ => File.SetLastWriteTimeUtc(db, DateTime.UtcNow.AddMinutes(1)), new PostScanProgress(), TestContext.Current.CancellationToken));
+        Assert.Contains("changed while it was being exported", error.Message);
+    }
 }

@@ -77,9 +77,10 @@ public sealed class ExportScanTests : IDisposable
     public void A_data_file_changed_during_the_page_scan_fails_the_scan_instead_of_exporting_torn_data()
     {
         using var store = ArchiveStore.Open(_fixture.Data, readOnly: true);
-        var db = Path.Combine(_fixture.Data, "archive.db");
+        // Every database file of the archive, whichever holds the posts.
+        var files = Directory.GetFiles(_fixture.Data, "*.db");
         var error = Assert.Throws<ArchiverException>(() => store.ScanPostsForExport(null,
-            _ => File.SetLastWriteTimeUtc(db, DateTime.UtcNow.AddMinutes(1)), new PostScanProgress(), TestContext.Current.CancellationToken));
+            _ => Array.ForEach(files, f => File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddMinutes(1))), new PostScanProgress(), TestContext.Current.CancellationToken));
         Assert.Contains("changed while it was being exported", error.Message);
     }
 }

@@ -48,7 +48,6 @@ public sealed partial class ArchiveStore
             return;
         }
         progress.Mode = "pages";
-        var before = FileStamp(Paths.Database);
         var pool = new StringPool();
         scanner.Scan(bson =>
         {
@@ -56,16 +55,6 @@ public sealed partial class ArchiveStore
             progress.Saw(ok);
             if (ok) sink(PostBsonReader.Read(bson, pool));
         }, ct);
-        // Writers append to the log and copy pages into the data file only at checkpoints; one during the
-        // scan could have moved documents under it. Say so rather than hand out a possibly torn export.
-        if (FileStamp(Paths.Database) != before)
-            throw new ArchiverException("The archive changed while it was being exported (another archiver process is writing to it); run the export again when that has finished.");
-    }
-
-    private static (long Length, DateTime Written) FileStamp(string path)
-    {
-        var info = new FileInfo(path);
-        return (info.Length, info.LastWriteTimeUtc);
     }
 
     /// <summary>The posts with these keys, in the order given (missing keys are skipped). One short read each.</summary>

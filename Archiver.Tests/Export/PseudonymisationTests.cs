@@ -54,8 +54,9 @@ public sealed class PseudonymisationTests : IDisposable
 
         var pseudonymizer = Pseudonymizer.FromKeyFile(_key);
         var rows = File.ReadLines(Path.Combine(first, "posts.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var alice = rows.First(r => r.GetProperty("platform").GetString() == "telegram");
-        var bob = rows.Last(r => r.GetProperty("platform").GetString() == "mastodon");
+        // Rows come in storage order; pick them by content, not position.
+        var alice = rows.Single(r => r.GetProperty("text").GetString()!.Contains("SUM", StringComparison.Ordinal));
+        var bob = rows.Single(r => r.GetProperty("platform").GetString() == "mastodon" && r.GetProperty("record_type").GetString() == "post");
         var bobPseudonym = pseudonymizer.User("bob_the_builder");
         Assert.Matches("^user_[0-9a-f]{16}$", bobPseudonym);
         Assert.Equal(bobPseudonym, bob.GetProperty("author_handle").GetString());

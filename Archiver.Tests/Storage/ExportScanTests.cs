@@ -57,19 +57,32 @@ public sealed class ExportScanTests : IDisposable
     public void With_a_pending_log_the_scan_falls_back_to_short_cursor_queries()
     {
         using var store = ArchiveStore.Open(_fixture.Data, readOnly: true);
-        var log = Path.Combine(_fixture.Data, "archive-log.db");
-        File.WriteAllBytes(log, new byte[8192]);
+        // A non-empty write-ahead log next to each database file, whichever files hold the posts.
+        var logs = Directory.GetFiles(_fixture.Data, "*.db").Where(f => !f.EndsWith("-log.db", StringComparison.Ordinal))
+            .Select(f => Path.Combine(Path.GetDirectoryName(f)!, Path.GetFileNameWithoutExtension(f) + "-log.db")).ToList();
+        foreach (var log in logs) File.WriteAllBytes(log, new byte[8192]);
         try
         {
             var keys = new List<string>();
             var progress = new PostScanProgress();
             store.ScanPostsForExport(null, p => keys.Add(p.Key), progress, TestContext.Current.CancellationToken);
             Assert.Equal("cursor", progress.Mode);
-            Assert.Equal([ExportFixture.BobKey, ExportFixture.AliceKey, ExportFixture.GoneKey], keys);
+            Assert.Equal([ExportFixture.BobKey, ExportFixture.AliceKey, ExportFixture.GoneKey], keys.Order(StringComparer.Ordinal));
         }
         finally
         {
-            File.Delete(log);
+            foreach (var log in logs) File.Delete(log);
         }
+    }
+
+    [Fact]
+    public void A_data_file_changed_during_the_page_scan_fails_the_scan_instead_of_exporting_torn_data()
+    {
+        using var store = ArchiveStore.Open(_fixture.Data, readOnly: true);
+        // Every database file of the archive, whichever holds the posts.
+        var files = Directory.GetFiles(_fixture.Data, "*.db");
+        var error = Assert.Throws<ArchiverException>(() => store.ScanPostsForExport(null,
+            _ => Array.ForEach(files, f => File.SetLastWriteTimeUtc(f, DateTime.UtcNow.AddMinutes(1))), new PostScanProgress(), TestContext.Current.CancellationToken));
+        Assert.Contains("changed while it was being exported", error.Message);
     }
 }

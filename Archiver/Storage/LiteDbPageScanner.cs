@@ -25,14 +25,18 @@ internal sealed class LiteDbPageScanner : IDisposable
     private static readonly byte[] HeaderInfo = "** This is a LiteDB file **"u8.ToArray();
 
     private readonly SafeFileHandle _file;
+    private readonly string _path;
     private readonly uint _collectionPageId;
     private readonly long _length;
+    private readonly DateTime _written;
 
-    private LiteDbPageScanner(SafeFileHandle file, uint collectionPageId, long length)
+    private LiteDbPageScanner(SafeFileHandle file, string path, uint collectionPageId, long length)
     {
         _file = file;
+        _path = path;
         _collectionPageId = collectionPageId;
         _length = length;
+        _written = File.GetLastWriteTimeUtc(path);
     }
 
     /// <summary>Opens the scanner, or returns null when the file cannot be read this way (pending log, other format).</summary>
@@ -48,7 +52,7 @@ internal sealed class LiteDbPageScanner : IDisposable
             if (!header.AsSpan(32, HeaderInfo.Length).SequenceEqual(HeaderInfo) || header[32 + HeaderInfo.Length] != FileVersion) return Fail(file);
             var pageId = FindCollection(header.AsSpan(CollectionsOffset, PageSize - CollectionsOffset), collection);
             if (pageId is null) return Fail(file);
-            return new LiteDbPageScanner(file, pageId.Value, RandomAccess.GetLength(file));
+            return new LiteDbPageScanner(file, databasePath, pageId.Value, RandomAccess.GetLength(file));
         }
         catch
         {
@@ -95,6 +99,10 @@ internal sealed class LiteDbPageScanner : IDisposable
                 }
             }
         }
+        // Writers append to the log and copy pages into the data file only at checkpoints; one during the
+        // scan could have moved documents under it. Say so rather than hand out a possibly torn export.
+        if (RandomAccess.GetLength(_file) != _length || File.GetLastWriteTimeUtc(_path) != _written)
+            throw new ArchiverException("The archive changed while it was being exported (another archiver process is writing to it); run the export again when that has finished.");
     }
 
     public delegate void DocumentHandler(ReadOnlySpan<byte> bson);

@@ -41,14 +41,25 @@ public sealed class ExportSafetyTests : IDisposable
     }
 
     [Fact]
-    public async Task A_query_without_the_search_index_is_a_usage_error_not_ignored()
+    public async Task A_malformed_query_is_a_usage_error_and_leaves_nothing_behind()
     {
         var dir = _fixture.Out("q");
-        var result = await Support.Cli.RunAsync(["--data", _fixture.Data, "export", "--format", "jsonl", "--out", dir, "election", "fraud"]);
+        var result = await Support.Cli.RunAsync(["--data", _fixture.Data, "export", "--format", "jsonl", "--out", dir, "(election", "AND"]);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("search index", result.Error);
+        Assert.Contains("at character", result.Error);
         Assert.False(Directory.Exists(dir));
         Assert.Empty(Directory.EnumerateDirectories(_fixture.Archive.Path, ".q.partial-*"));
+    }
+
+    [Fact]
+    public async Task A_query_selects_exactly_the_posts_the_search_index_matches()
+    {
+        var dir = _fixture.Out("q-match");
+        var result = await Support.Cli.RunAsync(["--data", _fixture.Data, "-q", "export", "--format", "jsonl", "--out", dir, "\"soon deleted\""]);
+        Assert.True(result.ExitCode == 0, result.Error);
+        var postLines = Directory.GetFiles(dir, "posts*.jsonl").SelectMany(File.ReadLines).ToList();
+        var line = Assert.Single(postLines);
+        Assert.Contains("soon deleted", line);
     }
 
     [Theory]

@@ -48,13 +48,18 @@ public static class MastodonRecords
                 Width = m.File.Width > 0 ? m.File.Width : null,
                 Height = m.File.Height > 0 ? m.File.Height : null,
                 Description = m.Description,
-            }).ToList(),
+            }).Concat(s.Card is { } c
+                // A card is the link preview the server built; archived as media like Telegram's previews (docs/records.md).
+                ? [new MediaRef { Kind = "link_preview", Title = NullIfEmpty(c.Title), Description = NullIfEmpty(c.Description) }]
+                : []).ToList(),
             Likes = s.FavouritesCount,
             Shares = s.ReblogsCount,
             Replies = s.RepliesCount,
             Extra = extra,
         };
     }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     /// <summary>The poll object exactly as the API serves it.</summary>
     public static string PollJson(ApiPoll poll)

@@ -41,12 +41,19 @@ public static class TelegramRecords
 
     private static List<MediaRef> Media(TelegramPost p, string origin)
     {
-        var list = p.Media.Select(m => m.Kind switch
+        var list = new List<MediaRef>();
+        foreach (var m in p.Media)
         {
-            "document" => new MediaRef { Kind = "document", Title = m.Title, Description = m.SizeText },
-            "voice" or "video" or "round_video" => new MediaRef { Kind = m.Kind, Url = origin + m.File.Path, DurationSeconds = m.DurationSeconds },
-            _ => new MediaRef { Kind = m.Kind, Url = origin + m.File.Path },
-        }).ToList();
+            list.Add(m.Kind switch
+            {
+                "document" => new MediaRef { Kind = "document", Title = m.Title, Description = m.SizeText },
+                "voice" or "video" or "round_video" => new MediaRef { Kind = m.Kind, Url = origin + m.File.Path, DurationSeconds = m.DurationSeconds },
+                _ => new MediaRef { Kind = m.Kind, Url = origin + m.File.Path },
+            });
+            // The page shows a preview image for videos; it is served media like any other (docs/records.md).
+            if (m.Kind is "video" or "round_video" && m.Thumb is not null)
+                list.Add(new MediaRef { Kind = "thumbnail", Url = origin + m.Thumb.Path, Description = m.Kind });
+        }
         if (p.Preview is { } preview)
             list.Add(new MediaRef { Kind = "link_preview", Url = preview.Url, Title = preview.Title, Description = preview.Description });
         return list;

@@ -26,10 +26,11 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
         var until = new Option<string?>("--until") { Description = "Only posts up to this date", HelpName = "DATE" };
         var noMedia = new Option<bool>("--no-media") { Description = "Do not download images, videos and files" };
         var recheck = new Option<bool>("--recheck") { Description = "Fetch every page again to record edits, deletions and takedowns" };
+        var noIndex = new Option<bool>("--no-index") { Description = "Do not bring the search index up to date after the crawl (run 'archiver index' later)" };
         var plugin = new Option<string?>("--platform-plugin") { Description = "Load extra IPlatform types from an assembly (development and tests)", Hidden = true };
         var command = new Command("crawl", "Archive the posts, authors and media behind the seeds (WARC capture included); re-run to resume")
         {
-            seeds, seedsFile, allowPrivate, ignoreRobots, userAgent, concurrency, perHost, rate, maxPages, maxDepth, since, until, noMedia, recheck, plugin,
+            seeds, seedsFile, allowPrivate, ignoreRobots, userAgent, concurrency, perHost, rate, maxPages, maxDepth, since, until, noMedia, recheck, noIndex, plugin,
         };
         run.Attach(command, async (context, parse, ct) =>
         {
@@ -59,6 +60,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
             var summary = await CrawlProgressView.RunAsync(context, crawler, () => crawler.RunAsync(resolved, ct)).ConfigureAwait(false);
             if (context.Json) context.WriteJson(summary);
             else CrawlProgressView.RenderSummary(context, summary);
+            if (!parse.GetValue(noIndex) && summary.Posts > 0) Indexing.IndexUpdate.Run(context, ct);
             if (summary.State == CrawlJobState.Interrupted)
             {
                 await context.Error.WriteLineAsync($"Interrupted; {summary.Pending:N0} pages pending. Everything stored is kept. Resume with the same command: archiver {string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote))}");

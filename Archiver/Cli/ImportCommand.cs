@@ -13,7 +13,8 @@ public sealed class ImportCommand : ICliCommand
         var paths = new Argument<string[]>("PATH") { Description = "Files to import (.jsonl, .ndjson; also .gz, .zst, .zip)", Arity = ArgumentArity.OneOrMore };
         var format = new Option<string>("--format") { Description = "auto|corpus|parler|snscrape|twarc", DefaultValueFactory = _ => "auto" };
         var again = new Option<bool>("--again") { Description = "Read inputs that were already imported completely (adds nothing new unless they changed)" };
-        var command = new Command("import", "Import datasets (Parler 2021, snscrape, twarc2, the benchmark corpus) into the archive") { paths, format, again };
+        var noIndex = new Option<bool>("--no-index") { Description = "Do not update the search index now (run 'archiver index' later)" };
+        var command = new Command("import", "Import datasets (Parler 2021, snscrape, twarc2, the benchmark corpus) into the archive") { paths, format, again, noIndex };
         run.Attach(command, async (context, parse, ct) =>
         {
             var chosen = ImportFormats.Parse(parse.GetValue(format)!);
@@ -35,6 +36,8 @@ public sealed class ImportCommand : ICliCommand
                 };
             }
             var report = await service.ImportAsync(inputs, chosen, parse.GetValue(again), ct);
+            store.Dispose();
+            if (!parse.GetValue(noIndex) && report.Inserted + report.Edited > 0) Indexing.IndexUpdate.Run(context, ct);
             if (context.Json) context.WriteJson(report);
             else Render(context.Console, report);
             return report.Lines == 0 && report.SkippedFiles == 0 && report.BadLines > 0 ? ExitCodes.Failure : ExitCodes.Ok;

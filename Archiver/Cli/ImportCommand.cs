@@ -10,16 +10,20 @@ public sealed class ImportCommand : ICliCommand
 {
     public Command Build(CommandRunner run)
     {
-        var paths = new Argument<string[]>("PATH") { Description = "Files to import (.jsonl, .ndjson; also .gz, .zst, .zip)", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "auto|corpus|parler|snscrape|twarc", DefaultValueFactory = _ => "auto" };
+        var paths = new Argument<string[]>("PATH") { Description = "Files to import: WARC (.warc, .warc.gz), WACZ, or datasets (.jsonl, .ndjson; also .gz, .zst, .zip)", Arity = ArgumentArity.OneOrMore };
+        var format = new Option<string>("--format") { Description = "auto|warc|corpus|parler|snscrape|twarc (auto: WARC/WACZ by extension, datasets by their first lines)", DefaultValueFactory = _ => "auto" };
         var again = new Option<bool>("--again") { Description = "Read inputs that were already imported completely (adds nothing new unless they changed)" };
         var noIndex = new Option<bool>("--no-index") { Description = "Do not update the search index now (run 'archiver index' later)" };
         var command = new Command("import", "Import datasets (Parler 2021, snscrape, twarc2, the benchmark corpus) into the archive") { paths, format, again, noIndex };
         run.Attach(command, async (context, parse, ct) =>
         {
-            var chosen = ImportFormats.Parse(parse.GetValue(format)!);
-            var inputs = parse.GetValue(paths)!;
-            foreach (var input in inputs)
+            var formatName = parse.GetValue(format)!;
+            var warcOnly = formatName.Equals("warc", StringComparison.OrdinalIgnoreCase) || formatName.Equals("wacz", StringComparison.OrdinalIgnoreCase);
+            var chosen = warcOnly ? ImportFormat.Auto : ImportFormats.Parse(formatName);
+            var all = parse.GetValue(paths)!;
+            var warcs = all.Where(p => warcOnly || (chosen == ImportFormat.Auto && WarcImport.IsWarcPath(p))).ToArray();
+            var inputs = all.Except(warcs).ToArray();
+            foreach (var input in all)
             {
                 if (!File.Exists(input)) throw new UsageException($"Input file not found: {input}");
             }
@@ -35,14 +39,37 @@ public sealed class ImportCommand : ICliCommand
                     context.Error.WriteLine($"  {Format.Count(r.Lines)} lines, {Format.Count(r.Inserted)} new posts, {Format.Count(r.BadLines)} bad lines");
                 };
             }
-            var report = await service.ImportAsync(inputs, chosen, parse.GetValue(again), ct);
+            WarcImportReport? warcReport = null;
+            if (warcs.Length > 0)
+                warcReport = new WarcImport(store, Platforms.KnownPlatforms.Registry(), TimeProvider.System).Import(warcs, parse.GetValue(again), ct);
+            var report = inputs.Length > 0 ? await service.ImportAsync(inputs, chosen, parse.GetValue(again), ct) : new ImportReport();
             store.Dispose();
-            if (!parse.GetValue(noIndex) && report.Inserted + report.Edited > 0) Indexing.IndexUpdate.Run(context, ct);
-            if (context.Json) context.WriteJson(report);
-            else Render(context.Console, report);
+            if (!parse.GetValue(noIndex) && report.Inserted + report.Edited + (warcReport?.Inserted ?? 0) > 0) Indexing.IndexUpdate.Run(context, ct);
+            if (context.Json)
+            {
+                if (warcReport is not null && inputs.Length == 0) context.WriteJson(warcReport);
+                else context.WriteJson(report);
+            }
+            else
+            {
+                if (warcReport is not null) RenderWarc(context.Console, warcReport);
+                if (inputs.Length > 0) Render(context.Console, report);
+            }
             return report.Lines == 0 && report.SkippedFiles == 0 && report.BadLines > 0 ? ExitCodes.Failure : ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static void RenderWarc(IAnsiConsole console, WarcImportReport r)
+    {
+        console.MarkupLine($"WARC: {Format.Count(r.Records)} records, {Format.Count(r.Responses)} HTTP responses, {Format.Count(r.Routed)} parsed by a platform: "
+            + $"{Format.Count(r.Inserted)} new posts, {Format.Count(r.Unchanged)} already archived, {Format.Count(r.Authors)} author records.");
+        if (r.SkippedFiles > 0) console.MarkupLine($"{r.SkippedFiles} WARC input(s) were already imported completely and were skipped (use --again).");
+        if (r.ProblemCount > 0)
+        {
+            console.MarkupLine($"[yellow]{Format.Count(r.ProblemCount)} problem(s)[/] (first {r.Problems.Count} shown, file:offset):");
+            foreach (var p in r.Problems) console.MarkupLine(Markup.Escape($"  {p.Source}:{p.Line}: {p.Reason}"));
+        }
     }
 
     private static void Render(IAnsiConsole console, ImportReport r)

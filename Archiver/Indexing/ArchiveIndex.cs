@@ -86,7 +86,8 @@ public static class ArchiveIndex
         }
         // Posts already in the index are replaced by key; into an empty index they can simply be added.
         var upsert = index.DocumentCount > 0;
-        return Apply(index, store.ScanPosts(afterSequence: from), target, checkpoint: from, upsert, total: null, progress, ct);
+        var posts = from == 0 ? PipelinedScan.AllPosts(store, ct) : store.ScanPosts(afterSequence: from);
+        return Apply(index, posts, target, checkpoint: from, upsert, total: from == 0 ? store.Counters.Posts : null, progress, ct);
     }
 
     /// <summary>Drops the index contents and indexes every post of the store again.</summary>
@@ -95,7 +96,7 @@ public static class ArchiveIndex
         var target = store.Sequence;
         index.DeleteAll();
         // A crash mid-rebuild leaves sequence 0 recorded: the next open re-indexes everything (by key).
-        return Apply(index, store.ScanPosts(), target, checkpoint: 0, upsert: false, total: store.Counters.Posts, progress, ct);
+        return Apply(index, PipelinedScan.AllPosts(store, ct), target, checkpoint: 0, upsert: false, total: store.Counters.Posts, progress, ct);
     }
 
     private static long Apply(PostIndex index, IEnumerable<StoredPost> posts, long target, long checkpoint, bool upsert, long? total, IProgress<IndexProgress>? progress, CancellationToken ct)

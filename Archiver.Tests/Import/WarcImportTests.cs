@@ -1,0 +1,50 @@
+using Archiver.Replica;
+using Archiver.Storage;
+using Archiver.Tests.Support;
+
+namespace Archiver.Tests.Import;
+
+public sealed class WarcImportTests
+{
+    [Fact]
+    public async Task The_warcs_of_a_crawl_import_into_a_new_archive_with_the_same_posts_and_provenance()
+    {
+        using var dir = new TempArchive();
+        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 3, Size = ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken);
+        var seeds = replica.Seeds.Where(s => s.StartsWith("telegram:", StringComparison.Ordinal) || s.StartsWith("mastodon:", StringComparison.Ordinal)).ToList();
+        var crawl = await Support.Cli.RunAsync(["crawl", "--data", dir.File("a"), "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", .. seeds]);
+        Assert.True(crawl.ExitCode == 0, crawl.Error);
+        var warcs = Directory.GetFiles(dir.File("a/warc"), "*.warc.gz");
+
+        var import = await Support.Cli.RunAsync(["import", "--data", dir.File("b"), "--no-index", .. warcs]);
+        var again = await Support.Cli.RunAsync(["import", "--data", dir.File("b"), "--no-index", "--again", "--json", .. warcs]);
+
+        Assert.True(import.ExitCode == 0, import.Error + import.Out);
+        using var a = ArchiveStore.Open(dir.File("a"), readOnly: true);
+        using var b = ArchiveStore.Open(dir.File("b"), readOnly: true);
+        var crawled = a.ScanPosts().Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var imported = b.ScanPosts().ToList();
+        Assert.Equal(crawled, imported.Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var post in imported.Take(50))
+        {
+            Assert.Equal(a.GetPost(post.Key)!.Post.Text, post.Post.Text);
+            Assert.NotNull(post.Capture?.WarcFile);
+            Assert.EndsWith(".warc.gz", post.Capture!.WarcFile);
+            Assert.True(post.Capture.WarcOffset >= 0);
+        }
+        Assert.Contains("\"inserted\": 0", again.Out);
+    }
+
+    [Fact]
+    public async Task Real_and_malformed_warcs_import_without_failing_and_report_bad_records()
+    {
+        using var dir = new TempArchive();
+        var files = Directory.GetFiles(Fixtures.Path("warc"), "*.warc*", SearchOption.AllDirectories);
+
+        var result = await Support.Cli.RunAsync(["import", "--data", dir.Path, "--no-index", "--format", "warc", .. files]);
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        Assert.Contains("HTTP responses", result.Out);
+        Assert.Contains("problem", result.Out);
+    }
+}

@@ -60,7 +60,9 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
             var summary = await CrawlProgressView.RunAsync(context, crawler, () => crawler.RunAsync(resolved, ct)).ConfigureAwait(false);
             if (context.Json) context.WriteJson(summary);
             else CrawlProgressView.RenderSummary(context, summary);
-            if (!parse.GetValue(noIndex) && summary.Posts > 0) Indexing.IndexUpdate.Run(context, ct);
+            // Not after Ctrl-C: the user asked to stop; the next crawl, search or `archiver index` catches up.
+            if (!parse.GetValue(noIndex) && summary.Posts > 0 && summary.State != CrawlJobState.Interrupted && !ct.IsCancellationRequested)
+                Indexing.IndexUpdate.Run(context, ct);
             if (summary.State == CrawlJobState.Interrupted)
             {
                 await context.Error.WriteLineAsync($"Interrupted; {summary.Pending:N0} pages pending. Everything stored is kept. Resume with the same command: archiver {string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote))}");

@@ -62,23 +62,21 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
     /// <summary>A query matching fewer posts than this share of the archive is fetched key by key instead of scanned.</summary>
     private const double KeyLookupShare = 0.05;
 
-    public static IReadOnlyList<string> Formats { get; } = ["jsonl", "csv", "parquet", "ids"];
+    public static IReadOnlyList<string> Formats { get; } = ["jsonl", "csv", "parquet", "ids", "warc", "wacz"];
 
     public async Task<ExportResult> RunAsync(ExportRequest request, ExportProgress progress, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var format = request.Format.ToLowerInvariant();
         if (!Formats.Contains(format))
-            throw new UsageException(format is "warc" or "wacz"
-                ? $"--format {format} needs the crawler's WARC reader, which this build does not have yet; use {string.Join(", ", Formats)}."
-                : $"Unknown --format '{request.Format}'; use one of {string.Join(", ", Formats)}.");
-        if (format == "ids" && request.Fields is { Count: > 0 }) throw new UsageException("--fields does not apply to --format ids.");
+            throw new UsageException($"Unknown --format '{request.Format}'; use one of {string.Join(", ", Formats)}.");
+        if (format is "ids" or "warc" or "wacz" && request.Fields is { Count: > 0 }) throw new UsageException($"--fields does not apply to --format {format}.");
         var posts = ExportTables.Posts.Select(request.Fields);
         var filters = BuildFilters(request, ct, out var keys);
         progress.Total = keys?.Count ?? store.Counters.Posts;
 
         using var directory = ExportDirectory.Create(request.OutPath, request.Force);
-        await using var exporter = CreateExporter(format, directory, posts, request.FormatOptions);
+        await using var exporter = CreateExporter(format, directory, posts, request.FormatOptions, store.Paths.Warc, toolVersion, time);
         var counts = new Counts();
         var authorKeys = new HashSet<ulong>();
         var mediaHashes = new HashSet<ulong>();
@@ -137,6 +135,7 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
 
         progress.Phase = "manifest";
         var files = await exporter.CompleteAsync(ct);
+        if (exporter is WarcExporter warc) warnings.AddRange(warc.Warnings);
         var description = new ExportDescription
         {
             Format = format,
@@ -284,10 +283,13 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
         return XxHash64.HashToUInt64(bytes[..Encoding.UTF8.GetBytes(chars, bytes)]);
     }
 
-    private static IExporter CreateExporter(string format, ExportDirectory directory, Table<PostRow> posts, TableFormatOptions options) =>
-        format == "ids"
-            ? new IdsExporter(directory)
-            : new TabularExporter(TableFormats.Find(format)!, directory, posts, options);
+    private static IExporter CreateExporter(string format, ExportDirectory directory, Table<PostRow> posts, TableFormatOptions options,
+        string warcDirectory, string toolVersion, TimeProvider time) => format switch
+        {
+            "ids" => new IdsExporter(directory),
+            "warc" or "wacz" => new WarcExporter(directory, warcDirectory, wacz: format == "wacz", toolVersion, time),
+            _ => new TabularExporter(TableFormats.Find(format)!, directory, posts, options),
+        };
 
     private sealed class Counts
     {

@@ -1,0 +1,78 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Archiver.Capturing;
+using Archiver.Replica;
+using Archiver.Storage;
+using Archiver.Tests.Support;
+
+namespace Archiver.Tests.Export;
+
+public sealed class WarcExportTests
+{
+    private static async Task<string> CrawlTelegram(TempArchive dir)
+    {
+        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 5, Size = ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken);
+        var seeds = replica.Seeds.Where(s => s.StartsWith("telegram:", StringComparison.Ordinal)).Take(2).ToList();
+        var data = dir.File("archive");
+        var crawl = await Support.Cli.RunAsync(["crawl", "--data", data, "--allow-private", "--rate", "0", "--no-media", "-q", .. seeds]);
+        Assert.True(crawl.ExitCode == 0, crawl.Error);
+        return data;
+    }
+
+    [Fact]
+    public async Task A_warc_export_holds_the_original_captures_of_the_exported_posts_byte_for_byte()
+    {
+        using var dir = new TempArchive();
+        var data = await CrawlTelegram(dir);
+        var output = dir.File("warc-export");
+
+        var result = await Support.Cli.RunAsync(["--data", data, "-q", "export", "--format", "warc", "--out", output]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var records = WarcReader.Read(Path.Combine(output, "data.warc.gz"), new WarcReadOptions { Strict = true }).ToList();
+        var responses = records.Where(r => r.Type == "response").ToList();
+        Assert.Equal(responses.Count, records.Count(r => r.Type == "request"));
+        Assert.All(records, r => Assert.True(r.BlockDigestMatches(), $"digest of {r.Type} {r.TargetUri}"));
+        using var store = ArchiveStore.Open(data, readOnly: true);
+        var captured = store.ScanPosts().Select(p => p.Capture!.Url).ToHashSet();
+        Assert.Equal(captured.Order(), responses.Select(r => r.TargetUri!).Distinct().Order());
+        Assert.Equal(responses.Count, File.ReadAllLines(Path.Combine(output, "index.cdxj")).Length);
+        Assert.Equal(0, (await Support.Cli.RunAsync("verify", output)).ExitCode);
+    }
+
+    [Fact]
+    public async Task A_wacz_export_is_a_valid_package_with_index_pages_and_digests()
+    {
+        using var dir = new TempArchive();
+        var data = await CrawlTelegram(dir);
+        var output = dir.File("wacz-export");
+
+        var result = await Support.Cli.RunAsync(["--data", data, "-q", "export", "--format", "wacz", "--out", output]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var zip = ZipFile.OpenRead(Path.Combine(output, "archive.wacz"));
+        Assert.Equal(["archive/data.warc.gz", "datapackage-digest.json", "datapackage.json", "indexes/index.cdxj", "pages/pages.jsonl"],
+            zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        var package = Read(zip, "datapackage.json");
+        using var digest = JsonDocument.Parse(Read(zip, "datapackage-digest.json"));
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(package))), digest.RootElement.GetProperty("hash").GetString());
+        using var json = JsonDocument.Parse(package);
+        Assert.Equal("1.1.1", json.RootElement.GetProperty("wacz_version").GetString());
+        foreach (var resource in json.RootElement.GetProperty("resources").EnumerateArray())
+        {
+            using var stream = zip.GetEntry(resource.GetProperty("path").GetString()!)!.Open();
+            Assert.Equal(resource.GetProperty("hash").GetString(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream)));
+        }
+        var pages = Read(zip, "pages/pages.jsonl").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("json-pages-1.0", pages[0]);
+        Assert.True(pages.Length > 1);
+        Assert.NotEmpty(Read(zip, "indexes/index.cdxj").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static string Read(ZipArchive zip, string name)
+    {
+        using var reader = new StreamReader(zip.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
+    }
+}

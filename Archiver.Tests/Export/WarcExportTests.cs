@@ -70,6 +70,23 @@ public sealed class WarcExportTests
         Assert.NotEmpty(Read(zip, "indexes/index.cdxj").Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task Verify_rehashes_the_archive_warcs_and_fails_on_a_damaged_one()
+    {
+        using var dir = new TempArchive();
+        var data = await CrawlTelegram(dir);
+        Assert.Equal(0, (await Support.Cli.RunAsync("verify", data)).ExitCode);
+
+        var warc = Directory.GetFiles(Path.Combine(data, "warc"), "*.warc.gz").First();
+        var bytes = await File.ReadAllBytesAsync(warc, TestContext.Current.CancellationToken);
+        bytes[bytes.Length / 2] ^= 0x5a;
+        await File.WriteAllBytesAsync(warc, bytes, TestContext.Current.CancellationToken);
+        var damaged = await Support.Cli.RunAsync("verify", data);
+
+        Assert.Equal(1, damaged.ExitCode);
+        Assert.Contains(Path.GetFileName(warc), damaged.Out + damaged.Error);
+    }
+
     private static string Read(ZipArchive zip, string name)
     {
         using var reader = new StreamReader(zip.GetEntry(name)!.Open());

@@ -14,8 +14,8 @@ public interface IArchiveCheck
 /// <summary>Runs every <see cref="IArchiveCheck"/> against an archive opened read-only.</summary>
 public sealed class ArchiveVerifier(IReadOnlyList<IArchiveCheck> checks, IReadOnlyList<string> notYetAvailable)
 {
-    /// <summary>The checks this build has. WARC files are listed as skipped until the crawler's WarcReader provides a check.</summary>
-    public static ArchiveVerifier Default() => new([new MediaCheck()], ["WARC records (re-hashing WARC payloads needs the crawler's WarcReader)"]);
+    /// <summary>Every check: media files and WARC records against the store.</summary>
+    public static ArchiveVerifier Default() => new([new MediaCheck(), new WarcCheck()], []);
 
     public VerifyReport Verify(ArchiveStore store, CancellationToken ct)
     {

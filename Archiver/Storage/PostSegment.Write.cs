@@ -14,17 +14,20 @@ internal sealed partial class PostSegment
     /// </summary>
     public SegmentResult Write(long sequence, IReadOnlyList<Item> items, IReadOnlyList<Disappearance> gone, KnownPosts known)
     {
-        var work = new SegmentWork(sequence, Counters);
+        var work = new SegmentWork(sequence, CountersWithoutChannels);
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
         try
         {
             foreach (var item in items) StorePost(item, known, work);
             if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values, batchSize: 5000);
             foreach (var g in gone) MarkGone(g, work);
-            var counters = work.Counters();
+            var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
+            foreach (var (channel, added) in work.ChannelDelta)
+                _channels.Upsert(new BsonDocument { ["_id"] = channel, ["n"] = _channelCounts.GetValueOrDefault(channel) + added });
             _db.Commit();
             Sequence = sequence;
+            foreach (var (channel, added) in work.ChannelDelta) _channelCounts[channel] = _channelCounts.GetValueOrDefault(channel) + added;
             Counters = counters;
             return work.Result();
         }

@@ -14,11 +14,23 @@ internal sealed partial class PostSegment : IDisposable
     private readonly ILiteCollection<BsonDocument> _posts;
     private readonly ILiteCollection<BsonDocument> _versions;
     private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly ILiteCollection<BsonDocument> _channels;
+    private readonly Dictionary<string, long> _channelCounts = new(StringComparer.Ordinal);
 
     public int Number { get; }
     public string File { get; }
     public long Sequence { get; private set; }
-    public StoreCounters Counters { get; private set; }
+    private StoreCounters _counters = new();
+
+    /// <summary>The segment's counters; the per-channel map is copied only when asked for (stats), not per commit.</summary>
+    public StoreCounters Counters
+    {
+        get => _counters with { ByChannel = new Dictionary<string, long>(_channelCounts, StringComparer.Ordinal) };
+        private set => _counters = value with { ByChannel = StoreCounters.NoChannels };
+    }
+
+    /// <summary>Counters without the per-channel map, for the write path.</summary>
+    internal StoreCounters CountersWithoutChannels => _counters;
 
     public PostSegment(int number, string file, string archiveRoot, bool readOnly)
     {
@@ -30,6 +42,9 @@ internal sealed partial class PostSegment : IDisposable
             _posts = _db.GetCollection(ArchiveStore.PostsCollection);
             _versions = _db.GetCollection(ArchiveStore.VersionsCollection);
             _meta = _db.GetCollection(ArchiveStore.MetaCollection);
+            // One small document per channel, touched only when a batch adds to it: rewriting one counters
+            // document holding every channel on every commit made small commits cost O(channels).
+            _channels = _db.GetCollection("channel_counts");
             if (!readOnly)
             {
                 _posts.EnsureIndex("seq", "$.seq");
@@ -38,6 +53,7 @@ internal sealed partial class PostSegment : IDisposable
             }
             var meta = _meta.FindById("segment");
             Sequence = meta is null ? 0 : meta["seq"].AsInt64;
+            foreach (var doc in _channels.FindAll()) _channelCounts[doc["_id"].AsString] = doc["n"].AsInt64;
             Counters = StoreCounters.FromBson(meta?["counters"]);
         }
         catch

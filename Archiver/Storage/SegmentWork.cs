@@ -32,8 +32,10 @@ internal sealed class SegmentWork(long sequence, StoreCounters before)
         PostsDeleted = before.PostsDeleted + Deleted,
         Versions = before.Versions + Edited,
         ByPlatform = Merge(before.ByPlatform, _platformDelta),
-        ByChannel = Merge(before.ByChannel, _channelDelta),
     };
+
+    /// <summary>Posts added per channel in this batch (stored per channel, not in the segment's counters document).</summary>
+    public IReadOnlyDictionary<string, long> ChannelDelta => _channelDelta;
 
     public SegmentResult Result() => new(Inserts.Count, Sightings, Edited, CountsUpdated, Deleted, KnownUpdates, Changed);
 

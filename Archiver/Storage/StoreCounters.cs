@@ -16,7 +16,9 @@ public sealed partial record StoreCounters
     public long Media { get; init; }
     public long MediaBytes { get; init; }
     public IReadOnlyDictionary<string, long> ByPlatform { get; init; } = new Dictionary<string, long>();
-    public IReadOnlyDictionary<string, long> ByChannel { get; init; } = new Dictionary<string, long>();
+    public IReadOnlyDictionary<string, long> ByChannel { get; init; } = NoChannels;
+
+    internal static readonly IReadOnlyDictionary<string, long> NoChannels = new Dictionary<string, long>();
 
     internal static StoreCounters FromBson(BsonValue? value)
     {

@@ -25,7 +25,7 @@ public static class HtmlText
         if (node is null) return "";
         var builder = new StringBuilder();
         Walk(node, builder, preformatted: false);
-        return Normalize(builder);
+        return ReaderText.Normalize(builder);
     }
 
     private static void Walk(INode node, StringBuilder output, bool preformatted)
@@ -42,9 +42,9 @@ public static class HtmlText
                     if (Skipped.Contains(name)) break;
                     if (name == "br") { output.Append('\n'); break; }
                     var block = Blocks.Contains(name);
-                    if (block) EnsureLineBreak(output);
+                    if (block) ReaderText.EnsureLineBreak(output);
                     Walk(element, output, preformatted || name == "pre");
-                    if (block) EnsureLineBreak(output);
+                    if (block) ReaderText.EnsureLineBreak(output);
                     break;
             }
         }
@@ -57,32 +57,8 @@ public static class HtmlText
             output.Append(data);
             return;
         }
-        foreach (var c in data)
-        {
-            if (c is ' ' or '\t' or '\n' or '\r' or '\f')
-            {
-                if (output.Length > 0 && output[^1] is not (' ' or '\n')) output.Append(' ');
-            }
-            else output.Append(c);
-        }
+        ReaderText.AppendCollapsed(output, data);
     }
 
-    private static void EnsureLineBreak(StringBuilder output)
-    {
-        while (output.Length > 0 && output[^1] == ' ') output.Length--;
-        if (output.Length > 0 && output[^1] != '\n') output.Append('\n');
-    }
 
-    /// <summary>Spaces next to line breaks go; the whole text is trimmed.</summary>
-    private static string Normalize(StringBuilder text)
-    {
-        var result = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == ' ' && (result.Length == 0 || result[^1] == '\n' || (i + 1 < text.Length && text[i + 1] == '\n'))) continue;
-            result.Append(c);
-        }
-        return result.ToString().Trim();
-    }
 }

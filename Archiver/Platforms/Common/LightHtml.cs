@@ -31,7 +31,7 @@ public static class LightHtml
             if (textEnd > i)
             {
                 var decoded = Decode(html, i, textEnd - i);
-                AppendText(output, decoded);
+                ReaderText.AppendCollapsed(output, decoded);
                 anchorText?.Append(decoded);
             }
             if (lt < 0) break;
@@ -40,7 +40,7 @@ public static class LightHtml
             {
                 // A '<' that opens no tag is text, as in a browser.
                 var rest = Decode(html, lt, html.Length - lt);
-                AppendText(output, rest);
+                ReaderText.AppendCollapsed(output, rest);
                 anchorText?.Append(rest);
                 break;
             }
@@ -54,7 +54,7 @@ public static class LightHtml
                 continue;
             }
             if (name.Equals("br", StringComparison.OrdinalIgnoreCase)) { output.Append('\n'); anchorText?.Append(' '); continue; }
-            if (Blocks.Contains(name)) { EnsureLineBreak(output); continue; }
+            if (Blocks.Contains(name)) { ReaderText.EnsureLineBreak(output); continue; }
             if (anchors is not null && name.Equals("a", StringComparison.OrdinalIgnoreCase))
             {
                 if (!closing)
@@ -72,7 +72,7 @@ public static class LightHtml
             }
         }
         if (anchors is not null && anchorText is not null) anchors.Add(new Anchor(anchorHref, anchorClass, anchorText.ToString().Trim()));
-        return Normalize(output);
+        return ReaderText.Normalize(output);
     }
 
     private static string Decode(string html, int start, int length)
@@ -123,33 +123,6 @@ public static class LightHtml
         }
     }
 
-    private static void AppendText(StringBuilder output, string data)
-    {
-        foreach (var c in data)
-        {
-            if (c is ' ' or '\t' or '\n' or '\r' or '\f')
-            {
-                if (output.Length > 0 && output[^1] is not (' ' or '\n')) output.Append(' ');
-            }
-            else output.Append(c);
-        }
-    }
 
-    private static void EnsureLineBreak(StringBuilder output)
-    {
-        while (output.Length > 0 && output[^1] == ' ') output.Length--;
-        if (output.Length > 0 && output[^1] != '\n') output.Append('\n');
-    }
 
-    private static string Normalize(StringBuilder text)
-    {
-        var result = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == ' ' && (result.Length == 0 || result[^1] == '\n' || (i + 1 < text.Length && text[i + 1] == '\n'))) continue;
-            result.Append(c);
-        }
-        return result.ToString().Trim();
-    }
 }

@@ -69,7 +69,7 @@ public sealed partial class ArchiveStore
 
         var results = new SegmentResult[_segments.Length];
         var active = Enumerable.Range(0, _segments.Length).Where(i => items[i].Count > 0 || gone[i].Count > 0).ToList();
-        if (active.Count <= 1 || batch.Posts.Count < 256)
+        if (active.Count <= 1 || batch.Posts.Count < 64)
         {
             foreach (var i in active) results[i] = _segments[i].Write(sequence, items[i], gone[i], known);
         }

@@ -48,7 +48,6 @@ internal sealed partial class PostSegment : IDisposable
             if (!readOnly)
             {
                 _posts.EnsureIndex("seq", "$.seq");
-                _posts.EnsureIndex("url", "$.url");
                 _versions.EnsureIndex("key", "$.key");
             }
             var meta = _meta.FindById("segment");
@@ -65,6 +64,10 @@ internal sealed partial class PostSegment : IDisposable
 
     public BsonDocument? FindById(string key) => _posts.FindById(key);
 
+    /// <summary>
+    /// By URL without an index: `show URL` is rare, and a url index cost every insert of the crawl's hot path
+    /// (measured: part of what kept the store stage busy).
+    /// </summary>
     public BsonDocument? FindByUrl(string url) => _posts.FindOne(LiteDB.Query.EQ("url", url));
 
     public IEnumerable<BsonDocument> Versions(string key) => _versions.Find(LiteDB.Query.EQ("key", key));

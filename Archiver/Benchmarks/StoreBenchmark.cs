@@ -30,17 +30,19 @@ public sealed class StoreBenchmark(string directory, int posts, int batchSize, T
         {
             using var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = path, Connection = LiteDB.ConnectionType.Direct });
             var collection = db.GetCollection("posts");
+            // One transaction the size of one segment's share of a store batch, so the per-transaction costs compare.
+            var perTransaction = Math.Max(1, batchSize / ArchiveStore.DefaultSegments);
             return Timed("bare LiteDB insert", () =>
             {
-                for (var start = 0; start < posts; start += batchSize)
+                for (var start = 0; start < posts; start += perTransaction)
                 {
-                    var docs = Enumerable.Range(start, Math.Min(batchSize, posts - start)).Select(i =>
+                    var docs = Enumerable.Range(start, Math.Min(perTransaction, posts - start)).Select(i =>
                     {
                         var post = SyntheticPosts.Make(i);
                         var doc = new LiteDB.BsonDocument { ["_id"] = post.Key };
                         return BsonMapping.FromPost(post, doc);
                     });
-                    collection.InsertBulk(docs, batchSize);
+                    collection.InsertBulk(docs, perTransaction);
                 }
                 return posts;
             });
@@ -81,19 +83,31 @@ public sealed class StoreBenchmark(string directory, int posts, int batchSize, T
         return report;
     }
 
+    /// <summary>
+    /// Writes the posts in batches, generating the next batch on another thread while the store commits
+    /// the current one, as an import's parser and the writer stage overlap.
+    /// </summary>
     private long WriteAll(ArchiveStore store, Func<int, Post> make, DateTime observedAt)
     {
-        var batch = new List<PostObservation>(batchSize);
-        for (var i = 0; i < posts; i++)
+        using var ready = new System.Collections.Concurrent.BlockingCollection<List<PostObservation>>(boundedCapacity: 2);
+        var producer = Task.Run(() =>
         {
-            batch.Add(new PostObservation(make(i), observedAt));
-            if (batch.Count == batchSize)
+            try
             {
-                store.Write(new StoreBatch { Posts = batch });
-                batch = new List<PostObservation>(batchSize);
+                for (var start = 0; start < posts; start += batchSize)
+                {
+                    var batch = new List<PostObservation>(Math.Min(batchSize, posts - start));
+                    for (var i = start; i < Math.Min(posts, start + batchSize); i++) batch.Add(new PostObservation(make(i), observedAt));
+                    ready.Add(batch);
+                }
             }
-        }
-        if (batch.Count > 0) store.Write(new StoreBatch { Posts = batch });
+            finally
+            {
+                ready.CompleteAdding();
+            }
+        });
+        foreach (var batch in ready.GetConsumingEnumerable()) store.Write(new StoreBatch { Posts = batch });
+        producer.GetAwaiter().GetResult();
         return posts;
     }
 

@@ -22,7 +22,7 @@ public sealed class BenchCommand : ICliCommand
     private static Command Store(CommandRunner run)
     {
         var posts = new Option<int>("--posts") { Description = "Number of posts", DefaultValueFactory = _ => 1_000_000 };
-        var batch = new Option<int>("--batch") { Description = "Posts per transaction", DefaultValueFactory = _ => 5000 };
+        var batch = new Option<int>("--batch") { Description = "Posts per store batch (split over the segments, one transaction each)", DefaultValueFactory = _ => 10_000 };
         var dir = new Option<string?>("--dir") { Description = "Scratch directory (deleted first; default: a temp dir)" };
         var baseline = new Option<bool>("--baseline") { Description = "Also time bare LiteDB inserts of the same documents, for comparison" };
         var command = new Command("store", "Archive store: insert, re-store unchanged, store edited, get by id, full scan") { posts, batch, dir, baseline };
@@ -31,7 +31,7 @@ public sealed class BenchCommand : ICliCommand
             var n = parse.GetValue(posts);
             if (n <= 0) throw new UsageException("--posts must be positive.");
             var directory = parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), $"archiver-bench-store-{Environment.ProcessId}");
-            context.Out.WriteLine($"bench store: {n:N0} posts, {parse.GetValue(batch):N0} per transaction, in {directory}");
+            context.Out.WriteLine($"bench store: {n:N0} posts, {parse.GetValue(batch):N0} per batch, in {directory}");
             try
             {
                 var benchmark = new StoreBenchmark(directory, n, parse.GetValue(batch), context.Out);

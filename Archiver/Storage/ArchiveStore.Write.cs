@@ -102,7 +102,7 @@ public sealed partial class ArchiveStore
         var map = new KnownPosts(checked((int)Math.Min(int.MaxValue, Counters.Posts)));
         foreach (var segment in _segments)
         {
-            foreach (var doc in segment.Scan(0))
+            foreach (var doc in segment.Scan(afterSequence: 0))
             {
                 map.Set(ContentHash.OfKey(doc["_id"].AsString),
                     new KnownPosts.Entry(ParseHash(doc["hash"].AsString), doc.TryGetValue("ch", out var ch) ? (uint)ch.AsInt64 : 0));

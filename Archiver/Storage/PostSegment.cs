@@ -47,7 +47,10 @@ internal sealed partial class PostSegment : IDisposable
             _channels = _db.GetCollection("channel_counts");
             if (!readOnly)
             {
-                _posts.EnsureIndex("seq", "$.seq");
+                // No index on "seq": only the index catch-up after a crash or --no-index asks for posts
+                // changed since a sequence, and a scan does that in seconds, while the index cost ~10% of every
+                // insert (measured with bench store). Archives written before this drop theirs once.
+                _posts.DropIndex("seq");
                 _versions.EnsureIndex("key", "$.key");
             }
             var meta = _meta.FindById("segment");
@@ -72,8 +75,24 @@ internal sealed partial class PostSegment : IDisposable
 
     public IEnumerable<BsonDocument> Versions(string key) => _versions.Find(LiteDB.Query.EQ("key", key));
 
-    public IEnumerable<BsonDocument> Scan(long afterSequence) =>
-        afterSequence <= 0 ? _posts.FindAll() : _posts.Find(LiteDB.Query.GT("seq", afterSequence));
+    /// <summary>
+    /// Every post (or those changed after a sequence), in key order, read in short chunks: one long LiteDB
+    /// query would keep every page it read cached (GBs at millions of posts).
+    /// </summary>
+    public IEnumerable<BsonDocument> Scan(long afterSequence, int chunkSize = 2000)
+    {
+        string? last = null;
+        while (true)
+        {
+            var chunk = Chunk(last, chunkSize);
+            if (chunk.Count == 0) yield break;
+            foreach (var doc in chunk)
+            {
+                if (afterSequence <= 0 || doc["seq"].AsInt64 > afterSequence) yield return doc;
+            }
+            last = chunk[^1]["_id"].AsString;
+        }
+    }
 
     /// <summary>Up to <paramref name="limit"/> posts after a key, in key order: one short read transaction.</summary>
     public List<BsonDocument> Chunk(string? afterKey, int limit) =>

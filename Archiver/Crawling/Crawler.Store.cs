@@ -83,11 +83,9 @@ public sealed partial class Crawler
             var window = check.Window;
             var shown = new HashSet<string>(window.Ids, StringComparer.Ordinal);
             foreach (var post in work.Batch.Posts) shown.Add(post.Post.NativeId);
-            foreach (var (key, nativeId) in _store.LivePostsInChannel(check.Platform, check.Host, window.Channel))
+            foreach (var (key, nativeId) in _store.LivePostsInRange(check.Platform, check.Host, window.Channel, window.FromId, window.ToId))
             {
                 if (shown.Contains(nativeId) || shown.Contains(LastSegment(nativeId))) continue;
-                if (!long.TryParse(LastSegment(nativeId), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)) continue;
-                if (id < window.FromId || id > window.ToId) continue;
                 Counters.AddGone();
                 yield return new Disappearance(key, DisappearanceKind.Post, check.SeenAt, check.Capture.Status,
                     $"missing from the listing of {window.Channel} ({window.FromId}-{window.ToId})", check.Capture);

@@ -1,19 +1,32 @@
 namespace Archiver.Storage;
 
-/// <summary>Added for the crawler: which posts of a channel the archive holds, to detect posts gone from a listing.</summary>
+/// <summary>For the crawler: which posts of a channel the archive holds, to detect posts gone from a listing.</summary>
 public sealed partial class ArchiveStore
 {
-    /// <summary>Key and native id of every post of a channel not yet marked deleted. Call from the writer's thread.</summary>
-    public IReadOnlyList<(string Key, string NativeId)> LivePostsInChannel(string platform, string host, string channel)
+    private readonly LiveChannelPosts _live = new();
+
+    /// <summary>
+    /// Key and native id of every post of a channel not marked deleted whose numeric id (the last segment of
+    /// its native id) lies in [<paramref name="fromId"/>, <paramref name="toId"/>]. The first call for a
+    /// channel reads it from the store; later calls are answered from memory, which every write keeps current.
+    /// </summary>
+    public IReadOnlyList<(string Key, string NativeId)> LivePostsInRange(string platform, string host, string channel, long fromId, long toId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // The writer's lock first, as Write takes it before updating the cache: one lock order, and a first
+        // read of a channel cannot interleave with a commit.
+        lock (_writeLock) return _live.InRange(platform, host, channel, fromId, toId, () => ReadLivePosts(platform, host, channel));
+    }
+
+    private List<(string Key, string NativeId)> ReadLivePosts(string platform, string host, string channel)
     {
         var result = new List<(string Key, string NativeId)>();
         foreach (var segment in _segments)
         {
-            if (!ReadOnly)
-            {
-                // Built on first use: only re-crawls need it, and it costs every insert something.
-                lock (_writeLock) segment.EnsureChannelIndex();
-            }
+            // A channel the segment has never stored (every first crawl) needs no read and no index.
+            if (segment.ChannelCount(platform, channel) == 0) continue;
+            // Built on first use: only re-crawls need it, and it costs every insert something.
+            if (!ReadOnly) segment.EnsureChannelIndex();
             foreach (var doc in segment.FindByChannel(channel))
             {
                 if (!doc.ContainsKey("del")

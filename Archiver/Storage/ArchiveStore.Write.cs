@@ -26,6 +26,7 @@ public sealed partial class ArchiveStore
                 _mainCounters = main.Counters;
                 foreach (var result in results)
                     foreach (var (keyHash, entry) in result.KnownUpdates) known.Set(keyHash, entry);
+                _live.Apply(batch);
                 return new StoreBatchResult
                 {
                     Sequence = sequence,
@@ -43,6 +44,7 @@ public sealed partial class ArchiveStore
             {
                 // Some segments may have committed: the in-memory map no longer matches; rebuild it next time.
                 _known = null;
+                _live.Clear();
                 File.Delete(Paths.KeyCache);
                 throw;
             }

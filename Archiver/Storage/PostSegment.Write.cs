@@ -27,7 +27,10 @@ internal sealed partial class PostSegment
                 _channels.Upsert(new BsonDocument { ["_id"] = channel, ["n"] = _channelCounts.GetValueOrDefault(channel) + added });
             _db.Commit();
             Sequence = sequence;
-            foreach (var (channel, added) in work.ChannelDelta) _channelCounts[channel] = _channelCounts.GetValueOrDefault(channel) + added;
+            lock (_channelCounts)
+            {
+                foreach (var (channel, added) in work.ChannelDelta) _channelCounts[channel] = _channelCounts.GetValueOrDefault(channel) + added;
+            }
             Counters = counters;
             return work.Result();
         }

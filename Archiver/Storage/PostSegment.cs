@@ -25,7 +25,10 @@ internal sealed partial class PostSegment : IDisposable
     /// <summary>The segment's counters; the per-channel map is copied only when asked for (stats), not per commit.</summary>
     public StoreCounters Counters
     {
-        get => _counters with { ByChannel = new Dictionary<string, long>(_channelCounts, StringComparer.Ordinal) };
+        get
+        {
+            lock (_channelCounts) return _counters with { ByChannel = new Dictionary<string, long>(_channelCounts, StringComparer.Ordinal) };
+        }
         private set => _counters = value with { ByChannel = StoreCounters.NoChannels };
     }
 
@@ -97,6 +100,17 @@ internal sealed partial class PostSegment : IDisposable
     /// <summary>Up to <paramref name="limit"/> posts after a key, in key order: one short read transaction.</summary>
     public List<BsonDocument> Chunk(string? afterKey, int limit) =>
         (afterKey is null ? _posts.Find(LiteDB.Query.All(), 0, limit) : _posts.Find(LiteDB.Query.GT("_id", afterKey), 0, limit)).ToList();
+
+    /// <summary>Posts of a platform's channel in this segment, from the counters kept on every commit.</summary>
+    public long ChannelCount(string platform, string channel)
+    {
+        var name = $"{platform}:{channel}";
+        lock (_channelCounts)
+        {
+            if (_channelCounts.TryGetValue(name, out var n)) return n;
+            return _channelCounts.Where(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase)).Sum(c => c.Value);
+        }
+    }
 
     private bool _channelIndex;
 

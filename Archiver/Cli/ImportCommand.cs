@@ -29,7 +29,7 @@ public sealed class ImportCommand : ICliCommand
             }
             using var store = ArchiveStore.Open(context.DataDir);
             // The index follows the store during the import (on its own thread); --no-index leaves it to `archiver index`.
-            await using var index = parse.GetValue(noIndex) ? null : Indexing.IndexFollower.Open(store, Indexing.IndexFollowerOptions.Bulk, ct);
+            await using var index = parse.GetValue(noIndex) ? null : Indexing.IndexFollower.TryOpen(store, Indexing.IndexFollowerOptions.Bulk, ct);
             var service = new ImportService(store, TimeProvider.System) { Index = index };
             var lastPrint = DateTime.UtcNow;
             if (context.ShowProgress)
@@ -47,6 +47,8 @@ public sealed class ImportCommand : ICliCommand
             var report = inputs.Length > 0 ? await service.ImportAsync(inputs, chosen, parse.GetValue(again), ct) : new ImportReport();
             if (index is not null) await index.DisposeAsync();
             store.Dispose();
+            // The index was busy (another process writes it): catch up now, which says so if it still is.
+            if (!parse.GetValue(noIndex) && index is null && report.Inserted + report.Edited + (warcReport?.Inserted ?? 0) > 0) Indexing.IndexUpdate.Run(context, ct);
             if (context.Json)
             {
                 if (warcReport is not null && inputs.Length == 0) context.WriteJson(warcReport);

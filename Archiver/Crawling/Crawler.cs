@@ -101,7 +101,8 @@ public sealed partial class Crawler
         frontier.Add(SeedRequests(seeds));
 
         // Opened (and caught up) before anything is stored, so every later commit reaches it through the store stage.
-        await using var follower = IndexWhileCrawling ? IndexFollower.Open(store, IndexFollowerOptions.Bulk, stop) : null;
+        // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.
+        await using var follower = IndexWhileCrawling ? IndexFollower.TryOpen(store, IndexFollowerOptions.Bulk, stop) : null;
         _index = follower;
         var state = CrawlJobState.Finished;
         try

@@ -77,6 +77,22 @@ public sealed class IndexFollower : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Like <see cref="Open"/>, but null when another archiver process holds the index: the caller stores
+    /// without following, and the index catches up when it is next opened.
+    /// </summary>
+    public static IndexFollower? TryOpen(ArchiveStore store, IndexFollowerOptions? options = null, CancellationToken ct = default)
+    {
+        try
+        {
+            return Open(store, options, ct);
+        }
+        catch (ArchiverException e) when (e.InnerException is IndexBusyException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The highest store sequence whose changes are in the index (and visible to searches when refreshing).</summary>
     public long AppliedSequence => Interlocked.Read(ref _applied);
 

@@ -130,6 +130,7 @@ public sealed class IndexFollower : IAsyncDisposable
         }
         catch (ChannelClosedException) when (_consumer.IsCompleted)
         {
+            // Indexing failed: the store keeps this batch and CompleteAsync reports the failure.
         }
     }
 
@@ -143,6 +144,7 @@ public sealed class IndexFollower : IAsyncDisposable
         }
         catch (ChannelClosedException) when (_consumer.IsCompleted)
         {
+            // Indexing failed: the store keeps this batch and CompleteAsync reports the failure.
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
             };
             // Created lazily: Chromium starts only when a request needs it.
             await using var browser = BrowserFetcher.Create(options);
-            var crawler = new Crawler(options, registry, browser);
+            var crawler = new Crawler(options, registry, browser) { IndexWhileCrawling = !parse.GetValue(noIndex) };
             var summary = await CrawlProgressView.RunAsync(context, crawler, () => crawler.RunAsync(resolved, ct)).ConfigureAwait(false);
             if (context.Json) context.WriteJson(summary);
             else CrawlProgressView.RenderSummary(context, summary);

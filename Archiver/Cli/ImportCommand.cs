@@ -28,7 +28,9 @@ public sealed class ImportCommand : ICliCommand
                 if (!File.Exists(input)) throw new UsageException($"Input file not found: {input}");
             }
             using var store = ArchiveStore.Open(context.DataDir);
-            var service = new ImportService(store, TimeProvider.System);
+            // The index follows the store during the import (on its own thread); --no-index leaves it to `archiver index`.
+            await using var index = parse.GetValue(noIndex) ? null : Indexing.IndexFollower.TryOpen(store, Indexing.IndexFollowerOptions.Bulk, ct);
+            var service = new ImportService(store, TimeProvider.System) { Index = index };
             var lastPrint = DateTime.UtcNow;
             if (context.ShowProgress)
             {
@@ -41,10 +43,12 @@ public sealed class ImportCommand : ICliCommand
             }
             WarcImportReport? warcReport = null;
             if (warcs.Length > 0)
-                warcReport = new WarcImport(store, Platforms.KnownPlatforms.Registry(), TimeProvider.System).Import(warcs, parse.GetValue(again), ct);
+                warcReport = new WarcImport(store, Platforms.KnownPlatforms.Registry(), TimeProvider.System) { Index = index }.Import(warcs, parse.GetValue(again), ct);
             var report = inputs.Length > 0 ? await service.ImportAsync(inputs, chosen, parse.GetValue(again), ct) : new ImportReport();
+            if (index is not null) await index.DisposeAsync();
             store.Dispose();
-            if (!parse.GetValue(noIndex) && report.Inserted + report.Edited + (warcReport?.Inserted ?? 0) > 0) Indexing.IndexUpdate.Run(context, ct);
+            // The index was busy (another process writes it): catch up now, which says so if it still is.
+            if (!parse.GetValue(noIndex) && index is null && report.Inserted + report.Edited + (warcReport?.Inserted ?? 0) > 0) Indexing.IndexUpdate.Run(context, ct);
             if (context.Json)
             {
                 if (warcReport is not null && inputs.Length == 0) context.WriteJson(warcReport);

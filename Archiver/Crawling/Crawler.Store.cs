@@ -48,21 +48,26 @@ public sealed partial class Crawler
 
     private void Commit(List<StoreWork> works)
     {
-        var timer = Counters.Time(CrawlStage.Store);
-        var batch = new StoreBatch
+        StoreBatch batch;
+        StoreBatchResult? result = null;
+        using (Counters.Time(CrawlStage.Store))
         {
-            Posts = works.SelectMany(w => w.Batch.Posts).ToList(),
-            Authors = works.SelectMany(w => w.Batch.Authors).ToList(),
-            Media = works.SelectMany(w => w.Batch.Media).ToList(),
-            Disappearances = works.SelectMany(w => w.Batch.Disappearances).Concat(ListingDisappearances(works)).ToList(),
-        };
-        if (batch.Count > 0)
-        {
-            var result = _store.Write(batch);
-            Counters.AddStoreResult(result.Edited, result.Deleted);
-            Committed?.Invoke(result);
+            batch = new StoreBatch
+            {
+                Posts = works.SelectMany(w => w.Batch.Posts).ToList(),
+                Authors = works.SelectMany(w => w.Batch.Authors).ToList(),
+                Media = works.SelectMany(w => w.Batch.Media).ToList(),
+                Disappearances = works.SelectMany(w => w.Batch.Disappearances).Concat(ListingDisappearances(works)).ToList(),
+            };
+            if (batch.Count > 0)
+            {
+                result = _store.Write(batch);
+                Counters.AddStoreResult(result.Edited, result.Deleted);
+                Committed?.Invoke(result);
+            }
         }
-        timer.Dispose();
+        // Waits only when the index has fallen a few batches behind (back-pressure instead of unbounded memory).
+        if (result is not null) _index?.Follow(batch, result);
         using (Counters.Time(CrawlStage.Frontier)) _frontier.Commit(works.Select(w => w.Outcome).ToList(), works.SelectMany(w => w.Next));
         foreach (var w in works)
         {

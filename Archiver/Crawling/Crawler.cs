@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Archiver.Capturing;
+using Archiver.Indexing;
 using Archiver.Model;
 using Archiver.Platforms;
 using Archiver.Storage;
@@ -40,6 +41,11 @@ public sealed partial class Crawler
     }
 
     public CrawlCounters Counters { get; } = new();
+
+    /// <summary>Index the stored posts during the crawl (on their own thread, beside the store stage), committing the index at the end.</summary>
+    public bool IndexWhileCrawling { get; init; }
+
+    private IndexFollower? _index;
 
     public IReadOnlyDictionary<string, int> QueueByHost() => _scheduler?.Waiting() ?? new Dictionary<string, int>();
 
@@ -94,11 +100,17 @@ public sealed partial class Crawler
         store.SaveJob(job);
         frontier.Add(SeedRequests(seeds));
 
+        // Opened (and caught up) before anything is stored, so every later commit reaches it through the store stage.
+        // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.
+        await using var follower = IndexWhileCrawling ? IndexFollower.TryOpen(store, IndexFollowerOptions.Bulk, stop) : null;
+        _index = follower;
         var state = CrawlJobState.Finished;
         try
         {
             await RunStagesAsync(stop).ConfigureAwait(false);
             if (stop.IsCancellationRequested) state = CrawlJobState.Interrupted;
+            // The index's final commit counts in the crawl's time: the archive is searchable when this returns.
+            if (follower is not null) await follower.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception) when (!stop.IsCancellationRequested)
         {
@@ -190,6 +202,13 @@ public sealed partial class Crawler
         }
     }
 
+    private Dictionary<string, double> StageSeconds(CrawlCounters c)
+    {
+        var seconds = Enum.GetValues<CrawlStage>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => Math.Round(c.StageTime(s).TotalSeconds, 3));
+        if (_index is not null) seconds["index"] = Math.Round((_index.Busy + _index.CatchUpTime).TotalSeconds, 3);
+        return seconds;
+    }
+
     private CrawlSummary Summarize(string jobId, CrawlJobState state, IReadOnlyList<string> seeds, TimeSpan elapsed)
     {
         var c = Counters;
@@ -221,7 +240,7 @@ public sealed partial class Crawler
                 ElapsedSeconds = Math.Round(seconds, 3),
                 PagesPerSecond = Math.Round(c.Pages / seconds, 1),
                 PostsPerSecond = Math.Round(c.Posts / seconds, 1),
-                StageSeconds = Enum.GetValues<CrawlStage>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => Math.Round(c.StageTime(s).TotalSeconds, 3)),
+                StageSeconds = StageSeconds(c),
                 Failures = _failures.ToList(),
                 BrowserNote = _browserNote,
             };

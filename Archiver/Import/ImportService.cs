@@ -9,10 +9,11 @@ using Archiver.Storage;
 namespace Archiver.Import;
 
 /// <summary>
-/// Brings line-oriented datasets into the archive: one thread reads and parses lines into batches, the
-/// caller's thread commits them (the store spreads each batch over its segments), and a checkpoint per
-/// input records the last committed line so an interrupted import continues where it stopped.
-/// Re-importing is idempotent: the store recognises unchanged posts.
+/// Brings line-oriented datasets into the archive: one thread reads lines into chunks, the thread pool
+/// parses chunks in parallel, the caller's thread commits them in input order (the store spreads each
+/// batch over its segments) and hands them to the index follower when there is one, which indexes on its
+/// own thread. A checkpoint per input records the last committed line so an interrupted import continues
+/// where it stopped. Re-importing is idempotent: the store recognises unchanged posts.
 /// </summary>
 public sealed class ImportService(ArchiveStore store, TimeProvider clock)
 {
@@ -25,6 +26,19 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
     public event Action<StoreBatchResult>? Committed;
 
     public event Action<ImportReport>? Progress;
+
+    /// <summary>When set, every committed batch is handed to this follower: the index is built beside the store.</summary>
+    public Indexing.IndexFollower? Index { get; init; }
+
+    private long _readTicks, _parseTicks, _storeTicks, _indexWaitTicks;
+
+    /// <summary>Busy time per stage so far (parse summed over its parallel workers; index wait is the store thread blocked on a full index queue).</summary>
+    public ImportStageTimes StageTimes => new(
+        Elapsed(Interlocked.Read(ref _readTicks)), Elapsed(Interlocked.Read(ref _parseTicks)),
+        Elapsed(Interlocked.Read(ref _storeTicks)), Elapsed(Interlocked.Read(ref _indexWaitTicks)));
+
+    private static TimeSpan Elapsed(long stopwatchTicks) =>
+        TimeSpan.FromTicks((long)(stopwatchTicks * (double)TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency));
 
     public async Task<ImportReport> ImportAsync(IReadOnlyList<string> paths, ImportFormat format, bool again, CancellationToken ct)
     {
@@ -55,65 +69,99 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
 
     private sealed record Chunk(StoreBatch Batch, long LastLine, int Lines, List<ImportProblem> Problems);
 
+    /// <summary>Lines read but not parsed yet, with the format in force at the first of them.</summary>
+    private sealed record RawChunk(List<(long Number, string Text)> Lines, long LastLine, IDatasetFormat? Format);
+
     private async Task ImportStreamAsync(string name, string id, Stream stream, ImportFormat format, long skip, ImportReport report, CancellationToken ct)
     {
-        var channel = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        // Chunks are parsed in parallel and stored in input order: the checkpoint (last committed line) stays exact.
+        var channel = Channel.CreateBounded<Task<Chunk>>(new BoundedChannelOptions(Environment.ProcessorCount + 2) { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(() => Produce(name, stream, format, skip, channel.Writer, ct), ct);
-        await foreach (var chunk in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+        try
         {
-            // ReadAllAsync drains buffered items without looking at the token: stop between batches ourselves.
-            ct.ThrowIfCancellationRequested();
-            var result = chunk.Batch.Count > 0 ? store.Write(chunk.Batch) : null;
-            store.SaveImportCheckpoint(new ImportCheckpoint(id, name, chunk.LastLine, false, clock.GetUtcNow().UtcDateTime));
-            report.Lines += chunk.Lines;
-            report.Posts += chunk.Batch.Posts.Count;
-            report.Authors += chunk.Batch.Authors.Count;
-            report.BadLines += chunk.Problems.Count;
-            foreach (var p in chunk.Problems.Take(ImportReport.MaxProblemsKept - report.Problems.Count)) report.Problems.Add(p);
-            if (result is not null)
+            await foreach (var pending in channel.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                report.Inserted += result.Inserted;
-                report.Unchanged += result.Unchanged;
-                report.Edited += result.Edited;
-                Committed?.Invoke(result);
+                var chunk = await pending.ConfigureAwait(false);
+                // ReadAllAsync drains buffered items without looking at the token: stop between batches ourselves.
+                ct.ThrowIfCancellationRequested();
+                await StoreAsync(id, name, chunk, report, ct).ConfigureAwait(false);
             }
-            Progress?.Invoke(report);
+            var lastLine = await producer.ConfigureAwait(false);
+            store.SaveImportCheckpoint(new ImportCheckpoint(id, name, lastLine, true, clock.GetUtcNow().UtcDateTime));
         }
-        var lastLine = await producer.ConfigureAwait(false);
-        store.SaveImportCheckpoint(new ImportCheckpoint(id, name, lastLine, true, clock.GetUtcNow().UtcDateTime));
+        finally
+        {
+            // On failure or cancellation: let the reader stop, and observe the parse tasks already started.
+            channel.Writer.TryComplete();
+            while (channel.Reader.TryRead(out var orphan)) _ = orphan.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            if (!producer.IsCompleted) await Task.WhenAny(producer).ConfigureAwait(false);
+        }
     }
 
-    private long Produce(string name, Stream stream, ImportFormat requested, long skip, ChannelWriter<Chunk> writer, CancellationToken ct)
+    private async Task StoreAsync(string id, string name, Chunk chunk, ImportReport report, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = chunk.Batch.Count > 0 ? store.Write(chunk.Batch) : null;
+        store.SaveImportCheckpoint(new ImportCheckpoint(id, name, chunk.LastLine, false, clock.GetUtcNow().UtcDateTime));
+        AddTicks(ref _storeTicks, started);
+        report.Lines += chunk.Lines;
+        report.Posts += chunk.Batch.Posts.Count;
+        report.Authors += chunk.Batch.Authors.Count;
+        report.BadLines += chunk.Problems.Count;
+        foreach (var p in chunk.Problems.Take(ImportReport.MaxProblemsKept - report.Problems.Count)) report.Problems.Add(p);
+        if (result is not null)
+        {
+            report.Inserted += result.Inserted;
+            report.Unchanged += result.Unchanged;
+            report.Edited += result.Edited;
+            Committed?.Invoke(result);
+            if (Index is { } index)
+            {
+                var waited = System.Diagnostics.Stopwatch.GetTimestamp();
+                await index.FollowAsync(chunk.Batch, result, ct).ConfigureAwait(false);
+                AddTicks(ref _indexWaitTicks, waited);
+            }
+        }
+        Progress?.Invoke(report);
+    }
+
+    private long Produce(string name, Stream stream, ImportFormat requested, long skip, ChannelWriter<Task<Chunk>> writer, CancellationToken ct)
     {
         long lineNumber = 0;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
             IDatasetFormat? format = requested == ImportFormat.Auto ? null : Formats.First(f => f.Format == requested);
             var observedAt = clock.GetUtcNow().UtcDateTime;
-            var posts = new List<PostObservation>(BatchLines);
-            var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
-            var problems = new List<ImportProblem>();
-            var lines = 0;
+            var lines = new List<(long, string)>(BatchLines);
+            var chunkFormat = format;
             while (reader.ReadLine() is { } line)
             {
                 lineNumber++;
                 if (lineNumber <= skip || string.IsNullOrWhiteSpace(line)) continue;
-                lines++;
-                ParseLine(name, lineNumber, line, ref format, requested, posts, authors, problems, observedAt);
-                if (lines >= BatchLines)
+                // --format auto settles on the first line some format recognises; each chunk starts with the
+                // format in force at its first line, exactly as one sequential parse would.
+                format ??= Recognise(line);
+                lines.Add((lineNumber, line));
+                if (lines.Count >= BatchLines)
                 {
-                    writer.WriteAsync(new Chunk(new StoreBatch { Posts = posts, Authors = authors.Values.ToList() }, lineNumber, lines, problems), ct).AsTask().GetAwaiter().GetResult();
-                    posts = new List<PostObservation>(BatchLines);
-                    authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
-                    problems = [];
-                    lines = 0;
+                    Dispatch(new RawChunk(lines, lineNumber, chunkFormat));
+                    lines = new List<(long, string)>(BatchLines);
+                    chunkFormat = format;
                 }
             }
-            if (lines > 0 || lineNumber <= skip)
-                writer.WriteAsync(new Chunk(new StoreBatch { Posts = posts, Authors = authors.Values.ToList() }, lineNumber, lines, problems), ct).AsTask().GetAwaiter().GetResult();
+            if (lines.Count > 0 || lineNumber <= skip) Dispatch(new RawChunk(lines, lineNumber, chunkFormat));
             writer.TryComplete();
             return lineNumber;
+
+            void Dispatch(RawChunk raw)
+            {
+                AddTicks(ref _readTicks, started);
+                var parse = Task.Run(() => Parse(name, raw, requested, observedAt), ct);
+                writer.WriteAsync(parse, ct).AsTask().GetAwaiter().GetResult();
+                started = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
         }
         catch (Exception e)
         {
@@ -121,6 +169,34 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
             throw;
         }
     }
+
+    private static IDatasetFormat? Recognise(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return Formats.FirstOrDefault(f => f.Recognises(document.RootElement));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private Chunk Parse(string name, RawChunk raw, ImportFormat requested, DateTime observedAt)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var format = raw.Format;
+        var posts = new List<PostObservation>(raw.Lines.Count);
+        var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
+        var problems = new List<ImportProblem>();
+        foreach (var (number, text) in raw.Lines) ParseLine(name, number, text, ref format, requested, posts, authors, problems, observedAt);
+        AddTicks(ref _parseTicks, started);
+        return new Chunk(new StoreBatch { Posts = posts, Authors = authors.Values.ToList() }, raw.LastLine, raw.Lines.Count, problems);
+    }
+
+    private static void AddTicks(ref long total, long startedTimestamp) =>
+        Interlocked.Add(ref total, System.Diagnostics.Stopwatch.GetTimestamp() - startedTimestamp);
 
     private static void ParseLine(string name, long lineNumber, string line, ref IDatasetFormat? format, ImportFormat requested,
         List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, List<ImportProblem> problems, DateTime observedAt)
@@ -168,3 +244,6 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
     }
 }
+
+/// <summary>Busy time per import stage (see <see cref="ImportService.StageTimes"/>).</summary>
+public sealed record ImportStageTimes(TimeSpan Read, TimeSpan Parse, TimeSpan Store, TimeSpan IndexWait);

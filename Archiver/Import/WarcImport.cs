@@ -34,6 +34,12 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
 
     public event Action<StoreBatchResult>? Committed;
 
+    /// <summary>When set, every committed batch is handed to this follower: the index is built beside the store.</summary>
+    public Indexing.IndexFollower? Index { get; init; }
+
+    /// <summary>Time spent in store commits (the single writer); parsing runs on the thread pool meanwhile.</summary>
+    public TimeSpan StoreTime { get; private set; }
+
     public static bool IsWarcPath(string path)
     {
         var name = path.ToLowerInvariant();
@@ -67,6 +73,12 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         return report;
     }
 
+    /// <summary>What one record gave, computed on a worker; applied to the report and the batch in file order.</summary>
+    private sealed record RecordOutcome(long Offset, bool Response, bool Routed, List<ImportProblem> Problems, IReadOnlyList<PostObservation> Posts, IReadOnlyList<AuthorObservation> Authors)
+    {
+        public static RecordOutcome Skipped(long offset, bool response) => new(offset, response, false, [], [], []);
+    }
+
     private void ImportFile(Stream stream, string name, bool again, WarcImportReport report, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"warc|{Path.GetFullPath(name.Split('!')[0])}|{name}|{stream.Length}")))[..32];
@@ -81,34 +93,56 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         var posts = new List<PostObservation>();
         var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
         long lastOffset = -1;
-        foreach (var record in WarcReader.Read(stream, name, options))
+        // Records are parsed on the thread pool, a bounded window ahead of this thread, which applies their
+        // outcomes in file order and is the single writer: the checkpoint offset stays exact.
+        var window = new Queue<Task<RecordOutcome>>();
+        var ahead = Math.Max(2, Environment.ProcessorCount * 4);
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            report.Records++;
-            if (record.Offset <= resumeAfter) continue;
-            lastOffset = record.Offset;
-            ImportRecord(record, name, posts, authors, report);
-            if (posts.Count >= BatchPosts)
+            foreach (var record in WarcReader.Read(stream, name, options))
             {
-                Commit(posts, authors, report);
-                store.SaveImportCheckpoint(new ImportCheckpoint(id, name, record.Offset + 1, false, clock.GetUtcNow().UtcDateTime));
+                ct.ThrowIfCancellationRequested();
+                report.Records++;
+                if (record.Offset <= resumeAfter) continue;
+                window.Enqueue(Task.Run(() => ParseRecord(record, name), ct));
+                while (window.Count >= ahead) Apply(window.Dequeue().GetAwaiter().GetResult());
             }
+            while (window.Count > 0) Apply(window.Dequeue().GetAwaiter().GetResult());
+        }
+        finally
+        {
+            // A failure or cancel: observe the parses still running so none is left unobserved.
+            foreach (var orphan in window) _ = orphan.ContinueWith(t => t.Exception, TaskScheduler.Default);
         }
         Commit(posts, authors, report);
         store.SaveImportCheckpoint(new ImportCheckpoint(id, name, lastOffset + 1, true, clock.GetUtcNow().UtcDateTime));
+
+        void Apply(RecordOutcome outcome)
+        {
+            lastOffset = outcome.Offset;
+            if (outcome.Response) report.Responses++;
+            if (outcome.Routed) report.Routed++;
+            foreach (var problem in outcome.Problems) Problem(report, problem);
+            posts.AddRange(outcome.Posts);
+            foreach (var author in outcome.Authors) authors[author.Author.Key] = author;
+            if (posts.Count >= BatchPosts)
+            {
+                Commit(posts, authors, report);
+                store.SaveImportCheckpoint(new ImportCheckpoint(id, name, outcome.Offset + 1, false, clock.GetUtcNow().UtcDateTime));
+            }
+        }
     }
 
-    private void ImportRecord(WarcRecord record, string file, List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, WarcImportReport report)
+    /// <summary>Routes and parses one record (pure apart from reading the record): safe to run on any thread.</summary>
+    private RecordOutcome ParseRecord(WarcRecord record, string file)
     {
-        if (record.Type != "response" || !record.IsHttp || record.TargetUri is null) return;
-        report.Responses++;
-        if (!Uri.TryCreate(record.TargetUri.Trim('<', '>'), UriKind.Absolute, out var url)) return;
+        if (record.Type != "response" || !record.IsHttp || record.TargetUri is null) return RecordOutcome.Skipped(record.Offset, response: false);
+        if (!Uri.TryCreate(record.TargetUri.Trim('<', '>'), UriKind.Absolute, out var url)) return RecordOutcome.Skipped(record.Offset, response: true);
         var http = record.Http;
-        if (http?.Status is not { } status) return;
+        if (http?.Status is not { } status) return RecordOutcome.Skipped(record.Offset, response: true);
         var contentType = http.Headers["Content-Type"];
         var platform = _router.Route(url, contentType, http.Payload.Span);
-        if (platform is null) return;
-        report.Routed++;
+        if (platform is null) return RecordOutcome.Skipped(record.Offset, response: true);
         var fetchedAt = DateTime.TryParse(record.Date, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d : clock.GetUtcNow().UtcDateTime;
         var capture = new Capture
@@ -140,18 +174,21 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Parsers report problems rather than throw; one that does must not stop the import.
-            Problem(report, new ImportProblem(file, record.Offset, $"{platform.Name} parser failed: {e.Message}"));
-            return;
+            return new RecordOutcome(record.Offset, true, true, [new ImportProblem(file, record.Offset, $"{platform.Name} parser failed: {e.Message}")], [], []);
         }
-        foreach (var problem in parsed.Problems) Problem(report, new ImportProblem(file, record.Offset, $"{platform.Name}: {problem.Reason}"));
-        foreach (var post in parsed.Posts) posts.Add(new PostObservation(post, fetchedAt, capture));
-        foreach (var author in parsed.Authors) authors[author.Key] = new AuthorObservation(author, fetchedAt, capture);
+        var problems = parsed.Problems.Select(problem => new ImportProblem(file, record.Offset, $"{platform.Name}: {problem.Reason}")).ToList();
+        return new RecordOutcome(record.Offset, true, true, problems,
+            parsed.Posts.Select(post => new PostObservation(post, fetchedAt, capture)).ToList(),
+            parsed.Authors.Select(author => new AuthorObservation(author, fetchedAt, capture)).ToList());
     }
 
     private void Commit(List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, WarcImportReport report)
     {
         if (posts.Count == 0 && authors.Count == 0) return;
-        var result = store.Write(new StoreBatch { Posts = posts.ToList(), Authors = authors.Values.ToList() });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var batch = new StoreBatch { Posts = posts.ToList(), Authors = authors.Values.ToList() };
+        var result = store.Write(batch);
+        StoreTime += watch.Elapsed;
         report.Posts += posts.Count;
         report.Authors += authors.Count;
         report.Inserted += result.Inserted;
@@ -159,6 +196,7 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         posts.Clear();
         authors.Clear();
         Committed?.Invoke(result);
+        Index?.Follow(batch, result);
     }
 
     private static void Problem(WarcImportReport report, ImportProblem problem)

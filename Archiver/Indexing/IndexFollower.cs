@@ -6,38 +6,149 @@ using Archiver.Storage;
 namespace Archiver.Indexing;
 
 /// <summary>
-/// Keeps the index in step with what an <see cref="ArchiveWriter"/> commits: each committed batch's changed
-/// keys are queued (the writer's thread only enqueues), and one consumer re-reads those posts from the
-/// store, replaces them in the index by key and refreshes the searchers, so searches see committed data
-/// within a second. Index commits (which record the store sequence) happen at most every
-/// <see cref="CommitInterval"/> and on disposal; a crash in between is repaired by the catch-up at the next
-/// open, since updates by key are idempotent.
+/// Keeps the index in step with what the store commits, on its own thread, so storing and indexing run
+/// side by side. Each committed batch is handed over with its <see cref="StoreBatchResult"/> through a
+/// bounded queue (a writer that outruns the index waits: back-pressure, bounded memory). Posts the store
+/// reports as newly inserted are indexed straight from the batch (no re-read, no delete-by-key); edits,
+/// count refreshes and deletions are re-read from the store by key and replaced. Index commits (which
+/// record the store sequence) happen every <see cref="IndexFollowerOptions.CommitInterval"/> and at the
+/// end; a crash in between is repaired by the catch-up at the next open, since updates by key are idempotent.
 /// </summary>
 public sealed class IndexFollower : IAsyncDisposable
 {
-    public static readonly TimeSpan CommitInterval = TimeSpan.FromSeconds(5);
-
     private readonly ArchiveStore _store;
     private readonly PostIndex _index;
-    private readonly ArchiveWriter _writer;
-    private readonly Channel<StoreBatchResult> _pending = Channel.CreateUnbounded<StoreBatchResult>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly bool _ownsIndex;
+    private readonly ArchiveWriter? _writer;
+    private readonly IndexFollowerOptions _options;
+    private readonly Channel<(StoreBatch Batch, StoreBatchResult Result)> _pending;
     private readonly Task _consumer;
+    private readonly Stopwatch _busy = new();
     private long _applied;
+    private long _caughtUpTo = long.MaxValue;
+    private long _added;
+    private long _reread;
+    private bool _disposed;
 
-    public IndexFollower(ArchiveStore store, PostIndex index, ArchiveWriter writer)
+    /// <summary>Follows an <see cref="ArchiveWriter"/>'s commits (subscribes to <see cref="ArchiveWriter.CommittedBatch"/>).</summary>
+    public IndexFollower(ArchiveStore store, PostIndex index, ArchiveWriter writer, IndexFollowerOptions? options = null)
+        : this(store, index, ownsIndex: false, caughtUp: false, options)
+    {
+        _writer = writer;
+        writer.CommittedBatch += Follow;
+    }
+
+    private IndexFollower(ArchiveStore store, PostIndex index, bool ownsIndex, bool caughtUp, IndexFollowerOptions? options)
     {
         _store = store;
         _index = index;
-        _writer = writer;
+        _ownsIndex = ownsIndex;
+        _options = options ?? new IndexFollowerOptions();
         _applied = index.StoreSequence;
-        writer.Committed += OnCommitted;
-        _consumer = Task.Run(ConsumeAsync);
+        if (caughtUp) _caughtUpTo = store.Sequence;
+        _pending = Channel.CreateBounded<(StoreBatch, StoreBatchResult)>(new BoundedChannelOptions(Math.Max(1, _options.QueuedBatches))
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _consumer = Task.Run(() => ConsumeAsync(caughtUp));
     }
 
-    /// <summary>The highest store sequence whose changes searches can see.</summary>
+    /// <summary>
+    /// Opens the archive's index (a busy index is an <see cref="ArchiverException"/>), catches it up with the
+    /// store, and follows the store from there: call it before writing, then hand every committed batch to
+    /// <see cref="Follow"/> or <see cref="FollowAsync"/>. Disposing the follower commits and closes the index.
+    /// </summary>
+    public static IndexFollower Open(ArchiveStore store, IndexFollowerOptions? options = null, CancellationToken ct = default)
+    {
+        var watch = Stopwatch.StartNew();
+        var index = ArchiveIndex.OpenWriter(store);
+        try
+        {
+            ArchiveIndex.CatchUp(store, index, ct: ct);
+            var follower = new IndexFollower(store, index, ownsIndex: true, caughtUp: true, options);
+            follower.CatchUpTime = watch.Elapsed;
+            return follower;
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="Open"/>, but null when another archiver process holds the index: the caller stores
+    /// without following, and the index catches up when it is next opened.
+    /// </summary>
+    public static IndexFollower? TryOpen(ArchiveStore store, IndexFollowerOptions? options = null, CancellationToken ct = default)
+    {
+        try
+        {
+            return Open(store, options, ct);
+        }
+        catch (ArchiverException e) when (e.InnerException is IndexBusyException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The highest store sequence whose changes are in the index (and visible to searches when refreshing).</summary>
     public long AppliedSequence => Interlocked.Read(ref _applied);
 
-    /// <summary>Waits until searches reflect everything committed up to <paramref name="sequence"/>.</summary>
+    /// <summary>Time the indexing thread spent working (catch-up included), not waiting for batches.</summary>
+    public TimeSpan Busy
+    {
+        get
+        {
+            lock (_busy) return _busy.Elapsed;
+        }
+    }
+
+    /// <summary>Time <see cref="Open"/> spent opening the index and catching up with the store before following it.</summary>
+    public TimeSpan CatchUpTime { get; private set; }
+
+    /// <summary>Posts indexed straight from the committed batches (new posts).</summary>
+    public long Added => Interlocked.Read(ref _added);
+
+    /// <summary>Posts re-read from the store to be indexed (edits, count refreshes, deletions, catch-up overlap).</summary>
+    public long Reread => Interlocked.Read(ref _reread);
+
+    /// <summary>
+    /// Hands over a committed batch; blocks while the queue is full. Call in commit order. After an indexing
+    /// failure batches are dropped (the store keeps them; the next open catches the index up) and the failure
+    /// surfaces from <see cref="CompleteAsync"/>.
+    /// </summary>
+    public void Follow(StoreBatch batch, StoreBatchResult result)
+    {
+        if (result.ChangedKeys.Count == 0) return;
+        var write = _pending.Writer.WriteAsync((batch, result));
+        if (write.IsCompletedSuccessfully) return;
+        try
+        {
+            write.AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException) when (_consumer.IsCompleted)
+        {
+            // Indexing failed: the store keeps this batch and CompleteAsync reports the failure.
+        }
+    }
+
+    /// <summary>Hands over a committed batch; waits while the queue is full. Call in commit order (see <see cref="Follow"/>).</summary>
+    public async ValueTask FollowAsync(StoreBatch batch, StoreBatchResult result, CancellationToken ct = default)
+    {
+        if (result.ChangedKeys.Count == 0) return;
+        try
+        {
+            await _pending.Writer.WriteAsync((batch, result), ct).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException) when (_consumer.IsCompleted)
+        {
+            // Indexing failed: the store keeps this batch and CompleteAsync reports the failure.
+        }
+    }
+
+    /// <summary>Waits until the index reflects everything committed up to <paramref name="sequence"/>.</summary>
     public async Task WaitForAsync(long sequence, CancellationToken ct = default)
     {
         while (AppliedSequence < sequence)
@@ -51,47 +162,168 @@ public sealed class IndexFollower : IAsyncDisposable
         }
     }
 
-    private void OnCommitted(StoreBatchResult result) => _pending.Writer.TryWrite(result);
-
-    private async Task ConsumeAsync()
+    /// <summary>Stops following, indexes what is queued, commits, and surfaces an indexing failure if any.</summary>
+    public async Task CompleteAsync()
     {
-        // Batches committed before this follower subscribed are not in the queue: catch up with the store
-        // first (subscribing came before, so nothing falls between the two).
-        ArchiveIndex.CatchUp(_store, _index);
-        Interlocked.Exchange(ref _applied, Math.Max(AppliedSequence, _index.StoreSequence));
+        if (_writer is not null) _writer.CommittedBatch -= Follow;
+        _pending.Writer.TryComplete();
+        await _consumer.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        try
+        {
+            await CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_ownsIndex) _index.Dispose();
+        }
+    }
+
+    private async Task ConsumeAsync(bool caughtUp)
+    {
+        try
+        {
+            await ConsumeCoreAsync(caughtUp).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing more can be indexed: release a writer blocked on the full queue. The store stays the
+            // source of truth; the next open catches the index up.
+            _pending.Writer.TryComplete();
+            while (_pending.Reader.TryRead(out _)) { }
+            throw;
+        }
+    }
+
+    private async Task ConsumeCoreAsync(bool caughtUp)
+    {
+        if (!caughtUp)
+        {
+            Work(() =>
+            {
+                // Batches committed before this follower subscribed are not in the queue: catch up with the store
+                // first. Its scan may also see posts of batches committed meanwhile (queued too, up to one of them
+                // still in flight when the scan ends, as the store writes one batch at a time): those batches are
+                // applied by key, never added a second time.
+                ArchiveIndex.CatchUp(_store, _index);
+                Interlocked.Exchange(ref _caughtUpTo, _store.Sequence + 1);
+                Interlocked.Exchange(ref _applied, Math.Max(AppliedSequence, _index.StoreSequence));
+            });
+        }
         var sinceCommit = Stopwatch.StartNew();
         var uncommitted = false;
         var reader = _pending.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             var sequence = AppliedSequence;
-            while (reader.TryRead(out var result))
+            Work(() =>
             {
-                foreach (var key in result.ChangedKeys)
+                while (reader.TryRead(out var item))
                 {
-                    if (_store.GetPost(key) is { } post) _index.Upsert(SearchDocuments.From(post));
-                    else _index.Remove(key);
+                    Apply(item.Batch, item.Result);
+                    sequence = Math.Max(sequence, item.Result.Sequence);
                 }
-                sequence = Math.Max(sequence, result.Sequence);
-            }
-            _index.Refresh();
-            Interlocked.Exchange(ref _applied, sequence);
-            uncommitted = true;
-            if (sinceCommit.Elapsed >= CommitInterval)
-            {
-                _index.Commit(sequence);
-                sinceCommit.Restart();
-                uncommitted = false;
-            }
+                if (_options.Refresh) _index.Refresh();
+                Interlocked.Exchange(ref _applied, sequence);
+                uncommitted = true;
+                if (sinceCommit.Elapsed >= _options.CommitInterval)
+                {
+                    _index.Commit(sequence);
+                    sinceCommit.Restart();
+                    uncommitted = false;
+                }
+            });
         }
-        if (uncommitted) _index.Commit(AppliedSequence);
+        if (uncommitted)
+        {
+            Work(() =>
+            {
+                _index.Commit(AppliedSequence);
+                _index.Refresh();
+            });
+        }
     }
 
-    /// <summary>Stops following, applies what is queued and commits the index.</summary>
-    public async ValueTask DisposeAsync()
+    private void Apply(StoreBatch batch, StoreBatchResult result)
     {
-        _writer.Committed -= OnCommitted;
-        _pending.Writer.TryComplete();
-        await _consumer.ConfigureAwait(false);
+        if (result.Edited == 0 && result.CountsUpdated == 0 && result.Deleted == 0 && result.Sequence > Interlocked.Read(ref _caughtUpTo))
+        {
+            // Every changed key is a post this batch inserted, stored as the batch's first observation of it.
+            var inserted = new HashSet<string>(result.ChangedKeys, StringComparer.Ordinal);
+            var fresh = new List<Model.Post>(inserted.Count);
+            foreach (var observation in batch.Posts)
+            {
+                if (inserted.Remove(observation.Post.Key)) fresh.Add(observation.Post);
+            }
+            AddAll(fresh);
+            // Keys the batch's posts did not cover (none expected): read what the store holds.
+            foreach (var key in inserted) Reindex(key);
+            return;
+        }
+        foreach (var key in result.ChangedKeys) Reindex(key);
     }
+
+    /// <summary>Adds new posts, on several threads for large batches when configured (Lucene's writer takes documents from many threads).</summary>
+    private void AddAll(List<Model.Post> posts)
+    {
+        var threads = Math.Min(_options.Threads, posts.Count / 256);
+        if (threads <= 1)
+        {
+            foreach (var post in posts) _index.Add(SearchDocuments.FromNew(post));
+        }
+        else
+        {
+            var size = (posts.Count + threads - 1) / threads;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+            {
+                for (var i = part * size; i < Math.Min(posts.Count, (part + 1) * size); i++) _index.Add(SearchDocuments.FromNew(posts[i]));
+            });
+        }
+        Interlocked.Add(ref _added, posts.Count);
+    }
+
+    private void Reindex(string key)
+    {
+        if (_store.GetPost(key) is { } post) _index.Upsert(SearchDocuments.From(post));
+        else _index.Remove(key);
+        _reread++;
+    }
+
+    private void Work(Action action)
+    {
+        lock (_busy) _busy.Start();
+        try
+        {
+            action();
+        }
+        finally
+        {
+            lock (_busy) _busy.Stop();
+        }
+    }
+}
+
+/// <summary>How an <see cref="IndexFollower"/> trades freshness for throughput.</summary>
+public sealed record IndexFollowerOptions
+{
+    /// <summary>How often the index commits (records the store sequence); a crash loses at most this much indexing, which the next open redoes.</summary>
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Refresh near-real-time searchers after each applied run of batches (searches in this process see them at once).
+    /// Off for bulk work nobody searches meanwhile: each refresh flushes a small segment that must be merged later.</summary>
+    public bool Refresh { get; init; } = true;
+
+    /// <summary>Threads adding a large batch's new posts (Lucene indexes them side by side); 1 keeps the indexing on the follower's thread.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>Committed batches waiting for the index before the store's writer has to wait.</summary>
+    public int QueuedBatches { get; init; } = 8;
+
+    /// <summary>For imports and crawls: commit every 30 s, no NRT refreshes, large batches indexed on every core.</summary>
+    public static IndexFollowerOptions Bulk { get; } = new() { CommitInterval = TimeSpan.FromSeconds(30), Refresh = false, Threads = Environment.ProcessorCount };
 }

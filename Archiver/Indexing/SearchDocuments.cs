@@ -7,12 +7,15 @@ namespace Archiver.Indexing;
 /// <summary>What the index keeps of a stored post (pure mapping).</summary>
 public static class SearchDocuments
 {
-    public static SearchDocument From(StoredPost stored)
-    {
-        var post = stored.Post;
-        return new SearchDocument
+    public static SearchDocument From(StoredPost stored) => Build(stored.Post, edited: stored.Version > 1, deleted: stored.IsDeleted);
+
+    /// <summary>A post as the store holds it right after inserting it: its first version, not deleted.</summary>
+    public static SearchDocument FromNew(Post post) => Build(post, edited: false, deleted: false);
+
+    private static SearchDocument Build(Post post, bool edited, bool deleted) =>
+        new()
         {
-            Key = stored.Key,
+            Key = post.Key,
             Platform = post.Platform,
             Host = post.Host,
             Text = post.Text,
@@ -27,12 +30,11 @@ public static class SearchDocuments
             MediaKinds = post.Media.Select(m => m.Kind).Distinct(StringComparer.Ordinal).ToList(),
             IsReply = post.Kind == PostKinds.Reply || post.ReplyTo is not null,
             IsForward = post.Kind is PostKinds.Forward or PostKinds.Reblog || post.ForwardedFrom is not null || post.ForwardedUrl is not null,
-            IsEdited = stored.Version > 1 || post.EditedAt is not null,
-            IsDeleted = stored.IsDeleted,
+            IsEdited = edited || post.EditedAt is not null,
+            IsDeleted = deleted,
             Views = post.Views,
             Likes = post.Likes,
         };
-    }
 
     /// <summary>Host names of the linked URLs (without <c>www.</c>), each once.</summary>
     public static IReadOnlyList<string> Domains(IReadOnlyList<string> links)

@@ -17,6 +17,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
 
     public event Action<StoreBatchResult>? Committed;
 
+    /// <summary>Like <see cref="Committed"/>, with the (merged) batch that was committed: lets the search index take new posts from it instead of re-reading them.</summary>
+    public event Action<StoreBatch, StoreBatchResult>? CommittedBatch;
+
     public ArchiveWriter(ArchiveStore store, int maxRecordsPerTransaction = 5000, int capacity = 64)
     {
         _store = store;
@@ -69,9 +72,11 @@ public sealed class ArchiveWriter : IAsyncDisposable
                     records += batch.Count;
                 }
                 if (pending.Count == 0) continue;
-                var result = _store.Write(Merge(pending));
+                var merged = Merge(pending);
+                var result = _store.Write(merged);
                 pending.Clear();
                 Committed?.Invoke(result);
+                CommittedBatch?.Invoke(merged, result);
             }
         }
         catch

@@ -16,6 +16,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(ProfileCommand.Bench(run));
         command.Subcommands.Add(ReplicaBenchmark.Command(run));
         command.Subcommands.Add(CrawlBenchmark.Command(run));
+        command.Subcommands.Add(CrawlReplicaBenchmark.Command(run));
         return command;
     }
 

@@ -32,7 +32,12 @@ internal sealed class ReplayWebPageServer : IAsyncDisposable
 
     public static async Task<ReplayWebPageServer> StartAsync(string packageDir, string waczPath, CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "ReplayWebPageTest", Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "ReplayWebPageTest",
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();

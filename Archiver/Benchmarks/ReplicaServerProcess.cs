@@ -36,10 +36,11 @@ internal sealed class ReplicaServerProcess : IAsyncDisposable
     public static async Task<ReplicaServerProcess> StartAsync(ulong seed, string size, string? faults, CancellationToken ct)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // Run from `dotnet archiver.dll` or from the apphost: start the same program either way.
-        var host = Environment.ProcessPath ?? "dotnet";
-        info.FileName = host;
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") info.ArgumentList.Add(typeof(ReplicaServerProcess).Assembly.Location);
+        // This assembly is the archiver program; it may be hosted by `dotnet`, its apphost or a test runner.
+        var assembly = typeof(ReplicaServerProcess).Assembly.Location;
+        var muxer = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        info.FileName = assembly.Length > 0 ? muxer : Environment.ProcessPath ?? "archiver";
+        if (assembly.Length > 0) info.ArgumentList.Add(assembly);
         foreach (var a in new[] { "-q", "replica", "serve", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--size", size, "--port", "0" })
             info.ArgumentList.Add(a);
         if (!string.IsNullOrEmpty(faults))

@@ -30,6 +30,9 @@ internal sealed class ReplayWebPageServer : IAsyncDisposable
     /// <summary>The embedding page that replays <paramref name="pageUrl"/> from the WACZ.</summary>
     public Uri PageFor(string pageUrl) => new(Url, "index.html?url=" + Uri.EscapeDataString(pageUrl));
 
+    /// <summary>The embedding page in ReplayWeb.page's full view of the archive, which lists its pages.</summary>
+    public Uri ArchiveView => new(Url, "index.html");
+
     public static async Task<ReplayWebPageServer> StartAsync(string packageDir, string waczPath, CancellationToken ct)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -43,7 +46,7 @@ internal sealed class ReplayWebPageServer : IAsyncDisposable
         var app = builder.Build();
         var ui = Path.Combine(packageDir, "ui.js");
         var sw = Path.Combine(packageDir, "sw.js");
-        app.MapGet("/index.html", (string url) => Results.Content(EmbeddingPage(url), "text/html; charset=utf-8"));
+        app.MapGet("/index.html", (string? url) => Results.Content(EmbeddingPage(url), "text/html; charset=utf-8"));
         // The service worker's own index page loads ./ui.js relative to the replay base.
         app.MapGet("/ui.js", () => Results.File(ui, "application/javascript"));
         app.MapGet("/replay/ui.js", () => Results.File(ui, "application/javascript"));
@@ -54,9 +57,10 @@ internal sealed class ReplayWebPageServer : IAsyncDisposable
         return new ReplayWebPageServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
-    private static string EmbeddingPage(string url) =>
+    private static string EmbeddingPage(string? url) =>
         "<!doctype html><html><head><meta charset=\"utf-8\"><script src=\"/ui.js\"></script></head><body>" +
-        $"<replay-web-page style=\"height: 600px; display: block\" source=\"/archive.wacz\" url=\"{WebUtility.HtmlEncode(url)}\" embed=\"replayonly\"></replay-web-page>" +
+        "<replay-web-page style=\"height: 600px; display: block\" source=\"/archive.wacz\" " +
+        (url is null ? "" : $"url=\"{WebUtility.HtmlEncode(url)}\" embed=\"replayonly\"") + "></replay-web-page>" +
         "</body></html>";
 
     public async ValueTask DisposeAsync()

@@ -88,6 +88,48 @@ public sealed partial class ReplayWebPageTests
             var text = Normalize(await replayed!.InnerTextAsync("body"));
             Assert.All(snippets, snippet => Assert.Contains(snippet, text));
         }
+
+        // The archive view lists every page of pages/pages.jsonl: one per captured channel page.
+        await page.GotoAsync(server.ArchiveView.ToString());
+        var captured = CapturedPages(data);
+        var listing = await WaitForTextAsync(page, $"{captured.Count} pages", ct);
+        Assert.True(listing is not null, $"ReplayWeb.page's archive view did not say \"{captured.Count} pages\" within {ReplayTimeout.TotalSeconds} s.\n{Diagnostics()}");
+        Assert.All(captured, url => Assert.Contains(url, listing));
+    }
+
+    /// <summary>Polls every frame's text, shadow roots included, until one contains <paramref name="text"/>; returns that text.</summary>
+    private static async Task<string?> WaitForTextAsync(IPage page, string text, CancellationToken ct)
+    {
+        const string deepText = """
+            () => {
+              const parts = [];
+              const walk = node => {
+                if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent);
+                if (node.shadowRoot) walk(node.shadowRoot);
+                for (const child of node.childNodes) walk(child);
+              };
+              walk(document.documentElement);
+              return parts.join(' ');
+            }
+            """;
+        var deadline = DateTime.UtcNow + ReplayTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var frame in page.Frames)
+            {
+                try
+                {
+                    var all = Normalize(await frame.EvaluateAsync<string>(deepText));
+                    if (all.Contains(text, StringComparison.Ordinal)) return all;
+                }
+                catch (PlaywrightException)
+                {
+                    // The frame navigated or is still loading: look again.
+                }
+            }
+            await Task.Delay(250, ct);
+        }
+        return null;
     }
 
     /// <summary>Polls every frame (the replay iframe sits in shadow DOM, served by the service worker) for the text.</summary>
@@ -126,6 +168,12 @@ public sealed partial class ReplayWebPageTests
             .ToDictionary(g => g.Key, g => g.Select(t => (char.IsHighSurrogate(t.Text[23]) ? t.Text[..23] : t.Text[..24]).TrimEnd()).ToList(), StringComparer.Ordinal);
         Assert.True(texts.TryGetValue(pageUrl, out var first) && first.Count >= 5, $"expected at least 5 posts with text from {pageUrl}");
         return texts;
+    }
+
+    private static List<string> CapturedPages(string data)
+    {
+        using var store = ArchiveStore.Open(data, readOnly: true);
+        return store.ScanPosts().Select(p => p.Capture!.Url).Distinct(StringComparer.Ordinal).ToList();
     }
 
     private static string Normalize(string text) => Spaces().Replace(text, " ").Trim();

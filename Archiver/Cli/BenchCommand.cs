@@ -17,6 +17,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(ReplicaBenchmark.Command(run));
         command.Subcommands.Add(CrawlBenchmark.Command(run));
         command.Subcommands.Add(ImportBenchmark.Command(run));
+        command.Subcommands.Add(CrawlReplicaBenchmark.Command(run));
         return command;
     }
 

@@ -36,7 +36,15 @@ internal sealed class OriginServer : IAsyncDisposable
 
     public static async Task<OriginServer> StartAsync(OriginKind kind, int port, ReplicaState state, CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Archiver.Replica", Args = [] });
+        // No configuration files are read, so none are watched: by default each origin would put a recursive
+        // inotify watch on the working directory (thousands of directories under /tmp) and wake up for every
+        // file written below it, the crawler's own WARC and store writes included.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Archiver.Replica",
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o =>
         {

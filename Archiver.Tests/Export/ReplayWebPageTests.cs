@@ -1,0 +1,183 @@
+using System.Text.RegularExpressions;
+using Archiver.Replica;
+using Archiver.Storage;
+using Archiver.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Archiver.Tests.Export;
+
+/// <summary>
+/// Opens our WACZ export in ReplayWeb.page itself (npm <c>replaywebpage</c>: its ui.js and service worker,
+/// in the system Chromium) and checks that an archived Telegram page replays with its posts' text.
+/// CI installs the package (.ci/run sets ARCHIVER_REPLAYWEB); elsewhere the test says it did not run.
+/// </summary>
+public sealed partial class ReplayWebPageTests
+{
+    private static readonly TimeSpan ReplayTimeout = TimeSpan.FromSeconds(90);
+
+    internal static string? FindReplayWebPage()
+    {
+        var env = Environment.GetEnvironmentVariable("ARCHIVER_REPLAYWEB");
+        // Named but broken is a CI set-up error, not a reason to skip quietly.
+        if (!string.IsNullOrEmpty(env))
+            return File.Exists(Path.Combine(env, "sw.js")) && File.Exists(Path.Combine(env, "ui.js"))
+                ? env
+                : throw new InvalidOperationException($"ARCHIVER_REPLAYWEB={env} has no ui.js and sw.js of the npm 'replaywebpage' package.");
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, ".ci", "tools", "replaywebpage");
+            if (File.Exists(Path.Combine(candidate, "sw.js"))) return candidate;
+        }
+        return null;
+    }
+
+    internal static string Chromium() =>
+        Environment.GetEnvironmentVariable("ARCHIVER_CHROMIUM") is { Length: > 0 } env ? env : Archiver.Crawling.BrowserFetcher.DefaultChromium;
+
+    [Fact]
+    public async Task ReplayWeb_page_replays_an_archived_telegram_channel_page_from_our_wacz()
+    {
+        var package = FindReplayWebPage();
+        Assert.SkipWhen(package is null,
+            "ReplayWeb.page not found: set ARCHIVER_REPLAYWEB to the unpacked npm 'replaywebpage' package (with ui.js and sw.js), as .ci/run does.");
+        Assert.True(File.Exists(Chromium()), $"Chromium not found at {Chromium()} (.ci/run installs it; set ARCHIVER_CHROMIUM elsewhere).");
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempArchive();
+        var data = dir.File("archive");
+        string pageUrl;
+        await using (var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 5, Size = ReplicaSize.Small, LogRequests = false }, ct))
+        {
+            var seed = replica.Seeds.First(s => s.StartsWith("telegram:", StringComparison.Ordinal));
+            var crawl = await Support.Cli.RunAsync(["crawl", "--data", data, "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", seed]);
+            Assert.True(crawl.ExitCode == 0, crawl.Error);
+            pageUrl = seed["telegram:".Length..];
+        }
+        // The replica is gone now: whatever the replay shows can only come from the WACZ. Replay the channel
+        // page and an older page of it (a query string in the URL, as the CDXJ keys it).
+        var expected = ExpectedTexts(data, pageUrl);
+        var older = expected.Keys.Where(u => u.StartsWith(pageUrl + "?before=", StringComparison.Ordinal)).Order(StringComparer.Ordinal).First();
+        var output = dir.File("wacz-export");
+        var export = await Support.Cli.RunAsync(["--data", data, "-q", "export", "--format", "wacz", "--out", output]);
+        Assert.True(export.ExitCode == 0, export.Error);
+
+        await using var server = await ReplayWebPageServer.StartAsync(package!, Path.Combine(output, "archive.wacz"), ct);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium(),
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync();
+        var console = new List<string>();
+        page.Console += (_, m) => { lock (console) console.Add($"{m.Type}: {m.Text}"); };
+        page.PageError += (_, e) => { lock (console) console.Add($"pageerror: {e}"); };
+        string Diagnostics()
+        {
+            lock (console) return $"frames: {string.Join(" | ", page.Frames.Select(f => f.Url))}\nconsole:\n{string.Join('\n', console.TakeLast(30))}";
+        }
+
+        foreach (var url in new[] { pageUrl, older })
+        {
+            await page.GotoAsync(server.PageFor(url).ToString());
+            var snippets = expected[url];
+            var replayed = await WaitForReplayAsync(page, url, snippets[0], ct);
+
+            Assert.True(replayed is not null, $"ReplayWeb.page did not show \"{snippets[0]}\" of {url} within {ReplayTimeout.TotalSeconds} s.\n{Diagnostics()}");
+            // Every post archived from that page is on the replayed page, not just the first one.
+            var text = Normalize(await replayed!.InnerTextAsync("body"));
+            Assert.All(snippets, snippet => Assert.Contains(snippet, text));
+        }
+
+        // The archive view lists every page of pages/pages.jsonl: one per captured channel page.
+        await page.GotoAsync(server.ArchiveView.ToString());
+        var captured = CapturedPages(data);
+        var listing = await WaitForTextAsync(page, $"{captured.Count} pages", ct);
+        Assert.True(listing is not null, $"ReplayWeb.page's archive view did not say \"{captured.Count} pages\" within {ReplayTimeout.TotalSeconds} s.\n{Diagnostics()}");
+        Assert.All(captured, url => Assert.Contains(url, listing));
+    }
+
+    /// <summary>Polls every frame's text, shadow roots included, until one contains <paramref name="text"/>; returns that text.</summary>
+    private static async Task<string?> WaitForTextAsync(IPage page, string text, CancellationToken ct)
+    {
+        const string deepText = """
+            () => {
+              const parts = [];
+              const walk = node => {
+                if (node.nodeType === Node.TEXT_NODE) parts.push(node.textContent);
+                if (node.shadowRoot) walk(node.shadowRoot);
+                for (const child of node.childNodes) walk(child);
+              };
+              walk(document.documentElement);
+              return parts.join(' ');
+            }
+            """;
+        var deadline = DateTime.UtcNow + ReplayTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var frame in page.Frames)
+            {
+                try
+                {
+                    var all = Normalize(await frame.EvaluateAsync<string>(deepText));
+                    if (all.Contains(text, StringComparison.Ordinal)) return all;
+                }
+                catch (PlaywrightException)
+                {
+                    // The frame navigated or is still loading: look again.
+                }
+            }
+            await Task.Delay(250, ct);
+        }
+        return null;
+    }
+
+    /// <summary>Polls every frame (the replay iframe sits in shadow DOM, served by the service worker) for the text.</summary>
+    private static async Task<IFrame?> WaitForReplayAsync(IPage page, string pageUrl, string snippet, CancellationToken ct)
+    {
+        var path = new Uri(pageUrl).AbsolutePath;
+        var deadline = DateTime.UtcNow + ReplayTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var frame in page.Frames.Where(f => f.Url.Contains("mp_/", StringComparison.Ordinal) && f.Url.Contains(path, StringComparison.Ordinal)))
+            {
+                try
+                {
+                    if (Normalize(await frame.InnerTextAsync("body", new FrameInnerTextOptions { Timeout = 2000 })).Contains(snippet, StringComparison.Ordinal))
+                        return frame;
+                }
+                catch (PlaywrightException)
+                {
+                    // The frame navigated or is still loading: look again.
+                }
+            }
+            await Task.Delay(250, ct);
+        }
+        return null;
+    }
+
+    /// <summary>Short, whitespace-normalised openings of the texts of the posts captured from each page of the channel.</summary>
+    private static Dictionary<string, List<string>> ExpectedTexts(string data, string pageUrl)
+    {
+        using var store = ArchiveStore.Open(data, readOnly: true);
+        var texts = store.ScanPosts()
+            .Where(p => p.Capture?.Url is { } url && url.StartsWith(pageUrl, StringComparison.Ordinal))
+            .Select(p => (Page: p.Capture!.Url, Text: Normalize(p.Post.Text)))
+            .Where(t => t.Text.Length >= 24)
+            .GroupBy(t => t.Page, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(t => (char.IsHighSurrogate(t.Text[23]) ? t.Text[..23] : t.Text[..24]).TrimEnd()).ToList(), StringComparer.Ordinal);
+        Assert.True(texts.TryGetValue(pageUrl, out var first) && first.Count >= 5, $"expected at least 5 posts with text from {pageUrl}");
+        return texts;
+    }
+
+    private static List<string> CapturedPages(string data)
+    {
+        using var store = ArchiveStore.Open(data, readOnly: true);
+        return store.ScanPosts().Select(p => p.Capture!.Url).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private static string Normalize(string text) => Spaces().Replace(text, " ").Trim();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+}

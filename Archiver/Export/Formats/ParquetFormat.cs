@@ -36,7 +36,7 @@ public sealed class ParquetFormat : ITableFormat
         /// </summary>
         private const long MaxRowGroupChars = 12L << 20;
 
-        private readonly FileStream _file;
+        private readonly HashingFileStream _file;
         private readonly ParquetSchema _schema;
         private readonly ParquetColumn<T>[] _columns;
         private readonly int _rowGroupSize;
@@ -51,11 +51,11 @@ public sealed class ParquetFormat : ITableFormat
             _schema = new ParquetSchema(fields);
             var leaves = new Queue<DataField>(_schema.GetDataFields());
             _columns = table.Columns.Select((c, i) => ParquetColumn<T>.For(c, fields[i], leaves)).ToArray();
-            _file = TableFormats.CreateFile(path);
+            _file = new HashingFileStream(path);
         }
 
         public long Rows { get; private set; }
-        public string? Sha256 => null;
+        public string? Sha256 => _file.Sha256;
 
         public async ValueTask WriteAsync(T row, CancellationToken ct)
         {
@@ -84,7 +84,7 @@ public sealed class ParquetFormat : ITableFormat
             if (_pending > 0 || _writer is null) await FlushRowGroupAsync(ct);
             await _writer!.DisposeAsync();
             _writer = null;
-            _file.Flush(flushToDisk: true);
+            _file.Finish();
             await _file.DisposeAsync();
         }
 

@@ -70,7 +70,7 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
         }
         var skip = again ? 0 : checkpoint?.LinesDone ?? 0;
         report.ResumedFromLine = Math.Max(report.ResumedFromLine, skip);
-        var entries = Read(path, File.ReadAllBytes(path), report);
+        var entries = Read(File.ReadAllBytes(path), out var cut);
         var host = MastodonStatuses.ServingHost(entries.Select(e => e.Value));
         var now = clock.GetUtcNow().UtcDateTime;
         var posts = new List<PostObservation>();
@@ -109,15 +109,17 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
             if (posts.Count >= BatchPosts) Commit();
         }
         Commit();
+        if (cut is var (cutEntry, cutOffset, cutReason) && cutEntry > skip) Problem(report, path, cutEntry, cutOffset, cutReason);
         store.SaveImportCheckpoint(new ImportCheckpoint(id, path, done, true, clock.GetUtcNow().UtcDateTime));
     }
 
     /// <summary>
     /// The entries of the document with their number (1-based) and byte offset. A syntax error ends the
-    /// reading with a problem at that entry; the entries before it are kept.
+    /// reading (<paramref name="cut"/> says where and why); the entries before it are kept.
     /// </summary>
-    internal static List<(long Number, long Offset, JsonElement Value)> Read(string name, byte[] bytes, ImportReport report)
+    internal static List<(long Number, long Offset, JsonElement Value)> Read(byte[] bytes, out (long Entry, long Offset, string Reason)? cut)
     {
+        cut = null;
         var entries = new List<(long, long, JsonElement)>();
         var json = new Utf8JsonReader(bytes, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         long number = 0;
@@ -141,7 +143,7 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
         }
         catch (JsonException e)
         {
-            Problem(report, name, Math.Max(1, number), json.TokenStartIndex, $"malformed JSON, reading stopped: {e.Message}");
+            cut = (Math.Max(1, number), json.TokenStartIndex, $"malformed JSON, reading stopped: {e.Message}");
         }
         return entries;
     }

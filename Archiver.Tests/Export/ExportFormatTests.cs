@@ -117,6 +117,21 @@ public sealed class ExportFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task Parquet_with_one_row_per_row_group_reads_back_the_same_rows_and_media_structs()
+    {
+        var dir = await ExportAsync("parquet", "--row-group-size", "1", "--with-history");
+        var posts = $"read_parquet({DuckDb.Quote(Path.Combine(dir, "posts.parquet"))})";
+
+        Assert.Equal(5L, _duck.Scalar($"SELECT count(*) FROM {posts}"));
+        Assert.Equal("1,2,3", _duck.Scalar($"SELECT string_agg(version::VARCHAR, ',' ORDER BY version) FROM {posts} WHERE key = '{ExportFixture.BobKey}'"));
+        Assert.Equal(4L, _duck.Scalar($"SELECT likes FROM {posts} WHERE key = '{ExportFixture.BobKey}' AND version = 2"));
+        Assert.Equal(720, Convert.ToInt32(_duck.Scalar($"SELECT media[1].height FROM {posts} WHERE key = '{ExportFixture.AliceKey}'")));
+        Assert.Equal(0L, _duck.Scalar($"SELECT CAST(sum(len(media)) AS BIGINT) FROM {posts} WHERE key <> '{ExportFixture.AliceKey}'"));
+        Assert.Equal(ExportFixture.Alice.Text, _duck.Scalar($"SELECT text FROM {posts} WHERE key = '{ExportFixture.AliceKey}'"));
+        Assert.Equal("news|a|b", _duck.Scalar($"SELECT array_to_string(hashtags, '|') FROM {posts} WHERE key = '{ExportFixture.AliceKey}'"));
+    }
+
+    [Fact]
     public async Task Unknown_field_is_a_usage_error()
     {
         var result = await Support.Cli.RunAsync(["--data", _fixture.Data, "export", "--format", "csv", "--out", _fixture.Out("x"), "--fields", "text,nope"]);

@@ -28,19 +28,27 @@ public sealed class ParquetFormat : ITableFormat
         MaximumLargePoolFreeBytes = 32 << 20,
     };
 
+    /// <summary>
+    /// Rows are gathered into one set of column buffers while the previous row group is encoded and written
+    /// from the other set on a second thread: encoding (UTF-8, dictionaries, statistics, Snappy) is most of the
+    /// work, and overlapping it with reading and gathering posts is what makes the export fast on few cores.
+    /// </summary>
     private sealed class Writer<T> : ITableWriter<T>
     {
         /// <summary>
         /// A row group is also cut when its text reaches this many characters: Parquet.Net needs a few times a
-        /// row group's text in memory while encoding it, and posts vary from a few words to pages.
+        /// row group's text in memory while encoding it, two row groups are in memory at once (one gathered, one
+        /// encoded), and posts vary from a few words to pages.
         /// </summary>
-        private const long MaxRowGroupChars = 12L << 20;
+        private const long MaxRowGroupChars = 8L << 20;
 
         private readonly HashingFileStream _file;
         private readonly ParquetSchema _schema;
-        private readonly ParquetColumn<T>[] _columns;
+        private readonly ParquetColumn<T>[][] _sets;
         private readonly int _rowGroupSize;
+        private ParquetColumn<T>[] _columns;
         private ParquetWriter? _writer;
+        private Task _encoding = Task.CompletedTask;
         private int _pending;
         private long _pendingChars;
 
@@ -49,8 +57,13 @@ public sealed class ParquetFormat : ITableFormat
             _rowGroupSize = Math.Max(1, rowGroupSize);
             var fields = table.Columns.Select(c => ParquetColumn<T>.ToField(c.Field)).ToArray();
             _schema = new ParquetSchema(fields);
-            var leaves = new Queue<DataField>(_schema.GetDataFields());
-            _columns = table.Columns.Select((c, i) => ParquetColumn<T>.For(c, fields[i], leaves)).ToArray();
+            _sets = new ParquetColumn<T>[2][];
+            for (var s = 0; s < _sets.Length; s++)
+            {
+                var leaves = new Queue<DataField>(_schema.GetDataFields());
+                _sets[s] = table.Columns.Select((c, i) => ParquetColumn<T>.For(c, fields[i], leaves)).ToArray();
+            }
+            _columns = _sets[0];
             _file = new HashingFileStream(path);
         }
 
@@ -63,25 +76,34 @@ public sealed class ParquetFormat : ITableFormat
             for (var i = 0; i < columns.Length; i++) _pendingChars += columns[i].Add(row);
             _pending++;
             Rows++;
-            if (_pending >= _rowGroupSize || _pendingChars >= MaxRowGroupChars) await FlushRowGroupAsync(ct);
+            if (_pending >= _rowGroupSize || _pendingChars >= MaxRowGroupChars) await StartRowGroupAsync(ct);
         }
 
-        private async Task FlushRowGroupAsync(CancellationToken ct)
+        /// <summary>Waits for the previous row group to be written, then hands this one to the encoder and gathers into the other set.</summary>
+        private async Task StartRowGroupAsync(CancellationToken ct)
         {
+            await _encoding;
             _writer ??= await ParquetWriter.CreateAsync(_schema, _file, Options, cancellationToken: ct);
-            if (_pending == 0 && Rows > 0) return;
-            using (var group = _writer.CreateRowGroup())
-            {
-                foreach (var column in _columns) await column.FlushAsync(group, ct);
-                group.CompleteValidate();
-            }
+            var columns = _columns;
+            var writer = _writer;
+            _encoding = Task.Run(() => WriteRowGroupAsync(writer, columns, ct), ct);
+            _columns = ReferenceEquals(_columns, _sets[0]) ? _sets[1] : _sets[0];
             _pending = 0;
             _pendingChars = 0;
         }
 
+        private static async Task WriteRowGroupAsync(ParquetWriter writer, ParquetColumn<T>[] columns, CancellationToken ct)
+        {
+            using var group = writer.CreateRowGroup();
+            foreach (var column in columns) await column.FlushAsync(group, ct);
+            group.CompleteValidate();
+        }
+
         public async ValueTask CompleteAsync(CancellationToken ct)
         {
-            if (_pending > 0 || _writer is null) await FlushRowGroupAsync(ct);
+            // A table with no rows still gets one (empty) row group, so every reader sees its schema and types.
+            if (_pending > 0 || _writer is null) await StartRowGroupAsync(ct);
+            await _encoding;
             await _writer!.DisposeAsync();
             _writer = null;
             _file.Finish();
@@ -90,6 +112,14 @@ public sealed class ParquetFormat : ITableFormat
 
         public async ValueTask DisposeAsync()
         {
+            try
+            {
+                await _encoding;
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The export is being abandoned; what the encoder hit is reported by the caller's own failure.
+            }
             if (_writer is not null) await _writer.DisposeAsync();
             await _file.DisposeAsync();
         }

@@ -70,13 +70,14 @@ public sealed class ParquetFormat : ITableFormat
         public long Rows { get; private set; }
         public string? Sha256 => _file.Sha256;
 
-        public async ValueTask WriteAsync(T row, CancellationToken ct)
+        /// <summary>Not async: the state machine would cost every row what only every row group's end needs.</summary>
+        public ValueTask WriteAsync(T row, CancellationToken ct)
         {
             var columns = _columns;
             for (var i = 0; i < columns.Length; i++) _pendingChars += columns[i].Add(row);
             _pending++;
             Rows++;
-            if (_pending >= _rowGroupSize || _pendingChars >= MaxRowGroupChars) await StartRowGroupAsync(ct);
+            return _pending >= _rowGroupSize || _pendingChars >= MaxRowGroupChars ? new ValueTask(StartRowGroupAsync(ct)) : ValueTask.CompletedTask;
         }
 
         /// <summary>Waits for the previous row group to be written, then hands this one to the encoder and gathers into the other set.</summary>

@@ -40,7 +40,7 @@ public sealed class ExportFixture : IDisposable
         Hashtags = ["news", "a|b"],
         Mentions = ["bob_the_builder", "carol_w"],
         Links = ["https://example.org/a?b=1,2"],
-        Media = [new MediaRef { Kind = "photo", Url = "https://cdn.example/p.jpg", Sha256 = MediaSha, Mime = "image/jpeg" }],
+        Media = [new MediaRef { Kind = "photo", Url = "https://cdn.example/p.jpg", Sha256 = MediaSha, Mime = "image/jpeg", Width = 1280, Height = 720, DurationSeconds = 2.5, Description = "a cat" }],
         Views = 12345,
         Language = "en",
         Extra = new Dictionary<string, string> { ["edited"] = "true", ["poll"] = "{\"q\":\"x\"}" },

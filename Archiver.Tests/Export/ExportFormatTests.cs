@@ -36,10 +36,12 @@ public sealed class ExportFormatTests : IDisposable
         Assert.Equal("BOOLEAN", types["deleted"]);
         Assert.Equal("VARCHAR[]", types["hashtags"]);
         Assert.Equal("VARCHAR[]", types["mentions"]);
+        Assert.Equal("STRUCT(kind VARCHAR, url VARCHAR, sha256 VARCHAR, mime VARCHAR, width INTEGER, height INTEGER, duration_seconds DOUBLE, title VARCHAR, description VARCHAR)[]", types["media"]);
         Assert.Equal("BIGINT", types["capture_warc_offset"]);
         Assert.Equal(3L, _duck.Scalar($"SELECT count(*) FROM {posts}"));
         AssertAliceRow(posts);
         Assert.Equal(0L, _duck.Scalar($"SELECT len(hashtags) FROM {posts} WHERE key = '{ExportFixture.BobKey}'"));
+        Assert.Equal(0L, _duck.Scalar($"SELECT len(media) FROM {posts} WHERE key = '{ExportFixture.BobKey}'"));
         Assert.Equal(2L, _duck.Scalar($"SELECT count(*) FROM read_parquet({DuckDb.Quote(Path.Combine(dir, "authors.parquet"))})"));
         Assert.Equal(1L, _duck.Scalar($"SELECT count(*) FROM read_parquet({DuckDb.Quote(Path.Combine(dir, "media.parquet"))})"));
     }
@@ -115,6 +117,21 @@ public sealed class ExportFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task Parquet_with_one_row_per_row_group_reads_back_the_same_rows_and_media_structs()
+    {
+        var dir = await ExportAsync("parquet", "--row-group-size", "1", "--with-history");
+        var posts = $"read_parquet({DuckDb.Quote(Path.Combine(dir, "posts.parquet"))})";
+
+        Assert.Equal(5L, _duck.Scalar($"SELECT count(*) FROM {posts}"));
+        Assert.Equal("1,2,3", _duck.Scalar($"SELECT string_agg(version::VARCHAR, ',' ORDER BY version) FROM {posts} WHERE key = '{ExportFixture.BobKey}'"));
+        Assert.Equal(4L, _duck.Scalar($"SELECT likes FROM {posts} WHERE key = '{ExportFixture.BobKey}' AND version = 2"));
+        Assert.Equal(720, Convert.ToInt32(_duck.Scalar($"SELECT media[1].height FROM {posts} WHERE key = '{ExportFixture.AliceKey}'")));
+        Assert.Equal(0L, _duck.Scalar($"SELECT CAST(sum(len(media)) AS BIGINT) FROM {posts} WHERE key <> '{ExportFixture.AliceKey}'"));
+        Assert.Equal(ExportFixture.Alice.Text, _duck.Scalar($"SELECT text FROM {posts} WHERE key = '{ExportFixture.AliceKey}'"));
+        Assert.Equal("news|a|b", _duck.Scalar($"SELECT array_to_string(hashtags, '|') FROM {posts} WHERE key = '{ExportFixture.AliceKey}'"));
+    }
+
+    [Fact]
     public async Task Unknown_field_is_a_usage_error()
     {
         var result = await Support.Cli.RunAsync(["--data", _fixture.Data, "export", "--format", "csv", "--out", _fixture.Out("x"), "--fields", "text,nope"]);
@@ -127,7 +144,7 @@ public sealed class ExportFormatTests : IDisposable
     {
         var where = $"FROM {source} WHERE key = '{ExportFixture.AliceKey}'";
         Assert.Equal("post", _duck.Scalar($"SELECT record_type {where}"));
-        Assert.Equal("1", _duck.Scalar($"SELECT schema_version {where}"));
+        Assert.Equal("2", _duck.Scalar($"SELECT schema_version {where}"));
         Assert.Equal(1704164645678L, _duck.Scalar($"SELECT epoch_ms(created_at) {where}"));
         Assert.Equal("news|a|b", _duck.Scalar($"SELECT array_to_string(hashtags, '|') {where}"));
         Assert.Equal(2L, _duck.Scalar($"SELECT len(hashtags) {where}"));
@@ -135,7 +152,11 @@ public sealed class ExportFormatTests : IDisposable
         Assert.Equal(12345L, _duck.Scalar($"SELECT views {where}"));
         Assert.Null(_duck.Scalar($"SELECT likes {where}"));
         Assert.Equal("=SUM(A1:A9) hello @bob_the_builder and @carol_w, line two\nsee https://example.org/a?b=1,2", _duck.Scalar($"SELECT text {where}"));
-        Assert.Equal(ExportFixture.MediaSha, _duck.Scalar($"SELECT media_sha256[1] {where}"));
+        Assert.Equal(ExportFixture.MediaSha, _duck.Scalar($"SELECT media[1].sha256 {where}"));
+        Assert.Equal("photo|https://cdn.example/p.jpg|image/jpeg|1280|720|2.5|a cat", _duck.Scalar(
+            $"SELECT concat_ws('|', media[1].kind, media[1].url, media[1].mime, media[1].width, media[1].height, media[1].duration_seconds, media[1].description) {where}"));
+        Assert.Null(_duck.Scalar($"SELECT media[1].title {where}"));
+        Assert.Equal(1L, _duck.Scalar($"SELECT len(media) {where}"));
         Assert.Equal("https://t.me/s/alice_news", _duck.Scalar($"SELECT capture_url {where}"));
         Assert.Equal(200, Convert.ToInt32(_duck.Scalar($"SELECT capture_status {where}")));
         Assert.Equal(4096L, _duck.Scalar($"SELECT capture_warc_offset {where}"));

@@ -25,7 +25,7 @@ public sealed class ExportManifestTests : IDisposable
         var root = package.RootElement;
         Assert.Equal("data-package", root.GetProperty("profile").GetString());
         var archiver = root.GetProperty("archiver");
-        Assert.Equal("1", archiver.GetProperty("schema_version").GetString());
+        Assert.Equal("2", archiver.GetProperty("schema_version").GetString());
         Assert.Equal("parquet", archiver.GetProperty("format").GetString());
         Assert.Equal("telegram", archiver.GetProperty("filters").GetProperty("platform").GetString());
         Assert.Equal(JsonValueKind.Null, archiver.GetProperty("query").ValueKind);

@@ -247,10 +247,9 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
     /// <summary>Authors are stored under their id, else their handle; a channel's posts name it as channel.</summary>
     private static void Remember(Post post, IReadOnlyList<PostRow> history, HashSet<ulong> authorKeys, HashSet<ulong> mediaHashes)
     {
-        foreach (var id in new[] { post.AuthorId, post.AuthorHandle, post.Channel })
-        {
-            if (!string.IsNullOrEmpty(id)) authorKeys.Add(KeyHash(post.Platform, post.Host, id));
-        }
+        if (!string.IsNullOrEmpty(post.AuthorId)) authorKeys.Add(KeyHash(post.Platform, post.Host, post.AuthorId));
+        if (!string.IsNullOrEmpty(post.AuthorHandle) && post.AuthorHandle != post.AuthorId) authorKeys.Add(KeyHash(post.Platform, post.Host, post.AuthorHandle));
+        if (!string.IsNullOrEmpty(post.Channel) && post.Channel != post.AuthorHandle && post.Channel != post.AuthorId) authorKeys.Add(KeyHash(post.Platform, post.Host, post.Channel));
         foreach (var m in post.Media)
         {
             if (m.Sha256 is { Length: > 0 } sha) mediaHashes.Add(Hash(sha.ToLowerInvariant()));

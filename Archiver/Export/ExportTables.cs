@@ -2,11 +2,9 @@ using Archiver.Model;
 
 namespace Archiver.Export;
 
-/// <summary>The tables of schema version 1. The column order here is the column order of every format.</summary>
+/// <summary>The tables of schema version 2. The column order here is the column order of every format.</summary>
 public static class ExportTables
 {
-    private static readonly IReadOnlyList<string> NoStrings = [];
-
     public static readonly Table<PostRow> Posts = new("posts", "Posts (record_type post) and, with --with-history, their earlier versions (post_version).",
     [
         Column<PostRow>.Str(ExportSchema.RecordTypeField, "post (current version) or post_version (an earlier version)", r => r.RecordType),
@@ -32,9 +30,7 @@ public static class ExportTables
         Column<PostRow>.Strings("hashtags", "hashtags without #, in order of appearance", r => r.Post.Hashtags),
         Column<PostRow>.Strings("mentions", "mentioned handles without @, in order of appearance", r => r.Post.Mentions),
         Column<PostRow>.Strings("links", "absolute URLs linked from the text", r => r.Post.Links),
-        Column<PostRow>.Strings("media_kinds", "kind of each attached media item (photo, video, ...)", r => MediaList(r.Post, m => m.Kind)),
-        Column<PostRow>.Strings("media_urls", "URL of each attached media item (\"\" when unknown), parallel to media_kinds", r => MediaList(r.Post, m => m.Url)),
-        Column<PostRow>.Strings("media_sha256", "SHA-256 of each downloaded media item (\"\" when not downloaded), parallel to media_kinds", r => MediaList(r.Post, m => m.Sha256)),
+        Column<PostRow>.MediaItems("media", "attached media items in order: kind, url, sha256, mime, width, height, duration_seconds, title, description", r => r.Post.Media),
         Column<PostRow>.I64("views", "view count when last seen", r => r.Post.Views),
         Column<PostRow>.I64("likes", "like/favourite count when last seen", r => r.Post.Likes),
         Column<PostRow>.I64("shares", "share/reblog count when last seen", r => r.Post.Shares),
@@ -90,6 +86,7 @@ public static class ExportTables
         Column<AuthorRow>.Str("capture_payload_sha256", "provenance: SHA-256 of the HTTP payload", r => r.Stored.Capture?.PayloadSha256),
         Column<AuthorRow>.Str("capture_warc_file", "provenance: WARC file", r => r.Stored.Capture?.WarcFile),
         Column<AuthorRow>.I64("capture_warc_offset", "provenance: byte offset in the WARC file", r => r.Stored.Capture?.WarcOffset),
+        Column<AuthorRow>.Str("capture_warc_record_id", "provenance: WARC-Record-ID", r => r.Stored.Capture?.WarcRecordId),
     ]);
 
     public static readonly Table<MediaRow> Media = new("media", "Downloaded media files referenced by the exported posts.",
@@ -107,11 +104,4 @@ public static class ExportTables
 
     private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static IReadOnlyList<string> MediaList(Post post, Func<MediaRef, string?> pick)
-    {
-        if (post.Media.Count == 0) return NoStrings;
-        var list = new string[post.Media.Count];
-        for (var i = 0; i < list.Length; i++) list[i] = pick(post.Media[i]) ?? "";
-        return list;
-    }
 }

@@ -181,6 +181,7 @@ public static class Manifest
                 if (f.Type == FieldType.Timestamp) json.WriteString("format", "%Y-%m-%dT%H:%M:%S.%fZ");
                 if (f.Type == FieldType.StringList && file.Format == "csv")
                     json.WriteString("archiver:listSeparator", ExportSchema.CsvListSeparator.ToString());
+                if (f.Type == FieldType.MediaList) WriteMediaItemFields(json);
                 json.WriteString("description", f.Description);
                 json.WriteEndObject();
             }
@@ -198,6 +199,23 @@ public static class Manifest
         FieldType.Boolean => "boolean",
         FieldType.StringList => "array",
         FieldType.Json => "object",
+        FieldType.MediaList => "array",
+        FieldType.Double => "number",
         _ => "any",
     };
+
+    /// <summary>Frictionless has no nested schemas: the members of a media item are listed under an archiver key.</summary>
+    private static void WriteMediaItemFields(Utf8JsonWriter json)
+    {
+        json.WriteStartArray("archiver:itemFields");
+        foreach (var m in ExportSchema.MediaFields)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", m.Name);
+            json.WriteString("type", FrictionlessType(m.Type));
+            json.WriteString("description", m.Description);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
 }

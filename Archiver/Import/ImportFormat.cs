@@ -12,6 +12,10 @@ public enum ImportFormat
     Snscrape,
     /// <summary>twarc2 JSONL: Twitter API v2 responses (one page of tweets with includes per line) or flattened tweets.</summary>
     Twarc,
+    /// <summary>Archiver's own JSONL export (<c>posts.jsonl</c>; the <c>authors.jsonl</c> and <c>media.jsonl</c> beside it come along).</summary>
+    Jsonl,
+    /// <summary>Mastodon API statuses (also Truth Social, Gab): a saved JSON array (timeline, account statuses) or one status per line.</summary>
+    Mastodon,
 }
 
 /// <summary>Parses the <c>--format</c> value with a message that lists the accepted names.</summary>

@@ -18,7 +18,7 @@ namespace Archiver.Import;
 public sealed class ImportService(ArchiveStore store, TimeProvider clock)
 {
     public static IReadOnlyList<IDatasetFormat> Formats { get; } =
-        [new CorpusFormat(), new ParlerDatasetFormat(), new SnscrapeFormat(), new TwarcFormat()];
+        [new CorpusFormat(), new ParlerDatasetFormat(), new SnscrapeFormat(), new TwarcFormat(), new MastodonFormat()];
 
     public int BatchLines { get; init; } = 5000;
 
@@ -46,6 +46,8 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         var watch = Stopwatch.StartNew();
         foreach (var path in paths)
         {
+            // Archiver's own export and single-document Mastodon responses are not one record per line.
+            if (DocumentImports.TryImport(store, clock, path, format, again, report, r => Committed?.Invoke(r), ct)) continue;
             foreach (var (name, stream) in InputStreams.Open(path))
             {
                 await using (stream)

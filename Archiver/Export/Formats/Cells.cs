@@ -37,6 +37,58 @@ internal static class Cells
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
+    /// <summary>
+    /// A post's media as a JSON array of objects with every member of <see cref="ExportSchema.MediaFields"/>
+    /// (null when unknown), in that order: the JSONL value and, as compact text, the CSV cell.
+    /// </summary>
+    public static void WriteMedia(System.Text.Json.Utf8JsonWriter json, IReadOnlyList<Model.MediaRef> media)
+    {
+        json.WriteStartArray();
+        for (var i = 0; i < media.Count; i++)
+        {
+            var m = media[i];
+            json.WriteStartObject();
+            json.WriteString(MediaNames.Kind, m.Kind);
+            WriteOrNull(json, MediaNames.Url, m.Url);
+            WriteOrNull(json, MediaNames.Sha256, m.Sha256);
+            WriteOrNull(json, MediaNames.Mime, m.Mime);
+            if (m.Width is { } w) json.WriteNumber(MediaNames.Width, w);
+            else json.WriteNull(MediaNames.Width);
+            if (m.Height is { } h) json.WriteNumber(MediaNames.Height, h);
+            else json.WriteNull(MediaNames.Height);
+            if (m.DurationSeconds is { } d && double.IsFinite(d)) json.WriteNumber(MediaNames.Duration, d);
+            else json.WriteNull(MediaNames.Duration);
+            WriteOrNull(json, MediaNames.Title, m.Title);
+            WriteOrNull(json, MediaNames.Description, m.Description);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>The compact JSON text of <see cref="WriteMedia"/> (<c>[]</c> when there is none).</summary>
+    public static string MediaJson(IReadOnlyList<Model.MediaRef> media)
+    {
+        if (media.Count == 0) return "[]";
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, JsonlFormat.WriterOptions)) WriteMedia(writer, media);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteOrNull(System.Text.Json.Utf8JsonWriter json, System.Text.Json.JsonEncodedText name, string? value)
+    {
+        if (value is null) json.WriteNull(name);
+        else json.WriteString(name, value);
+    }
+
+    /// <summary>Pre-encoded member names of a media item (written for every attached item).</summary>
+    private static class MediaNames
+    {
+        public static readonly System.Text.Json.JsonEncodedText Kind = Name(0), Url = Name(1), Sha256 = Name(2), Mime = Name(3),
+            Width = Name(4), Height = Name(5), Duration = Name(6), Title = Name(7), Description = Name(8);
+
+        private static System.Text.Json.JsonEncodedText Name(int i) => System.Text.Json.JsonEncodedText.Encode(ExportSchema.MediaFields[i].Name);
+    }
+
     /// <summary>CSV list cell: items joined with '|', a '|' or '\' inside an item escaped with '\'.</summary>
     public static string JoinList(IReadOnlyList<string> items)
     {

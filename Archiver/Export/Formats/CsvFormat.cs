@@ -70,6 +70,8 @@ public sealed class CsvFormat : ITableFormat
                     return Guard(Cells.JoinList(column.List!(row)));
                 case FieldType.Json:
                     return Cells.JsonObject(column.Map!(row));
+                case FieldType.MediaList:
+                    return Cells.MediaJson(column.Media!(row));
                 default:
                     throw new InvalidOperationException($"Unhandled field type {column.Type}.");
             }

@@ -79,6 +79,10 @@ public sealed class JsonlFormat : ITableFormat
                         else if (map.Count > 1) foreach (var (k, v) in map.OrderBy(p => p.Key, StringComparer.Ordinal)) _json.WriteString(k, v);
                         _json.WriteEndObject();
                         break;
+                    case FieldType.MediaList:
+                        _json.WritePropertyName(name);
+                        Cells.WriteMedia(_json, column.Media!(row));
+                        break;
                 }
             }
             _json.WriteEndObject();

@@ -28,190 +28,101 @@ public sealed class ParquetFormat : ITableFormat
         MaximumLargePoolFreeBytes = 32 << 20,
     };
 
-    internal static Field ToField(SchemaField field) => field.Type switch
-    {
-        FieldType.String or FieldType.Json => new DataField<string>(field.Name, nullable: true),
-        FieldType.Timestamp => new DateTimeDataField(field.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: true),
-        FieldType.Int64 => new DataField<long?>(field.Name),
-        FieldType.Int32 => new DataField<int?>(field.Name),
-        FieldType.Boolean => new DataField<bool>(field.Name),
-        FieldType.StringList => new ListField(field.Name, new DataField<string>("element", nullable: false)),
-        _ => throw new InvalidOperationException($"Unhandled field type {field.Type}."),
-    };
-
+    /// <summary>
+    /// Rows are gathered into one set of column buffers while the previous row group is encoded and written
+    /// from the other set on a second thread: encoding (UTF-8, dictionaries, statistics, Snappy) is most of the
+    /// work, and overlapping it with reading and gathering posts is what makes the export fast on few cores.
+    /// </summary>
     private sealed class Writer<T> : ITableWriter<T>
     {
         /// <summary>
-        /// A row group is also cut when its text reaches this many characters: Parquet.Net needs about four
-        /// times a row group's text in memory while encoding it, and posts vary from a few words to pages.
+        /// A row group is also cut when its text reaches this many characters: Parquet.Net needs a few times a
+        /// row group's text in memory while encoding it, two row groups are in memory at once (one gathered, one
+        /// encoded), and posts vary from a few words to pages.
         /// </summary>
-        private const long MaxRowGroupChars = 12L << 20;
+        private const long MaxRowGroupChars = 8L << 20;
 
-        private readonly FileStream _file;
-        private readonly Column<T>[] _columns;
-        private readonly Field[] _fields;
+        private readonly HashingFileStream _file;
         private readonly ParquetSchema _schema;
-        private readonly IColumnBuffer[] _buffers;
+        private readonly ParquetColumn<T>[][] _sets;
         private readonly int _rowGroupSize;
+        private ParquetColumn<T>[] _columns;
         private ParquetWriter? _writer;
+        private Task _encoding = Task.CompletedTask;
         private int _pending;
         private long _pendingChars;
 
         public Writer(string path, Table<T> table, int rowGroupSize)
         {
             _rowGroupSize = Math.Max(1, rowGroupSize);
-            _columns = table.Columns.ToArray();
-            _fields = _columns.Select(c => ToField(c.Field)).ToArray();
-            _schema = new ParquetSchema(_fields);
-            _buffers = _columns.Select(c => NewBuffer(c, Math.Min(_rowGroupSize, 4096))).ToArray();
-            _file = TableFormats.CreateFile(path);
+            var fields = table.Columns.Select(c => ParquetColumn<T>.ToField(c.Field)).ToArray();
+            _schema = new ParquetSchema(fields);
+            _sets = new ParquetColumn<T>[2][];
+            for (var s = 0; s < _sets.Length; s++)
+            {
+                var leaves = new Queue<DataField>(_schema.GetDataFields());
+                _sets[s] = table.Columns.Select((c, i) => ParquetColumn<T>.For(c, fields[i], leaves)).ToArray();
+            }
+            _columns = _sets[0];
+            _file = new HashingFileStream(path);
         }
 
         public long Rows { get; private set; }
-        public string? Sha256 => null;
+        public string? Sha256 => _file.Sha256;
 
-        public async ValueTask WriteAsync(T row, CancellationToken ct)
+        /// <summary>Not async: the state machine would cost every row what only every row group's end needs.</summary>
+        public ValueTask WriteAsync(T row, CancellationToken ct)
         {
-            for (var i = 0; i < _buffers.Length; i++) _pendingChars += _buffers[i].Add(row);
+            var columns = _columns;
+            for (var i = 0; i < columns.Length; i++) _pendingChars += columns[i].Add(row);
             _pending++;
             Rows++;
-            if (_pending >= _rowGroupSize || _pendingChars >= MaxRowGroupChars) await FlushRowGroupAsync(ct);
+            return _pending >= _rowGroupSize || _pendingChars >= MaxRowGroupChars ? new ValueTask(StartRowGroupAsync(ct)) : ValueTask.CompletedTask;
         }
 
-        private async Task FlushRowGroupAsync(CancellationToken ct)
+        /// <summary>Waits for the previous row group to be written, then hands this one to the encoder and gathers into the other set.</summary>
+        private async Task StartRowGroupAsync(CancellationToken ct)
         {
+            await _encoding;
             _writer ??= await ParquetWriter.CreateAsync(_schema, _file, Options, cancellationToken: ct);
-            if (_pending == 0 && Rows > 0) return;
-            // The previous row group's strings died in generation 2, where the GC would let them pile up for
-            // several row groups; collecting here keeps the peak near one row group (~10 collections per 1M posts).
-            if (_pending >= 10_000) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-            using (var group = _writer.CreateRowGroup())
-            {
-                for (var i = 0; i < _buffers.Length; i++)
-                {
-                    var leaf = _fields[i] is ListField list ? (DataField)list.Item : (DataField)_fields[i];
-                    await _buffers[i].WriteAsync(group, leaf, ct);
-                    _buffers[i].Clear();
-                }
-                group.CompleteValidate();
-            }
+            var columns = _columns;
+            var writer = _writer;
+            _encoding = Task.Run(() => WriteRowGroupAsync(writer, columns, ct), ct);
+            _columns = ReferenceEquals(_columns, _sets[0]) ? _sets[1] : _sets[0];
             _pending = 0;
             _pendingChars = 0;
         }
 
+        private static async Task WriteRowGroupAsync(ParquetWriter writer, ParquetColumn<T>[] columns, CancellationToken ct)
+        {
+            using var group = writer.CreateRowGroup();
+            foreach (var column in columns) await column.FlushAsync(group, ct);
+            group.CompleteValidate();
+        }
+
         public async ValueTask CompleteAsync(CancellationToken ct)
         {
-            if (_pending > 0 || _writer is null) await FlushRowGroupAsync(ct);
+            // A table with no rows still gets one (empty) row group, so every reader sees its schema and types.
+            if (_pending > 0 || _writer is null) await StartRowGroupAsync(ct);
+            await _encoding;
             await _writer!.DisposeAsync();
             _writer = null;
-            _file.Flush(flushToDisk: true);
+            _file.Finish();
             await _file.DisposeAsync();
         }
 
         public async ValueTask DisposeAsync()
         {
+            try
+            {
+                await _encoding;
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The export is being abandoned; what the encoder hit is reported by the caller's own failure.
+            }
             if (_writer is not null) await _writer.DisposeAsync();
             await _file.DisposeAsync();
-        }
-
-        private static IColumnBuffer NewBuffer(Column<T> column, int capacity) => column.Type switch
-        {
-            FieldType.String => new StringBuffer(capacity, column.Text!),
-            FieldType.Json => new StringBuffer(capacity, r => Cells.JsonObject(column.Map!(r))),
-            FieldType.Timestamp => new ValueBuffer<DateTime>(capacity, r => column.Time!(r) is { } t ? Cells.ToUtc(t) : null),
-            FieldType.Int64 => new ValueBuffer<long>(capacity, column.Number!),
-            FieldType.Int32 => new ValueBuffer<int>(capacity, r => (int?)column.Number!(r)),
-            FieldType.Boolean => new BoolBuffer(capacity, column.Flag!),
-            FieldType.StringList => new ListBuffer(capacity, column.List!),
-            _ => throw new InvalidOperationException($"Unhandled field type {column.Type}."),
-        };
-
-        private interface IColumnBuffer
-        {
-            /// <summary>Buffers the row's value; returns the characters of text it added (0 for numbers).</summary>
-            long Add(T row);
-            Task WriteAsync(ParquetRowGroupWriter group, DataField field, CancellationToken ct);
-            void Clear();
-        }
-
-        private sealed class StringBuffer(int capacity, Func<T, string?> get) : IColumnBuffer
-        {
-            private readonly List<string?> _values = new(capacity);
-            public long Add(T row)
-            {
-                var value = get(row);
-                _values.Add(value);
-                return value?.Length ?? 0;
-            }
-
-            public Task WriteAsync(ParquetRowGroupWriter group, DataField field, CancellationToken ct) => group.WriteAsync(field, _values, null);
-            public void Clear() => _values.Clear();
-        }
-
-        private sealed class ValueBuffer<TValue>(int capacity, Func<T, TValue?> get) : IColumnBuffer where TValue : struct
-        {
-            private readonly List<TValue?> _values = new(capacity);
-            public long Add(T row)
-            {
-                _values.Add(get(row));
-                return 0;
-            }
-
-            public Task WriteAsync(ParquetRowGroupWriter group, DataField field, CancellationToken ct) =>
-                group.WriteAsync<TValue>(field, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_values).ToArray(), null, null, ct);
-            public void Clear() => _values.Clear();
-        }
-
-        private sealed class BoolBuffer(int capacity, Func<T, bool> get) : IColumnBuffer
-        {
-            private readonly List<bool> _values = new(capacity);
-            public long Add(T row)
-            {
-                _values.Add(get(row));
-                return 0;
-            }
-
-            public Task WriteAsync(ParquetRowGroupWriter group, DataField field, CancellationToken ct) =>
-                group.WriteAsync<bool>(field, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_values).ToArray(), null, null, ct);
-            public void Clear() => _values.Clear();
-        }
-
-        /// <summary>
-        /// A list column as Parquet stores it: the items of all rows in one sequence with repetition levels
-        /// (0 starts a row, 1 continues it); an empty list is one null item at level 0.
-        /// </summary>
-        private sealed class ListBuffer(int capacity, Func<T, IReadOnlyList<string>> get) : IColumnBuffer
-        {
-            private readonly List<string?> _items = new(capacity);
-            private readonly List<int> _levels = new(capacity);
-
-            public long Add(T row)
-            {
-                var list = get(row);
-                if (list.Count == 0)
-                {
-                    _items.Add(null);
-                    _levels.Add(0);
-                    return 0;
-                }
-                long chars = 0;
-                for (var i = 0; i < list.Count; i++)
-                {
-                    _items.Add(list[i]);
-                    _levels.Add(i == 0 ? 0 : 1);
-                    chars += list[i].Length;
-                }
-                return chars;
-            }
-
-            public Task WriteAsync(ParquetRowGroupWriter group, DataField field, CancellationToken ct) =>
-                group.WriteAsync(field, _items, _levels.ToArray());
-
-            public void Clear()
-            {
-                _items.Clear();
-                _levels.Clear();
-            }
         }
     }
 }

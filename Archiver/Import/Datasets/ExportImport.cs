@@ -1,0 +1,275 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Archiver.Model;
+using Archiver.Storage;
+
+namespace Archiver.Import.Datasets;
+
+/// <summary>
+/// Imports Archiver's own JSONL export (docs/export-schema.md) into an archive so that exporting it again
+/// gives the same rows: posts with the times the first archive saw them, their earlier versions (exports made
+/// with --with-history) replayed as the edits they were, deletions, provenance, authors, and media records
+/// with their files (exports made with --with-media). Given <c>posts.jsonl</c>, the <c>media.jsonl</c> and
+/// <c>authors.jsonl</c> beside it are read first. Each file has a checkpoint after every committed batch, so an
+/// interrupted import continues after its last committed line, and a batch never splits a post's versions.
+/// </summary>
+public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
+{
+    public int BatchRows { get; init; } = 2000;
+    private ArchiveStore Store { get; } = store;
+    private TimeProvider Clock { get; } = clock;
+
+    /// <summary>Whether <paramref name="path"/> is read by this importer: <c>--format jsonl</c>, or auto and its first row is an export row.</summary>
+    public static bool Handles(string path, ImportFormat format)
+    {
+        if (format == ImportFormat.Jsonl) return true;
+        if (format != ImportFormat.Auto || !File.Exists(path)) return false;
+        var lower = path.ToLowerInvariant();
+        if (lower.EndsWith(".warc", StringComparison.Ordinal) || lower.EndsWith(".warc.gz", StringComparison.Ordinal) || lower.EndsWith(".wacz", StringComparison.Ordinal)) return false;
+        foreach (var (_, stream) in InputStreams.Open(path))
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8, true, 1 << 16);
+            for (var i = 0; i < 16 && reader.ReadLine() is { } line; i++)
+            {
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    return ExportRows.Recognises(doc.RootElement);
+                }
+                catch (JsonException)
+                {
+                    return false;
+                }
+            }
+            return false;
+        }
+        return false;
+    }
+
+    public void Import(string path, bool again, ImportReport report, Action<StoreBatchResult>? committed, CancellationToken ct)
+    {
+        foreach (var table in Tables(path))
+        {
+            foreach (var (name, stream) in InputStreams.Open(table))
+            {
+                using (stream)
+                {
+                    var id = CheckpointId(table, name);
+                    var checkpoint = Store.GetImportCheckpoint(id);
+                    if (checkpoint is { Finished: true } && !again)
+                    {
+                        report.SkippedFiles++;
+                        continue;
+                    }
+                    var skip = again ? 0 : checkpoint?.LinesDone ?? 0;
+                    report.ResumedFromLine = Math.Max(report.ResumedFromLine, skip);
+                    var reader = new TableReader(this, name, id, skip, report, committed);
+                    var lines = reader.Read(stream, ct);
+                    Store.SaveImportCheckpoint(new ImportCheckpoint(id, name, lines, true, Clock.GetUtcNow().UtcDateTime));
+                }
+            }
+        }
+    }
+
+    /// <summary>posts.jsonl brings its media and authors tables (read first); any other file is read alone.</summary>
+    private static IEnumerable<string> Tables(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        var file = Path.GetFileName(path);
+        if (file.StartsWith("posts.", StringComparison.Ordinal))
+        {
+            foreach (var sibling in new[] { "media", "authors" })
+            {
+                var candidate = Path.Combine(directory, sibling + file["posts".Length..]);
+                if (File.Exists(candidate)) yield return candidate;
+            }
+        }
+        yield return path;
+    }
+
+    private static string CheckpointId(string path, string name)
+    {
+        var info = new FileInfo(path);
+        var identity = $"archiver-export|{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}|{name}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
+    }
+
+    /// <summary>Reads one table file line by line into batches; a batch is committed only between posts.</summary>
+    private sealed class TableReader(ExportImport owner, string name, string checkpointId, long skip, ImportReport report, Action<StoreBatchResult>? committed)
+    {
+        private readonly List<PostObservation> _posts = [];
+        private readonly List<AuthorObservation> _authors = [];
+        private readonly List<Media> _media = [];
+        private readonly List<Disappearance> _gone = [];
+        private readonly List<ExportedPost> _group = [];
+        private readonly List<ImportProblem> _problems = [];
+        private readonly string _directory = Path.GetDirectoryName(Path.GetFullPath(name.Split('!')[0])) ?? ".";
+        private long _line;
+        private int _rows;
+
+        public long Read(Stream stream, CancellationToken ct)
+        {
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            while (reader.ReadLine() is { } text)
+            {
+                _line++;
+                if (_line <= skip || string.IsNullOrWhiteSpace(text)) continue;
+                ct.ThrowIfCancellationRequested();
+                report.Lines++;
+                Row(text);
+                if (_group.Count == 0 && _rows >= owner.BatchRows) Commit();
+            }
+            EndGroup();
+            Commit();
+            return _line;
+        }
+
+        private void Row(string text)
+        {
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(text);
+            }
+            catch (JsonException e)
+            {
+                Problem($"not JSON: {e.Message}");
+                return;
+            }
+            using (document)
+            {
+                var row = document.RootElement;
+                if (!ExportRows.Recognises(row))
+                {
+                    Problem("not a row of an Archiver export (no known record_type and schema_version)");
+                    return;
+                }
+                string? error;
+                switch (ExportRows.RecordType(row))
+                {
+                    case "author":
+                        if (ExportRows.Author(row, out error) is { } author) AddAuthor(author);
+                        break;
+                    case "media":
+                        if (ExportRows.Media(row, out error) is { } media) error = AddMedia(media);
+                        break;
+                    default:
+                        if (ExportRows.Post(row, out error) is { } post) AddPost(post);
+                        break;
+                }
+                if (error is not null) Problem(error);
+            }
+        }
+
+        /// <summary>Earlier versions come just before their current row: gather them, then store the group in order.</summary>
+        private void AddPost(ExportedPost post)
+        {
+            if (_group.Count > 0 && _group[0].Post.Key != post.Post.Key) EndGroup();
+            _group.Add(post);
+            if (post.IsCurrent) EndGroup();
+        }
+
+        private void EndGroup()
+        {
+            if (_group.Count == 0) return;
+            var start = 0;
+            StoredPost? stored = null;
+            if (_group.Count > 1)
+            {
+                // Versions already in the archive (an earlier run of this import) must not be replayed: replaying an
+                // old version over a newer one would look like an edit back to it.
+                stored = owner.Store.GetPost(_group[0].Post.Key);
+                if (stored is not null)
+                {
+                    for (var i = 0; i < _group.Count; i++)
+                    {
+                        if (ContentHash.ToHex(ContentHash.Of(_group[i].Post)) == stored.ContentHash) start = Math.Min(i + 1, _group.Count - 1);
+                    }
+                }
+            }
+            var now = owner.Clock.GetUtcNow().UtcDateTime;
+            for (var i = start; i < _group.Count; i++)
+            {
+                var row = _group[i];
+                var seen = i == start && stored is null ? row.FirstSeen ?? row.VersionSeen : row.VersionSeen ?? row.FirstSeen;
+                _posts.Add(new PostObservation(row.Post, seen ?? now, row.Capture));
+                report.Posts++;
+            }
+            var current = _group[^1];
+            if (current.IsCurrent && current.DeletedAt is { } deletedAt)
+                _gone.Add(new Disappearance(current.Post.Key, DisappearanceKind.Post, deletedAt, current.DeletedStatus ?? 0, current.DeletedReason ?? "", null));
+            _rows += _group.Count;
+            _group.Clear();
+        }
+
+        private void AddAuthor(ExportedAuthor row)
+        {
+            var now = owner.Clock.GetUtcNow().UtcDateTime;
+            var first = row.FirstSeen ?? now;
+            _authors.Add(new AuthorObservation(row.Author, first, row.Capture));
+            if (row.LastSeen is { } last && last != first) _authors.Add(new AuthorObservation(row.Author, last));
+            if (row.Gone)
+                _gone.Add(new Disappearance(row.Author.Key, DisappearanceKind.Author, row.GoneAt ?? now, row.GoneStatus ?? 0, "gone (imported from an export)", null));
+            report.Authors++;
+            _rows++;
+        }
+
+        /// <summary>A media record is kept only with its file: the export must carry it (--with-media) and its hash must match.</summary>
+        private string? AddMedia(ExportedMedia row)
+        {
+            if (row.ExportPath is null) return $"media {row.Media.Sha256}: the file is not in this export (export with --with-media to carry media files)";
+            if (!IsSafeRelative(row.ExportPath) || !IsSafeRelative(row.Media.LocalPath) || !row.Media.LocalPath.StartsWith("media/", StringComparison.Ordinal))
+                return $"media {row.Media.Sha256}: unsafe path '{row.ExportPath}' or '{row.Media.LocalPath}'";
+            var source = Path.Combine(_directory, row.ExportPath);
+            if (!File.Exists(source)) return $"media {row.Media.Sha256}: {row.ExportPath} is missing from the export";
+            var target = Path.Combine(owner.Store.Paths.Root, row.Media.LocalPath);
+            if (!File.Exists(target) || Sha256Of(target) != row.Media.Sha256)
+            {
+                if (Sha256Of(source) != row.Media.Sha256) return $"media {row.Media.Sha256}: {row.ExportPath} does not have that SHA-256";
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                var temporary = target + ".importing";
+                File.Copy(source, temporary, overwrite: true);
+                File.Move(temporary, target, overwrite: true);
+            }
+            _media.Add(row.Media);
+            _rows++;
+            return null;
+        }
+
+        private static bool IsSafeRelative(string path) =>
+            !Path.IsPathRooted(path) && !path.Contains('\\') && !path.Split('/').Any(part => part is "" or "." or "..");
+
+        private static string Sha256Of(string path)
+        {
+            using var file = File.OpenRead(path);
+            return Convert.ToHexStringLower(SHA256.HashData(file));
+        }
+
+        private void Problem(string reason)
+        {
+            report.BadLines++;
+            if (report.Problems.Count < ImportReport.MaxProblemsKept) report.Problems.Add(new ImportProblem(name, _line, reason));
+        }
+
+        private void Commit()
+        {
+            var batch = new StoreBatch { Posts = _posts.ToList(), Authors = _authors.ToList(), Media = _media.ToList(), Disappearances = _gone.ToList() };
+            if (batch.Count > 0)
+            {
+                var result = owner.Store.Write(batch);
+                report.Inserted += result.Inserted;
+                report.Unchanged += result.Unchanged;
+                report.Edited += result.Edited;
+                committed?.Invoke(result);
+            }
+            owner.Store.SaveImportCheckpoint(new ImportCheckpoint(checkpointId, name, _line, false, owner.Clock.GetUtcNow().UtcDateTime));
+            _posts.Clear();
+            _authors.Clear();
+            _media.Clear();
+            _gone.Clear();
+            _rows = 0;
+        }
+    }
+}

@@ -60,4 +60,19 @@ public sealed class LivePostsInRangeTests : IDisposable
         Assert.Empty(reopened.LivePostsInRange("telegram", "t.me", "no_such_channel", 0, long.MaxValue));
         Assert.Empty(reopened.LivePostsInRange("telegram", "t.me", "channel5", 10, 9));
     }
+
+    [Fact]
+    public void Channel_counts_saved_at_close_are_the_ones_read_at_open()
+    {
+        using (var store = ArchiveStore.Open(_dir.Path))
+            store.Write(Posts(InChannel5(0), InChannel5(1), InChannel5(2), SyntheticPosts.Make(6)));
+        using (var store = ArchiveStore.Open(_dir.Path))
+        {
+            Assert.Equal(3, store.Counters.ByChannel["telegram:channel5"]);
+            Assert.Equal(1, store.Counters.ByChannel["telegram:channel6"]);
+            store.Write(Posts(InChannel5(3)));
+        }
+        using var reopened = ArchiveStore.Open(_dir.Path, readOnly: true);
+        Assert.Equal(4, reopened.Counters.ByChannel["telegram:channel5"]);
+    }
 }

@@ -46,6 +46,8 @@ public sealed class StoreCrashTests
             var keys = store.ScanPosts().Select(p => p.Key).ToList();
             Assert.Equal(keys.Count, keys.Distinct(StringComparer.Ordinal).Count());
             Assert.Equal(keys.Count, store.Counters.Posts);
+            // The per-channel counts were not saved by the killed writer: they are counted again from the posts.
+            Assert.Equal(keys.Count, store.Counters.ByChannel.Values.Sum());
             var present = keys.ToHashSet(StringComparer.Ordinal);
             foreach (var (first, count) in committed)
             {

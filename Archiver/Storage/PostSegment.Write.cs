@@ -23,8 +23,6 @@ internal sealed partial class PostSegment
             foreach (var g in gone) MarkGone(g, work);
             var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
-            foreach (var (channel, added) in work.ChannelDelta)
-                _channels.Upsert(new BsonDocument { ["_id"] = channel, ["n"] = _channelCounts.GetValueOrDefault(channel) + added });
             _db.Commit();
             Sequence = sequence;
             lock (_channelCounts)

@@ -24,7 +24,12 @@ public sealed class JsonlFormat : ITableFormat
     {
         private const int FlushBytes = 1 << 20;
         private readonly HashingFileStream _file;
-        private readonly ArrayBufferWriter<byte> _buffer = new(FlushBytes * 2);
+        // Two buffers: one is written to the file (and hashed) on another thread while rows are formatted
+        // into the other. Copying the output into the page cache was a fifth of a JSONL export's time
+        // (perf on the 1M-post corpus), all of it on the formatting thread.
+        private ArrayBufferWriter<byte> _buffer = new(FlushBytes * 2);
+        private ArrayBufferWriter<byte> _spare = new(FlushBytes * 2);
+        private Task _writing = Task.CompletedTask;
         private readonly Utf8JsonWriter _json;
         private readonly Column<T>[] _columns;
         private readonly JsonEncodedText[] _names;
@@ -98,18 +103,36 @@ public sealed class JsonlFormat : ITableFormat
         public ValueTask CompleteAsync(CancellationToken ct)
         {
             Drain();
+            _writing.GetAwaiter().GetResult();
             _file.Finish();
             return DisposeAsync();
         }
 
+        /// <summary>Hands the full buffer to the file writer once it finished the previous one (whose failure surfaces here).</summary>
         private void Drain()
         {
-            _file.Write(_buffer.WrittenSpan);
-            _buffer.ResetWrittenCount();
+            _writing.GetAwaiter().GetResult();
+            var full = _buffer;
+            (_buffer, _spare) = (_spare, full);
+            _json.Reset(_buffer);
+            _writing = Task.Run(() =>
+            {
+                _file.Write(full.WrittenSpan);
+                full.ResetWrittenCount();
+            });
         }
 
         public ValueTask DisposeAsync()
         {
+            try
+            {
+                // An export abandoned mid-way (an error, Ctrl-C) must not close the file under a running write.
+                _writing.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Already surfaced by Drain or CompleteAsync, or the export is being abandoned anyway.
+            }
             _json.Dispose();
             _file.Dispose();
             return ValueTask.CompletedTask;

@@ -38,9 +38,10 @@ public sealed class ParquetFormat : ITableFormat
         /// <summary>
         /// A row group is also cut when its text reaches this many characters: Parquet.Net needs a few times a
         /// row group's text in memory while encoding it, two row groups are in memory at once (one gathered, one
-        /// encoded), and posts vary from a few words to pages.
+        /// encoded), and posts vary from a few words to pages. 4 Mi characters kept the 1M-post corpus export at
+        /// 241 MiB peak and slightly faster than 8 Mi (254-317 MiB).
         /// </summary>
-        private const long MaxRowGroupChars = 8L << 20;
+        private const long MaxRowGroupChars = 4L << 20;
 
         private readonly HashingFileStream _file;
         private readonly ParquetSchema _schema;

@@ -77,6 +77,21 @@ public sealed partial class ReplayWebPageTests
             lock (console) return $"frames: {string.Join(" | ", page.Frames.Select(f => f.Url))}\nconsole:\n{string.Join('\n', console.TakeLast(30))}";
         }
 
+        // The service worker must be active before a replay frame loads: on a cold first visit the frame's
+        // request can reach the server instead (a 404 the view never recovers from; seen once in CI under load).
+        await page.GotoAsync(server.PageFor(pageUrl).ToString());
+        var active = await page.EvaluateAsync<bool>("""
+            async () => {
+              for (let i = 0; i < 600; i++) {
+                const registrations = await navigator.serviceWorker.getRegistrations();
+                if (registrations.some(r => r.active)) return true;
+                await new Promise(resolve => setTimeout(resolve, 100));
+              }
+              return false;
+            }
+            """);
+        Assert.True(active, $"ReplayWeb.page's service worker did not become active within 60 s.\n{Diagnostics()}");
+
         foreach (var url in new[] { pageUrl, older })
         {
             await page.GotoAsync(server.PageFor(url).ToString());

@@ -9,7 +9,7 @@ namespace Archiver.Tests.Import;
 /// <summary>An import killed with SIGKILL at random moments and run again ends with the archive an uninterrupted import gives.</summary>
 public sealed class ImportKillTests : IDisposable
 {
-    private const int Lines = 30_000;
+    private const int Lines = 60_000;
     private readonly TempArchive _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -64,7 +64,8 @@ public sealed class ImportKillTests : IDisposable
             // Wait until this run writes to the archive (past its start-up and the lines it skips), then kill at a random moment.
             var before = BytesOnDisk(data);
             while (watch.Elapsed < TimeSpan.FromSeconds(30) && !child.HasExited && BytesOnDisk(data) <= before + (2 << 20)) await Task.Delay(10, ct);
-            await Task.Delay(random.Next(0, 500), ct);
+            // Short enough that the last round, which resumes with the least left to do, is still busy when killed.
+            await Task.Delay(random.Next(0, 250), ct);
             var finished = child.HasExited;
             ArchiverProcess.KillHard(child);
             Assert.False(finished, $"round {round}: the import finished before it could be killed: " + await child.StandardError.ReadToEndAsync(ct));

@@ -38,18 +38,21 @@ public static class ExportRows
         Text(line, ExportSchema.SchemaVersionField) is { } v && Versions.Contains(v) ? null
             : $"export schema_version '{Text(line, ExportSchema.SchemaVersionField)}' is not one this build reads ({string.Join(", ", Versions)})";
 
+    /// <summary>The checks every post and author row passes first: a readable schema version and a full identity.</summary>
+    private static bool TryIdentity(JsonElement row, string what, out string platform, out string host, out string nativeId, out string? error)
+    {
+        platform = Text(row, "platform") ?? "";
+        host = Text(row, "host") ?? "";
+        nativeId = Text(row, "native_id") ?? "";
+        error = VersionError(row);
+        if (error is null && (platform.Length == 0 || host.Length == 0 || nativeId.Length == 0))
+            error = $"{what} row without platform, host or native_id";
+        return error is null;
+    }
+
     public static ExportedPost? Post(JsonElement row, out string? error)
     {
-        error = VersionError(row);
-        if (error is not null) return null;
-        var platform = Text(row, "platform");
-        var host = Text(row, "host");
-        var nativeId = Text(row, "native_id");
-        if (string.IsNullOrEmpty(platform) || string.IsNullOrEmpty(host) || string.IsNullOrEmpty(nativeId))
-        {
-            error = "post row without platform, host or native_id";
-            return null;
-        }
+        if (!TryIdentity(row, "post", out var platform, out var host, out var nativeId, out error)) return null;
         var post = new Post
         {
             Platform = platform,
@@ -86,16 +89,7 @@ public static class ExportRows
 
     public static ExportedAuthor? Author(JsonElement row, out string? error)
     {
-        error = VersionError(row);
-        if (error is not null) return null;
-        var platform = Text(row, "platform");
-        var host = Text(row, "host");
-        var nativeId = Text(row, "native_id");
-        if (string.IsNullOrEmpty(platform) || string.IsNullOrEmpty(host) || string.IsNullOrEmpty(nativeId))
-        {
-            error = "author row without platform, host or native_id";
-            return null;
-        }
+        if (!TryIdentity(row, "author", out var platform, out var host, out var nativeId, out error)) return null;
         var author = new Author
         {
             Platform = platform,

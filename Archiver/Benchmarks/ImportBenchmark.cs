@@ -77,6 +77,7 @@ public static class ImportBenchmark
                 context.Out.WriteLine($"  end to end {wall:0.00} s = {units / wall,10:N0} {unit}/s {(index ? "stored and indexed" : "stored only")}   {target}");
                 context.Out.WriteLine($"  CPU {cpuUsed:0.00} s = {cpuUsed / wall:0.00} cores busy (of {Environment.ProcessorCount})");
                 context.Out.WriteLine($"  stages: {stages}");
+                context.Out.WriteLine($"  {ProcessStats.Collections()}");
                 if (follower is not null)
                 {
                     context.Out.WriteLine($"  index: busy {follower.Busy.TotalSeconds:0.00} s on its thread, catch-up at open {follower.CatchUpTime.TotalSeconds:0.00} s; {follower.Added:N0} posts added from the batches, {follower.Reread:N0} re-read");

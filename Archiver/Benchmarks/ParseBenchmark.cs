@@ -40,6 +40,7 @@ public sealed class ParseBenchmark(string fixtures, TimeSpan duration, TextWrite
                 throw new UsageException($"{root} has no telegram/ and mastodon/ fixtures.");
             context.Out.WriteLine($"bench parse: {duration:0.#} s per parser, one thread, fixtures {root}");
             var figures = new ParseBenchmark(root, TimeSpan.FromSeconds(duration), context.Out).Run();
+            context.Out.WriteLine(ProcessStats.Collections());
             if (context.Json) context.WriteJson(figures);
             return Task.FromResult(ExitCodes.Ok);
         });

@@ -8,6 +8,10 @@ public static class ProcessStats
 
     public static long CurrentRssBytes() => ReadStatus("VmRSS:") ?? Environment.WorkingSet;
 
+    /// <summary>Garbage collections so far and the time the runtime paused for them: allocation shows up here first.</summary>
+    public static string Collections() =>
+        $"GCs gen0 {GC.CollectionCount(0):N0}, gen1 {GC.CollectionCount(1):N0}, gen2 {GC.CollectionCount(2):N0}, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s, allocated {GC.GetTotalAllocatedBytes() / (1024.0 * 1024 * 1024):0.0} GiB";
+
     private static long? ReadStatus(string field)
     {
         const string path = "/proc/self/status";

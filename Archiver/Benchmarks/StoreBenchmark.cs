@@ -133,7 +133,7 @@ public sealed class StoreBenchmark(string directory, int posts, int batchSize, T
         var items = body();
         var phase = new Phase(name, items, watch.Elapsed);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        output.WriteLine($"  {name,-20} {items,10:N0} posts in {phase.Elapsed.TotalSeconds,7:0.00} s = {phase.PerSecond,9:N0} posts/s   (CPU {cpu.TotalSeconds:0.00} s, RSS now {ProcessStats.CurrentRssBytes() / 1048576} MiB)");
+        output.WriteLine($"  {name,-20} {items,10:N0} posts in {phase.Elapsed.TotalSeconds,7:0.00} s = {phase.PerSecond,9:N0} posts/s   (CPU {cpu.TotalSeconds:0.00} s, RSS now {ProcessStats.CurrentRssBytes() / 1048576} MiB, managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576} MiB, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)})");
         return phase;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
@@ -31,24 +32,38 @@ internal static class GzipMembers
         if (headerLength < 0) return null;
         stream.Position = offset + headerLength;
         var tracker = new TrackingStream(stream);
-        using var output = new MemoryStream();
+        // Inflated into a pooled buffer and copied out at its exact size: a growing MemoryStream (and an 80 KB
+        // read buffer) per record were large-object allocations, and those drive full collections.
+        var output = ArrayPool<byte>.Shared.Rent(128 * 1024);
+        var length = 0;
+        byte[] data;
         try
         {
             using var inflater = new DeflateStream(tracker, CompressionMode.Decompress, leaveOpen: true);
-            var buffer = new byte[81920];
             int read;
-            while ((read = inflater.Read(buffer)) > 0)
+            while ((read = inflater.Read(output.AsSpan(length))) > 0)
             {
-                output.Write(buffer, 0, read);
-                if (output.Length > maxBytes)
+                length += read;
+                if (length > maxBytes)
                     throw new WarcFormatException(file, offset, $"gzip member inflates to more than {maxBytes:N0} bytes (a whole-file gzip WARC? decompress it first)");
+                if (length == output.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(output.Length * 2);
+                    output.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(output);
+                    output = larger;
+                }
             }
+            data = output.AsSpan(0, length).ToArray();
         }
         catch (InvalidDataException e)
         {
             throw new WarcFormatException(file, offset, "corrupt gzip data: " + e.Message);
         }
-        var data = output.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(output);
+        }
         var end = FindTrailerEnd(stream, tracker, data)
             ?? throw new WarcFormatException(file, offset, "gzip member is truncated (no valid trailer)");
         stream.Position = end;

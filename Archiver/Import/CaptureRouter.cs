@@ -1,4 +1,3 @@
-using System.Text;
 using Archiver.Platforms;
 
 namespace Archiver.Import;
@@ -12,8 +11,9 @@ public sealed class CaptureRouter(PlatformRegistry platforms)
     public IPlatform? Route(Uri url, string? contentType, ReadOnlySpan<byte> body)
     {
         if (platforms.ForUrl(url) is { } byUrl) return byUrl;
-        var head = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 64 * 1024)]);
-        if (head.Contains("tgme_widget_message", StringComparison.Ordinal) || head.Contains("tme_no_messages_found", StringComparison.Ordinal))
+        // Bytes, not a decoded string: 64 KiB of text would be a large-object allocation per record.
+        var head = body[..Math.Min(body.Length, 64 * 1024)];
+        if (head.IndexOf("tgme_widget_message"u8) >= 0 || head.IndexOf("tme_no_messages_found"u8) >= 0)
             return platforms.Find("telegram");
         if (url.AbsolutePath.StartsWith("/api/v1/", StringComparison.Ordinal) && contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
             return platforms.Find("mastodon");

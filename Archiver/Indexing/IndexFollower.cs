@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Archiver.Search;
@@ -16,6 +17,11 @@ namespace Archiver.Indexing;
 /// </summary>
 public sealed class IndexFollower : IAsyncDisposable
 {
+    /// <summary>Posts a thread takes at a time when several add a run of batches.</summary>
+    private const int RangeSize = 256;
+    /// <summary>New posts gathered from queued batches before they are indexed (bounds memory and the applied-sequence lag).</summary>
+    private const int MaxPostsPerLoop = 50_000;
+
     private readonly ArchiveStore _store;
     private readonly PostIndex _index;
     private readonly bool _ownsIndex;
@@ -223,11 +229,25 @@ public sealed class IndexFollower : IAsyncDisposable
             var sequence = AppliedSequence;
             Work(() =>
             {
+                // New posts of consecutive insert-only batches are indexed together: one parallel loop over
+                // many batches keeps every indexing thread busy, where a loop per batch waited at each join.
+                var fresh = new List<Model.Post>();
                 while (reader.TryRead(out var item))
                 {
-                    Apply(item.Batch, item.Result);
+                    if (!TryCollectInserted(item.Batch, item.Result, fresh))
+                    {
+                        AddAll(fresh);
+                        fresh.Clear();
+                        foreach (var key in item.Result.ChangedKeys) Reindex(key);
+                    }
                     sequence = Math.Max(sequence, item.Result.Sequence);
+                    if (fresh.Count >= MaxPostsPerLoop)
+                    {
+                        AddAll(fresh);
+                        fresh.Clear();
+                    }
                 }
+                AddAll(fresh);
                 if (_options.Refresh) _index.Refresh();
                 Interlocked.Exchange(ref _applied, sequence);
                 uncommitted = true;
@@ -249,39 +269,40 @@ public sealed class IndexFollower : IAsyncDisposable
         }
     }
 
-    private void Apply(StoreBatch batch, StoreBatchResult result)
+    /// <summary>
+    /// Collects the posts a batch inserted, when it only inserted (its changed keys are posts the batch stored
+    /// as their first observation); false when it edited, refreshed or deleted, which are re-read by key.
+    /// </summary>
+    private bool TryCollectInserted(StoreBatch batch, StoreBatchResult result, List<Model.Post> fresh)
     {
-        if (result.Edited == 0 && result.CountsUpdated == 0 && result.Deleted == 0 && result.Sequence > Interlocked.Read(ref _caughtUpTo))
+        if (result.Edited != 0 || result.CountsUpdated != 0 || result.Deleted != 0 || result.Sequence <= Interlocked.Read(ref _caughtUpTo)) return false;
+        var inserted = new HashSet<string>(result.ChangedKeys, StringComparer.Ordinal);
+        foreach (var observation in batch.Posts)
         {
-            // Every changed key is a post this batch inserted, stored as the batch's first observation of it.
-            var inserted = new HashSet<string>(result.ChangedKeys, StringComparer.Ordinal);
-            var fresh = new List<Model.Post>(inserted.Count);
-            foreach (var observation in batch.Posts)
-            {
-                if (inserted.Remove(observation.Post.Key)) fresh.Add(observation.Post);
-            }
-            AddAll(fresh);
-            // Keys the batch's posts did not cover (none expected): read what the store holds.
-            foreach (var key in inserted) Reindex(key);
-            return;
+            if (inserted.Remove(observation.Post.Key)) fresh.Add(observation.Post);
         }
-        foreach (var key in result.ChangedKeys) Reindex(key);
+        // Keys the batch's posts did not cover (none expected): read what the store holds.
+        foreach (var key in inserted) Reindex(key);
+        return true;
     }
 
-    /// <summary>Adds new posts, on several threads for large batches when configured (Lucene's writer takes documents from many threads).</summary>
+    /// <summary>
+    /// Adds new posts, on several threads when configured (Lucene's writer takes documents from many threads).
+    /// Threads take small ranges as they go, so one busy flushing a full RAM buffer does not hold the others up.
+    /// </summary>
     private void AddAll(List<Model.Post> posts)
     {
-        var threads = Math.Min(_options.Threads, posts.Count / 256);
+        if (posts.Count == 0) return;
+        var threads = Math.Min(_options.Threads, posts.Count / RangeSize);
         if (threads <= 1)
         {
             foreach (var post in posts) _index.Add(SearchDocuments.FromNew(post));
         }
         else
         {
-            var size = (posts.Count + threads - 1) / threads;
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+            Parallel.ForEach(Partitioner.Create(0, posts.Count, RangeSize), new ParallelOptions { MaxDegreeOfParallelism = threads }, range =>
             {
-                for (var i = part * size; i < Math.Min(posts.Count, (part + 1) * size); i++) _index.Add(SearchDocuments.FromNew(posts[i]));
+                for (var i = range.Item1; i < range.Item2; i++) _index.Add(SearchDocuments.FromNew(posts[i]));
             });
         }
         Interlocked.Add(ref _added, posts.Count);

@@ -52,6 +52,9 @@ public sealed class BubbleTailTests
     [InlineData("<svg class=\"other\"><circle/></svg>é", "<svg class=\"other\"><circle/></svg>é")]
     [InlineData("x<svg class=\"bubble_icon\"><path", "x<svg class=\"bubble_icon\"><path")]
     [InlineData("", "")]
-    public void Cuts_only_complete_bubble_tail_svgs(string html, string expected) =>
-        Assert.Equal(expected, TelegramPageParser.DecodeWithoutBubbleTails(System.Text.Encoding.UTF8.GetBytes(html)));
+    public void Cuts_only_complete_bubble_tail_svgs(string html, string expected)
+    {
+        using var text = TelegramPageParser.DecodeWithoutBubbleTails(System.Text.Encoding.UTF8.GetBytes(html));
+        Assert.Equal(expected, text.ToString());
+    }
 }

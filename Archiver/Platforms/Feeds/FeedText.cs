@@ -12,13 +12,14 @@ public static class FeedText
     {
         if (string.IsNullOrEmpty(html)) return "";
         if (!html.Contains('<') && !html.Contains('&')) return string.Join(' ', html.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return HtmlText.Of(Parser.ParseDocument(html).Body);
+        using var document = Parser.ParseDocument(html);
+        return HtmlText.Of(document.Body);
     }
 
     public static IReadOnlyList<string> Links(string? html, string? baseUrl)
     {
         if (string.IsNullOrEmpty(html) || !html.Contains("href", StringComparison.OrdinalIgnoreCase)) return [];
-        var document = Parser.ParseDocument(html);
+        using var document = Parser.ParseDocument(html);
         Uri.TryCreate(baseUrl, UriKind.Absolute, out var baseUri);
         var links = new List<string>();
         foreach (var a in document.QuerySelectorAll("a[href]"))

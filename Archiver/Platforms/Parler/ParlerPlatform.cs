@@ -54,7 +54,8 @@ public sealed class ParlerPlatform : IPlatform
             var text = TextDecoder.Decode(page.Body.Span, page.ContentType, DocumentKind.Html).Text;
             // Pages of the dump read from disk carry file: URLs; their records belong to parler.com.
             var host = page.Url.IsFile ? DefaultHost : Hosts.Of(page.Url);
-            return ParlerPageParser.Parse(Html.ParseDocument(text), page, host);
+            using var document = Html.ParseDocument(text);
+            return ParlerPageParser.Parse(document, page, host);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

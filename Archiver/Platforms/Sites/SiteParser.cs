@@ -27,7 +27,8 @@ public static class SiteParser
             var fast = new FastDom(FastHtmlParser.Parse(decoded.Text));
             return Parse(profile, page, fast, fast.SelectAll(FastDocument.Root, profile.Item));
         }
-        var document = Html.ParseDocument(decoded.Text);
+        // Disposing the document hands the tokenizer's pooled buffer back (else one large-object allocation per page).
+        using var document = Html.ParseDocument(decoded.Text);
         var standard = new AngleSharpDom(document);
         return Parse(profile, page, standard, standard.Items(profile.Item));
     }

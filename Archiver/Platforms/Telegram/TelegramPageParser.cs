@@ -49,7 +49,9 @@ public static class TelegramPageParser
         if (page.Body.IsEmpty)
             return ParseResult.Failure("empty body: not a Telegram page", page.Url.AbsoluteUri);
 
-        var document = Parser.ParseDocument(DecodeWithoutBubbleTails(page.Body.Span));
+        // The DOM may point into the decoded buffer: it goes back to the pool only once the result is built.
+        using var text = DecodeWithoutBubbleTails(page.Body.Span);
+        using var document = Parser.ParseDocument(text.Memory);
         // One walk finds the messages and the page-level markers; each further whole-page query would cost as much.
         var index = document.DocumentElement is { } root ? new ClassIndex(root, PageClasses) : null;
         var problems = new List<ParseProblem>();
@@ -100,12 +102,12 @@ public static class TelegramPageParser
     /// <summary>
     /// Every message carries the same decorative SVG speech-bubble tail, about a third of a page's bytes; cutting
     /// those blocks out of the bytes before decoding halves the tokenizer's work, loses nothing, and leaves one
-    /// large string per page instead of two (each one a large-object-heap allocation).
+    /// buffer to decode instead of two.
     /// </summary>
-    internal static string DecodeWithoutBubbleTails(ReadOnlySpan<byte> body)
+    internal static PooledText DecodeWithoutBubbleTails(ReadOnlySpan<byte> body)
     {
         var at = body.IndexOf(BubbleTailStart);
-        if (at < 0) return Encoding.UTF8.GetString(body);
+        if (at < 0) return PooledText.Utf8(body);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(body.Length);
         try
         {
@@ -123,7 +125,7 @@ public static class TelegramPageParser
             }
             body[from..].CopyTo(buffer.AsSpan(length));
             length += body.Length - from;
-            return Encoding.UTF8.GetString(buffer, 0, length);
+            return PooledText.Utf8(buffer.AsSpan(0, length));
         }
         finally
         {

@@ -130,5 +130,6 @@ public static class CrawlReplicaBenchmark
         o.WriteLine($"  index  followed the crawl; catch-up left after it {report.IndexSeconds:0.00} s ({report.IndexCpu.TotalSeconds:0.0} s CPU); " +
             $"end to end {s.Pages / end,8:N1} pages/s = {s.Posts / end,8:N1} posts/s");
         o.WriteLine($"  peak RSS crawler {Format.Bytes(crawlerRss)}   (target <= 400 MiB)" + (serverRss is { } r ? $"; replica server {Format.Bytes(r)}" : ""));
+        o.WriteLine($"  memory {ProcessStats.Collections()}");
     }
 }

@@ -19,7 +19,7 @@ internal sealed partial class PostSegment
         try
         {
             foreach (var item in items) StorePost(item, known, work);
-            if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values, batchSize: 5000);
+            if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values.Select(p => p.Take()), batchSize: 5000);
             foreach (var g in gone) MarkGone(g, work);
             var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
@@ -46,10 +46,10 @@ internal sealed partial class PostSegment
         var contentHash = ContentHash.Of(post);
         var countsHash = ContentHash.OfCounts(post);
         var entry = new KnownPosts.Entry(contentHash, countsHash);
-        var pending = work.Inserts.GetValueOrDefault(key);
+        var pending = work.Inserts.GetValueOrDefault(key)?.Document;
         if (!work.KnownUpdates.TryGetValue(keyHash, out var current) && !known.TryGet(keyHash, out current))
         {
-            work.AddInsert(key, NewDocument(post, key, entry, observation, work.Sequence), post);
+            work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
             work.KnownUpdates[keyHash] = entry;
             return;
         }
@@ -67,7 +67,7 @@ internal sealed partial class PostSegment
         if (existing is null)
         {
             // The map knew a key this segment does not have (a stale map): store it as new.
-            work.AddInsert(key, NewDocument(post, key, entry, observation, work.Sequence), post);
+            work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
         }
         else
         {
@@ -120,7 +120,7 @@ internal sealed partial class PostSegment
         _versions.Upsert(old);
     }
 
-    private static BsonDocument NewDocument(Post post, string key, KnownPosts.Entry entry, PostObservation observation, long sequence)
+    internal static BsonDocument NewDocument(Post post, string key, KnownPosts.Entry entry, PostObservation observation, long sequence)
     {
         var doc = new BsonDocument { ["_id"] = key };
         BsonMapping.FromPost(post, doc);

@@ -7,7 +7,8 @@ namespace Archiver.Storage;
 internal sealed class SegmentWork(long sequence, StoreCounters before)
 {
     public long Sequence { get; } = sequence;
-    public Dictionary<string, BsonDocument> Inserts { get; } = new(StringComparer.Ordinal);
+    /// <summary>Posts this transaction inserts, by key; their documents are built as LiteDB takes them.</summary>
+    public Dictionary<string, PendingInsert> Inserts { get; } = new(StringComparer.Ordinal);
     public Dictionary<ulong, KnownPosts.Entry> KnownUpdates { get; } = [];
     public List<(string Key, DateTime SeenAt, Capture? Capture)> Sightings { get; } = [];
     public List<string> Changed { get; } = [];
@@ -18,9 +19,9 @@ internal sealed class SegmentWork(long sequence, StoreCounters before)
     public int Edited { get; set; }
     public int Deleted { get; set; }
 
-    public void AddInsert(string key, BsonDocument doc, Post post)
+    public void AddInsert(string key, PendingInsert insert, Post post)
     {
-        Inserts[key] = doc;
+        Inserts[key] = insert;
         Changed.Add(key);
         Increment(_platformDelta, post.Platform);
         Increment(_channelDelta, $"{post.Platform}:{post.Channel ?? post.AuthorHandle ?? "?"}");
@@ -48,6 +49,27 @@ internal sealed class SegmentWork(long sequence, StoreCounters before)
         var merged = new Dictionary<string, long>(before, StringComparer.Ordinal);
         foreach (var (k, v) in delta) merged[k] = merged.GetValueOrDefault(k) + v;
         return merged;
+    }
+}
+
+/// <summary>
+/// A new post waiting for its transaction's insert. Its document is built only when LiteDB takes it (or when a
+/// later observation in the same batch changes it): documents built up front for a whole batch lived long
+/// enough to be promoted by the collector and then died in gen 1, collections that stop every thread.
+/// </summary>
+internal sealed class PendingInsert(PostObservation observation, string key, KnownPosts.Entry entry, long sequence)
+{
+    private BsonDocument? _document;
+
+    /// <summary>The document, built now if need be, for changes before the insert.</summary>
+    public BsonDocument Document => _document ??= PostSegment.NewDocument(observation.Post, key, entry, observation, sequence);
+
+    /// <summary>The document for LiteDB to insert; this no longer holds it afterwards.</summary>
+    public BsonDocument Take()
+    {
+        var document = Document;
+        _document = null;
+        return document;
     }
 }
 

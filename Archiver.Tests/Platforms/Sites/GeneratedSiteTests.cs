@@ -15,6 +15,11 @@ public sealed class GeneratedSiteTests
     private static string GenerateBenchPages()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"archiver-bench-site-{Environment.ProcessId}");
+        // Generated once per test run and shared by the tests here; removed when the run ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        };
         var start = new ProcessStartInfo("python3", [Path.Combine(Fixtures.Bench, "gen_site.py"), "3", dir]) { RedirectStandardError = true };
         using var process = Process.Start(start)!;
         process.StandardError.ReadToEnd();

@@ -5,6 +5,7 @@ using Archiver.Search;
 using Archiver.Storage;
 using Archiver.Tests.Crawling.Support;
 using Archiver.Tests.Support;
+using static Archiver.Tests.Support.IndexCounts;
 
 namespace Archiver.Tests.Crawling;
 
@@ -21,7 +22,6 @@ public sealed class IndexedCrawlTests
         RequestTimeout = TimeSpan.FromSeconds(10),
     };
 
-    private static long Count(PostIndex index, string query) => index.Search(new SearchRequest { Query = query, Limit = 0 }).Total;
 
     [Fact]
     public async Task The_index_follows_the_crawl_and_ends_committed_with_every_stored_post_and_later_deletions()

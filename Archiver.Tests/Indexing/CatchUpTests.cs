@@ -2,12 +2,12 @@ using Archiver.Indexing;
 using Archiver.Search;
 using Archiver.Storage;
 using Archiver.Tests.Support;
+using static Archiver.Tests.Support.IndexCounts;
 
 namespace Archiver.Tests.Indexing;
 
 public sealed class CatchUpTests
 {
-    private static long Count(PostIndex index, string query) => index.Search(new SearchRequest { Query = query, Limit = 0 }).Total;
 
     [Fact]
     public void Posts_stored_after_the_last_index_commit_are_indexed_when_the_index_is_opened()

@@ -4,13 +4,13 @@ using Archiver.Model;
 using Archiver.Search;
 using Archiver.Storage;
 using Archiver.Tests.Support;
+using static Archiver.Tests.Support.IndexCounts;
 
 namespace Archiver.Tests.Indexing;
 
 /// <summary>The index built beside the store (import and writer paths): complete, committed, and right about edits.</summary>
 public sealed class PipelinedIndexingTests
 {
-    private static long Count(PostIndex index, string query) => index.Search(new SearchRequest { Query = query, Limit = 0 }).Total;
 
     [Fact]
     public async Task An_import_leaves_the_index_complete_and_committed_at_the_store_sequence()

@@ -98,11 +98,53 @@ public sealed class WarcReaderFixtureTests
     }
 
     [Fact]
-    public void Refuses_an_arc_file_with_a_message_that_says_so()
+    public void Reads_a_gzip_per_record_arc_file_as_warc_records_at_their_member_offsets()
     {
-        var (records, problems) = ReadAll("warc/warcio/example.arc.gz");
-        Assert.Empty(records);
-        Assert.Contains("ARC file", problems[0].Reason);
+        var problems = new List<WarcProblem>();
+        var records = WarcReader.Read(Fixtures.Path("warc/warcio/example.arc.gz"), new WarcReadOptions { OnProblem = problems.Add }).ToList();
+
+        Assert.Empty(problems);
+        Assert.Equal(["0 warcinfo", "171 response http://example.com/"], records.Select(r => $"{r.Offset} {r.Type} {r.TargetUri}".TrimEnd()));
+        Assert.Equal("live-web-example.arc.gz", records[0].Headers["WARC-Filename"]);
+        var response = records[1];
+        Assert.Equal("2014-02-16T05:02:21Z", response.Date);
+        Assert.Equal("93.184.216.119", response.Headers["WARC-IP-Address"]);
+        Assert.Equal(1591, response.Block.Length);
+        Assert.True(WarcDigest.Matches(response.Headers["WARC-Block-Digest"]!, response.Block.Span));
+        Assert.Equal(200, response.Http!.Status);
+        Assert.Equal("text/html", response.Http.Headers["Content-Type"]);
+        Assert.Contains("<title>Example Domain</title>", System.Text.Encoding.UTF8.GetString(response.Http.Payload.Span));
+    }
+
+    [Fact]
+    public void Reads_an_uncompressed_arc_file_and_gives_its_records_the_same_ids_on_every_read()
+    {
+        using var dir = new TempArchive();
+        var plain = dir.File("example.arc");
+        using (var gzip = new System.IO.Compression.GZipStream(File.OpenRead(Fixtures.Path("warc/warcio/example.arc.gz")), System.IO.Compression.CompressionMode.Decompress))
+        using (var file = File.Create(plain))
+            gzip.CopyTo(file);
+
+        var first = WarcReader.Read(plain).ToList();
+        var second = WarcReader.Read(plain).ToList();
+
+        Assert.Equal(["0 warcinfo", "151 response http://example.com/"], first.Select(r => $"{r.Offset} {r.Type} {r.TargetUri}".TrimEnd()));
+        Assert.Equal(first.Select(r => r.RecordId), second.Select(r => r.RecordId));
+        Assert.Equal(2, first.Select(r => r.RecordId).Distinct().Count());
+        Assert.StartsWith("<urn:uuid:", first[1].RecordId);
+    }
+
+    [Fact]
+    public void An_arc_record_with_a_length_past_the_end_is_reported_as_truncated()
+    {
+        var arc = "filedesc://x.arc 0.0.0.0 20200101000000 text/plain 0\n\nhttp://a.example/ 1.2.3.4 20200101000000 text/html 500\nHTTP/1.1 200 OK\r\n\r\nshort"u8.ToArray();
+        var problems = new List<WarcProblem>();
+
+        var records = WarcReader.Read(new MemoryStream(arc), "x.arc", new WarcReadOptions { OnProblem = problems.Add }).ToList();
+
+        Assert.Equal(["warcinfo"], records.Select(r => r.Type));
+        var problem = Assert.Single(problems);
+        Assert.Contains("runs past the end", problem.Reason);
     }
 
     [Fact]

@@ -10,6 +10,11 @@ public sealed record WarcReadOptions
     public Action<WarcProblem>? OnProblem { get; init; }
     /// <summary>Largest record block (or gzip member) held in memory.</summary>
     public long MaxRecordBytes { get; init; } = 512L * 1024 * 1024;
+    /// <summary>
+    /// Read records without a WARC version line as ARC records: for a record cut out of an ARC file by
+    /// offset. A whole ARC file is recognised by its first record (<c>filedesc://</c>) without this.
+    /// </summary>
+    public bool Arc { get; init; }
 
     public static WarcReadOptions Default { get; } = new();
 }
@@ -17,11 +22,17 @@ public sealed record WarcReadOptions
 /// <summary>
 /// Reads WARC 1.0/1.1 files: gzip per record, whole-file gzip, or uncompressed. A record is yielded only
 /// when its length and its end marker agree; anything else is a <see cref="WarcFormatException"/> (strict)
-/// or a reported skip to the next record (tolerant). Never yields a partial or shifted record.
+/// or a reported skip to the next record (tolerant). Never yields a partial or shifted record. ARC files
+/// (version 1 or 2, compressed the same ways) are read too, each record as the WARC record that says the
+/// same thing (see <see cref="ArcHeaderLine"/>).
 /// </summary>
 public static class WarcReader
 {
     private const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>ARC files by name (.arc, .arc.gz): what a record cut out of one by offset needs to be read as.</summary>
+    public static bool IsArcFileName(string name) =>
+        name.EndsWith(".arc", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".arc.gz", StringComparison.OrdinalIgnoreCase);
 
     public static IEnumerable<WarcRecord> Read(string path, WarcReadOptions? options = null)
     {
@@ -39,9 +50,10 @@ public static class WarcReader
             copy.Position = 0;
             stream = copy;
         }
+        var format = new FormatState { Arc = options.Arc };
         if (!GzipMembers.LooksGzipped(stream))
         {
-            foreach (var record in ReadPlain(stream, file, options, new PlainState())) yield return record;
+            foreach (var record in ReadPlain(stream, file, options, new PlainState { Format = format })) yield return record;
             yield break;
         }
         // A record split over several gzip members (seen in the wild) is read across them: the unread rest of
@@ -72,7 +84,7 @@ public static class WarcReader
             }
             var offset = carry is null ? member.Offset : carryOffset;
             var data = carry is null ? member.Data : [.. carry, .. member.Data];
-            var state = new PlainState { BaseOffset = offset, MemberLength = member.Offset + member.Length - offset, MoreMayFollow = true };
+            var state = new PlainState { Format = format, BaseOffset = offset, MemberLength = member.Offset + member.Length - offset, MoreMayFollow = true };
             using var inner = new MemoryStream(data, writable: false);
             foreach (var record in ReadPlain(inner, file, options, state)) yield return record;
             carry = state.UnreadFrom is { } from ? data[(int)from..] : null;
@@ -80,8 +92,15 @@ public static class WarcReader
         }
     }
 
+    /// <summary>What the file turned out to be: an ARC file's later records carry no marker of their own.</summary>
+    private sealed class FormatState
+    {
+        public bool Arc { get; set; }
+    }
+
     private sealed class PlainState
     {
+        public required FormatState Format { get; init; }
         public long? BaseOffset { get; init; }
         public long MemberLength { get; init; }
         /// <summary>More gzip members follow: a truncated record is left for them instead of reported.</summary>
@@ -101,7 +120,7 @@ public static class WarcReader
             var start = stream.Position;
             if (start >= stream.Length) yield break;
             var where = state.BaseOffset ?? start;
-            var outcome = TryReadRecord(stream, file, start, out var record, out var problem);
+            var outcome = TryReadRecord(stream, state.Format, out var record, out var problem);
             if (outcome == Outcome.Record)
             {
                 yield return new WarcRecord
@@ -115,7 +134,7 @@ public static class WarcReader
                 };
                 continue;
             }
-            if (outcome == Outcome.Truncated && state.MoreMayFollow && !problem!.StartsWith("this is an ARC", StringComparison.Ordinal))
+            if (outcome == Outcome.Truncated && state.MoreMayFollow)
             {
                 state.UnreadFrom = start;
                 yield break;
@@ -132,7 +151,7 @@ public static class WarcReader
 
     private sealed record Parsed(string Version, WarcHeaders Headers, ReadOnlyMemory<byte> Block);
 
-    private static Outcome TryReadRecord(Stream stream, string file, long start, out Parsed? record, out string? problem)
+    private static Outcome TryReadRecord(Stream stream, FormatState format, out Parsed? record, out string? problem)
     {
         record = null;
         problem = null;
@@ -142,11 +161,8 @@ public static class WarcReader
             problem = "file ends inside a record header";
             return Outcome.Truncated;
         }
-        if (first.StartsWith("filedesc://", StringComparison.Ordinal))
-        {
-            problem = "this is an ARC file (the format before WARC), which this reader does not read; convert it to WARC first";
-            return Outcome.Truncated;
-        }
+        if (first.StartsWith(ArcHeaderLine.FileHeaderScheme, StringComparison.OrdinalIgnoreCase)) format.Arc = true;
+        if (format.Arc && !first.StartsWith("WARC/", StringComparison.Ordinal)) return TryReadArcRecord(stream, first, out record, out problem);
         if (!first.StartsWith("WARC/", StringComparison.Ordinal))
         {
             problem = $"expected a 'WARC/1.x' version line, found '{Shorten(first)}'";
@@ -191,6 +207,28 @@ public static class WarcReader
             return Outcome.Skip;
         }
         record = new Parsed(first.Trim(), headers, block);
+        return Outcome.Record;
+    }
+
+    /// <summary>An ARC record: its header line, then exactly its length in bytes (a line break follows, skipped as blank).</summary>
+    private static Outcome TryReadArcRecord(Stream stream, string first, out Parsed? record, out string? problem)
+    {
+        record = null;
+        problem = null;
+        var header = ArcHeaderLine.Parse(first.Trim());
+        if (header is null)
+        {
+            problem = $"expected an ARC record header 'URL IP-address date content-type length', found '{Shorten(first)}'";
+            return Outcome.Skip;
+        }
+        if (header.Length > stream.Length - stream.Position)
+        {
+            problem = $"ARC record length {header.Length} runs past the end of the data ({stream.Length - stream.Position} bytes left): truncated record";
+            return Outcome.Truncated;
+        }
+        var block = new byte[header.Length];
+        stream.ReadExactly(block);
+        record = new Parsed("WARC/1.0", header.ToWarcHeaders(block), block);
         return Outcome.Record;
     }
 

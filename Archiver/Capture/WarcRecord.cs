@@ -9,7 +9,7 @@ public sealed class WarcRecord
     public required string File { get; init; }
     public required long Offset { get; init; }
     public required long Length { get; init; }
-    /// <summary>"WARC/1.0" or "WARC/1.1" as written.</summary>
+    /// <summary>"WARC/1.0" or "WARC/1.1" as written; "WARC/1.0" for a record read from an ARC file.</summary>
     public required string Version { get; init; }
     public required WarcHeaders Headers { get; init; }
     public required ReadOnlyMemory<byte> Block { get; init; }

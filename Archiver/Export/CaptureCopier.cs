@@ -5,7 +5,8 @@ namespace Archiver.Export;
 
 /// <summary>
 /// Copies the original captures of exported posts out of the archive's WARC files, record by record and
-/// byte for byte (each gzip member as stored): the response a post was parsed from and the request
+/// byte for byte (each gzip member as stored; a record from an imported ARC file is written as the WARC
+/// record it was read as): the response a post was parsed from and the request
 /// written right after it. Each capture is copied once however many posts came from it.
 /// </summary>
 internal sealed class CaptureCopier(string warcDirectory)
@@ -63,18 +64,37 @@ internal sealed class CaptureCopier(string warcDirectory)
             return null;
         }
         if (member is null) return null;
-        var record = WarcReader.Read(new MemoryStream(member.Data, writable: false), Path.GetFileName(path)).FirstOrDefault();
+        var arc = WarcReader.IsArcFileName(path);
+        var record = WarcReader.Read(new MemoryStream(member.Data, writable: false), Path.GetFileName(path), new WarcReadOptions { Arc = arc }).FirstOrDefault();
+        if (record is null && onlyType is null) _warnings.Add($"{Path.GetFileName(path)}@{offset}: no readable record there; capture not copied");
         if (record is null || (onlyType is not null && record.Type != onlyType)) return null;
         var newOffset = output.Position;
-        input.Position = member.Offset;
-        CopyBytes(input, output, member.Length);
+        long written;
+        if (arc)
+        {
+            // An ARC record cannot go into a WARC as it is: write the WARC record the reader made of it.
+            written = WriteGzipMember(output, WarcWriter.Serialize(record.Version, record.Headers, record.Block.Span));
+        }
+        else
+        {
+            input.Position = member.Offset;
+            CopyBytes(input, output, member.Length);
+            written = member.Length;
+        }
         if (record.Type == "response" && record.TargetUri is { } url)
         {
             var date = DateTimeOffset.TryParse(record.Date, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d : DateTimeOffset.UnixEpoch;
             entries.Add(new CdxjEntry(url, date, "response", record.Http?.Headers["Content-Type"], record.Http?.Status,
-                record.Headers["WARC-Payload-Digest"] ?? record.Headers["WARC-Block-Digest"] ?? "", member.Length, newOffset, outputName));
+                record.Headers["WARC-Payload-Digest"] ?? record.Headers["WARC-Block-Digest"] ?? "", written, newOffset, outputName));
         }
         return member.Offset + member.Length;
+    }
+
+    private static long WriteGzipMember(Stream output, byte[] record)
+    {
+        var start = output.Position;
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(record);
+        return output.Position - start;
     }
 
     private static void CopyBytes(Stream input, Stream output, long count)

@@ -23,7 +23,8 @@ public sealed record WarcImportReport
 }
 
 /// <summary>
-/// Imports captures from WARC files (ours, wget's, Browsertrix's, ArchiveTeam's) and WACZ packages: every
+/// Imports captures from WARC files (ours, wget's, Browsertrix's, ArchiveTeam's), WACZ packages and the ARC
+/// files of older crawls: every
 /// HTTP response is routed to its platform's parser, and every record parsed from it points back to the
 /// original file and offset. Malformed records are reported (file, offset, reason) and skipped.
 /// </summary>
@@ -40,11 +41,12 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
     /// <summary>Time spent in store commits (the single writer); parsing runs on the thread pool meanwhile.</summary>
     public TimeSpan StoreTime { get; private set; }
 
+    /// <summary>WARC, WACZ and ARC files (the reader tells WARC from ARC by their first record).</summary>
     public static bool IsWarcPath(string path)
     {
         var name = path.ToLowerInvariant();
         return name.EndsWith(".warc", StringComparison.Ordinal) || name.EndsWith(".warc.gz", StringComparison.Ordinal)
-            || name.EndsWith(".wacz", StringComparison.Ordinal);
+            || name.EndsWith(".wacz", StringComparison.Ordinal) || WarcReader.IsArcFileName(name);
     }
 
     public WarcImportReport Import(IReadOnlyList<string> paths, bool again, CancellationToken ct)

@@ -93,6 +93,37 @@ public sealed class DatasetImportTests : IDisposable
         Assert.Equal(4, store.Counters.Posts);
     }
 
+    [Fact]
+    public async Task Zstd_inputs_are_read_directly()
+    {
+        var zst = _dir.File("parler.ndjson.zst");
+        await using (var file = File.Create(zst))
+        await using (var zstd = new ZstdSharp.CompressionStream(file))
+            zstd.Write(Encoding.UTF8.GetBytes(ParlerLines.Replace("\r\n", "\n")));
+        Assert.NotEqual(Encoding.UTF8.GetBytes(ParlerLines)[..16], (await File.ReadAllBytesAsync(zst, TestContext.Current.CancellationToken))[..16]);
+        var corrupt = _dir.File("corrupt.ndjson.zst");
+        await File.WriteAllTextAsync(corrupt, ParlerLines, TestContext.Current.CancellationToken);
+
+        var result = await Support.Cli.RunAsync("import", zst, "--data", _dir.File("a"), "--json");
+        var broken = await Support.Cli.RunAsync("import", corrupt, "--data", _dir.File("b"));
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("\"bad_lines\": 2", result.Out);
+        using (var store = ArchiveStore.Open(_dir.File("a"), readOnly: true))
+        {
+            Assert.Equal(2, store.Counters.Posts);
+            var post = store.GetPost("parler:parler.com:a1b2c3")!.Post;
+            Assert.Equal("patriot_joe", post.AuthorHandle);
+            Assert.Equal(120, post.Likes);
+            Assert.Equal(["election2020"], post.Hashtags);
+            Assert.Equal("a1b2c3", store.GetPost("parler:parler.com:d4e5f6")!.Post.ReplyTo);
+        }
+        Assert.Equal(1, broken.ExitCode);
+        Assert.Contains(corrupt, broken.Error);
+        Assert.DoesNotContain("internal error", broken.Error);
+        Assert.DoesNotContain("   at ", broken.Error);
+    }
+
     // A twarc2 line: one Twitter API v2 page with includes.
     private const string TwarcLine = """{"data":[{"id":"1346918216359391233","text":"@someone we are here #capitol","author_id":"42","created_at":"2021-01-06T20:01:02.000Z","lang":"en","conversation_id":"1346918216359391200","referenced_tweets":[{"type":"replied_to","id":"1346918216359391200"}],"entities":{"hashtags":[{"start":22,"end":30,"tag":"capitol"}],"mentions":[{"start":0,"end":8,"username":"someone","id":"7"}]},"public_metrics":{"retweet_count":5,"reply_count":1,"like_count":9,"quote_count":0}},{"id":"1346918216359391300","text":"second","author_id":"42","created_at":"2021-01-06T20:05:00.000Z"}],"includes":{"users":[{"id":"42","username":"witness","name":"A Witness","public_metrics":{"followers_count":10}}]},"__twarc":{"url":"https://api.twitter.com/2/tweets/search/all","version":"2.10.4"}}""";
 

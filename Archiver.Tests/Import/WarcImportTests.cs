@@ -20,6 +20,7 @@ public sealed class WarcImportTests
         var again = await Support.Cli.RunAsync(["import", "--data", dir.File("b"), "--no-index", "--again", "--json", .. warcs]);
 
         Assert.True(import.ExitCode == 0, import.Error + import.Out);
+        // Both imports ran before b is opened: its keys below are the state after the second (--again) import too.
         using var a = ArchiveStore.Open(dir.File("a"), readOnly: true);
         using var b = ArchiveStore.Open(dir.File("b"), readOnly: true);
         var crawled = a.ScanPosts().Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
@@ -33,6 +34,46 @@ public sealed class WarcImportTests
             Assert.True(post.Capture.WarcOffset >= 0);
         }
         Assert.Contains("\"inserted\": 0", again.Out);
+    }
+
+    [Fact]
+    public async Task A_wacz_export_imports_into_a_new_archive_with_the_same_posts()
+    {
+        using var dir = new TempArchive();
+        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 3, Size = ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken);
+        var seeds = replica.Seeds.Where(s => s.StartsWith("telegram:", StringComparison.Ordinal) || s.StartsWith("mastodon:", StringComparison.Ordinal)).ToList();
+        var crawl = await Support.Cli.RunAsync(["crawl", "--data", dir.File("a"), "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", .. seeds]);
+        Assert.True(crawl.ExitCode == 0, crawl.Error);
+        var export = await Support.Cli.RunAsync(["--data", dir.File("a"), "-q", "export", "--format", "wacz", "--out", dir.File("wacz-export")]);
+        Assert.True(export.ExitCode == 0, export.Error);
+        var wacz = Path.Combine(dir.File("wacz-export"), "archive.wacz");
+
+        var import = await Support.Cli.RunAsync(["import", wacz, "--data", dir.File("b"), "--no-index"]);
+        var again = await Support.Cli.RunAsync(["import", wacz, "--data", dir.File("b"), "--no-index", "--again", "--json"]);
+
+        Assert.True(import.ExitCode == 0, import.Error + import.Out);
+        using var a = ArchiveStore.Open(dir.File("a"), readOnly: true);
+        using var b = ArchiveStore.Open(dir.File("b"), readOnly: true);
+        var crawled = a.ScanPosts().Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var imported = b.ScanPosts().ToList();
+        Assert.NotEmpty(crawled);
+        Assert.Contains(crawled, k => k.StartsWith("telegram:", StringComparison.Ordinal));
+        Assert.Contains(crawled, k => k.StartsWith("mastodon:", StringComparison.Ordinal));
+        Assert.Equal(crawled, imported.Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var post in imported.Take(50))
+        {
+            Assert.Equal(a.GetPost(post.Key)!.Post.Text, post.Post.Text);
+            Assert.Equal($"{wacz}!archive/data.warc.gz", post.Capture?.WarcFile);
+            Assert.True(post.Capture!.WarcOffset >= 0);
+        }
+        Assert.True(again.ExitCode == 0, again.Error + again.Out);
+        Assert.Contains("\"inserted\": 0", again.Out);
+        // A post seen on several captured pages is observed (and counted) once per page: every observation is unchanged.
+        using var report = System.Text.Json.JsonDocument.Parse(again.Out);
+        var observed = report.RootElement.GetProperty("posts").GetInt64();
+        Assert.True(observed >= crawled.Count, again.Out);
+        Assert.Equal(observed, report.RootElement.GetProperty("unchanged").GetInt64());
+        Assert.Equal(0, report.RootElement.GetProperty("problem_count").GetInt64());
     }
 
     [Fact]

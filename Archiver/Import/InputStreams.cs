@@ -60,12 +60,36 @@ internal sealed class LimitedStream(Stream inner, long limit, string name) : Str
     public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+    public override int Read(Span<byte> buffer)
+    {
+        try
+        {
+            return Count(inner.Read(buffer));
+        }
+        catch (Exception e) when (IsCorrupt(e))
+        {
+            throw Corrupt(e);
+        }
+    }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (IsCorrupt(e))
+        {
+            throw Corrupt(e);
+        }
+    }
+
+    // A damaged or mislabelled .gz/.zst/.zip is the input's fault, not a bug: name the file.
+    private static bool IsCorrupt(Exception e) => e is InvalidDataException or ZstdSharp.ZstdException;
+
+    private ArchiverException Corrupt(Exception e) => new($"{name}: cannot be decompressed after {_read:N0} bytes ({e.Message}); is the file damaged or not what its extension says?", e);
 
     private int Count(int n)
     {

@@ -86,7 +86,7 @@ public static class ImportBenchmark
                     var stored = store.Counters.Posts;
                     context.Out.WriteLine($"  check: index {indexed:N0} posts, store {stored:N0}, index at store batch {check.StoreSequence} of {store.Sequence}: {(indexed == stored && check.StoreSequence == store.Sequence ? "complete" : "INCOMPLETE")}");
                 }
-                context.Out.WriteLine($"  peak RSS {Format.Bytes(ProcessStats.PeakRssBytes())}   (target <= {(unit == "pages" ? "none set" : "1 GB")})");
+                context.Out.WriteLine($"  peak RSS {Format.Bytes(ProcessStats.PeakRssBytes())}{(unit == "pages" ? "" : "   (target <= 1 GB)")}");
             }
             finally
             {

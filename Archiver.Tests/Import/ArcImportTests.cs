@@ -2,7 +2,6 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using Archiver.Capturing;
-using Archiver.Replica;
 using Archiver.Storage;
 using Archiver.Tests.Support;
 
@@ -14,10 +13,7 @@ public sealed class ArcImportTests
     public async Task An_arc_file_of_telegram_pages_imports_the_crawled_posts_and_exports_as_valid_warc()
     {
         using var dir = new TempArchive();
-        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 3, Size = ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken);
-        var seeds = replica.Seeds.Where(s => s.StartsWith("telegram:", StringComparison.Ordinal)).ToList();
-        var crawl = await Support.Cli.RunAsync(["crawl", "--data", dir.File("a"), "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", .. seeds]);
-        Assert.True(crawl.ExitCode == 0, crawl.Error);
+        await ReplicaCrawl.IntoAsync(dir.File("a"), "telegram");
         var arc = dir.File("old-crawl.arc.gz");
         var written = WriteArc(arc, Directory.GetFiles(dir.File("a/warc"), "*.warc.gz"));
 

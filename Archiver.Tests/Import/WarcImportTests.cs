@@ -1,4 +1,3 @@
-using Archiver.Replica;
 using Archiver.Storage;
 using Archiver.Tests.Support;
 
@@ -10,10 +9,7 @@ public sealed class WarcImportTests
     public async Task The_warcs_of_a_crawl_import_into_a_new_archive_with_the_same_posts_and_provenance()
     {
         using var dir = new TempArchive();
-        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 3, Size = ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken);
-        var seeds = replica.Seeds.Where(s => s.StartsWith("telegram:", StringComparison.Ordinal) || s.StartsWith("mastodon:", StringComparison.Ordinal)).ToList();
-        var crawl = await Support.Cli.RunAsync(["crawl", "--data", dir.File("a"), "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", .. seeds]);
-        Assert.True(crawl.ExitCode == 0, crawl.Error);
+        await ReplicaCrawl.IntoAsync(dir.File("a"), "telegram", "mastodon");
         var warcs = Directory.GetFiles(dir.File("a/warc"), "*.warc.gz");
 
         var import = await Support.Cli.RunAsync(["import", "--data", dir.File("b"), "--no-index", .. warcs]);
@@ -40,10 +36,7 @@ public sealed class WarcImportTests
     public async Task A_wacz_export_imports_into_a_new_archive_with_the_same_posts()
     {
         using var dir = new TempArchive();
-        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 3, Size = ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken);
-        var seeds = replica.Seeds.Where(s => s.StartsWith("telegram:", StringComparison.Ordinal) || s.StartsWith("mastodon:", StringComparison.Ordinal)).ToList();
-        var crawl = await Support.Cli.RunAsync(["crawl", "--data", dir.File("a"), "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", .. seeds]);
-        Assert.True(crawl.ExitCode == 0, crawl.Error);
+        await ReplicaCrawl.IntoAsync(dir.File("a"), "telegram", "mastodon");
         var export = await Support.Cli.RunAsync(["--data", dir.File("a"), "-q", "export", "--format", "wacz", "--out", dir.File("wacz-export")]);
         Assert.True(export.ExitCode == 0, export.Error);
         var wacz = Path.Combine(dir.File("wacz-export"), "archive.wacz");

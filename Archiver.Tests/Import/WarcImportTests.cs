@@ -10,7 +10,8 @@ public sealed class WarcImportTests
     {
         using var dir = new TempArchive();
         await ReplicaCrawl.IntoAsync(dir.File("a"), "telegram", "mastodon");
-        var warcs = Directory.GetFiles(dir.File("a/warc"), "*.warc.gz");
+        // Named relative to the working directory, as a user types them: provenance must still find them later.
+        var warcs = Directory.GetFiles(dir.File("a/warc"), "*.warc.gz").Select(f => Path.GetRelativePath(Environment.CurrentDirectory, f)).ToArray();
 
         var import = await Support.Cli.RunAsync(["import", "--data", dir.File("b"), "--no-index", .. warcs]);
         var again = await Support.Cli.RunAsync(["import", "--data", dir.File("b"), "--no-index", "--again", "--json", .. warcs]);
@@ -27,6 +28,7 @@ public sealed class WarcImportTests
             Assert.Equal(a.GetPost(post.Key)!.Post.Text, post.Post.Text);
             Assert.NotNull(post.Capture?.WarcFile);
             Assert.EndsWith(".warc.gz", post.Capture!.WarcFile);
+            Assert.True(Path.IsPathRooted(post.Capture.WarcFile) && File.Exists(post.Capture.WarcFile), post.Capture.WarcFile);
             Assert.True(post.Capture.WarcOffset >= 0);
         }
         Assert.Contains("\"inserted\": 0", again.Out);

@@ -52,7 +52,9 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
     public WarcImportReport Import(IReadOnlyList<string> paths, bool again, CancellationToken ct)
     {
         var report = new WarcImportReport();
-        foreach (var path in paths)
+        // Provenance names the file by its full path: a WARC export copies captures from it later, from
+        // whatever directory it runs in.
+        foreach (var path in paths.Select(Path.GetFullPath))
         {
             if (path.EndsWith(".wacz", StringComparison.OrdinalIgnoreCase))
             {

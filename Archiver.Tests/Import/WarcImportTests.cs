@@ -35,6 +35,24 @@ public sealed class WarcImportTests
     }
 
     [Fact]
+    public async Task Captures_of_forks_feeds_and_profiled_sites_on_unknown_hosts_import_under_the_platform_they_were_crawled_as()
+    {
+        using var dir = new TempArchive();
+        // The replica serves Truth Social and Gab from 127.0.0.1, where the host alone would say "mastodon".
+        await ReplicaCrawl.IntoAsync(dir.File("a"), "truthsocial", "gab", "feed", "site");
+        var warcs = Directory.GetFiles(dir.File("a/warc"), "*.warc.gz");
+
+        var import = await Support.Cli.RunAsync(["import", "--data", dir.File("b"), "--no-index", .. warcs]);
+
+        Assert.True(import.ExitCode == 0, import.Error + import.Out);
+        using var a = ArchiveStore.Open(dir.File("a"), readOnly: true);
+        using var b = ArchiveStore.Open(dir.File("b"), readOnly: true);
+        var crawled = a.ScanPosts().Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["feed", "gab", "site", "truthsocial"], crawled.Select(k => k.Split(':')[0]).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(crawled, b.ScanPosts().Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task A_wacz_export_imports_into_a_new_archive_with_the_same_posts()
     {
         using var dir = new TempArchive();

@@ -20,6 +20,8 @@ public sealed record HttpExchange
     public required ReadOnlyMemory<byte> Body { get; init; }
     public string? IpAddress { get; init; }
     public DateTimeOffset? Date { get; init; }
+    /// <summary>Extension fields for the response record (see <see cref="CaptureHints"/>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ResponseRecordFields { get; init; } = [];
 
     public byte[] RequestBlock()
     {

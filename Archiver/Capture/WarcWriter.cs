@@ -82,6 +82,7 @@ public sealed class WarcWriter : IDisposable
                 IpAddress = exchange.IpAddress,
                 HttpStatus = exchange.Status,
                 HttpContentType = exchange.ResponseHeaders["Content-Type"],
+                ExtraHeaders = exchange.ResponseRecordFields,
             });
             var request = Append(new WarcRecordDraft
             {

@@ -103,7 +103,9 @@ public sealed partial class Crawler
     private Captured Capture(Fetched fetched)
     {
         var response = fetched.Response;
-        var (_, written) = _warc.WriteExchange(response.ToExchange());
+        var request = fetched.Item.Request;
+        var hints = CaptureHints.Fields(request.Platform, request.Context.GetValueOrDefault(Platforms.Sites.SiteParser.ProfileKey));
+        var (_, written) = _warc.WriteExchange(response.ToExchange() with { ResponseRecordFields = hints });
         var capture = new Capture
         {
             Url = response.Url.AbsoluteUri,

@@ -145,7 +145,8 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         var http = record.Http;
         if (http?.Status is not { } status) return RecordOutcome.Skipped(record.Offset, response: true);
         var contentType = http.Headers["Content-Type"];
-        var platform = _router.Route(url, contentType, http.Payload.Span);
+        var (platformHint, profile) = CaptureHints.Read(record);
+        var platform = _router.Route(url, contentType, http.Payload.Span, platformHint);
         if (platform is null) return RecordOutcome.Skipped(record.Offset, response: true);
         var fetchedAt = DateTime.TryParse(record.Date, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d : clock.GetUtcNow().UtcDateTime;
@@ -173,6 +174,14 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
                 Headers = headers,
                 FetchedAt = fetchedAt,
                 Capture = capture,
+                // The site profile the crawl parsed this page with; without it the parser finds one by host.
+                Request = profile is null ? null : new CrawlRequest
+                {
+                    Url = url,
+                    Platform = platform.Name,
+                    Purpose = "import",
+                    Context = new Dictionary<string, string>(StringComparer.Ordinal) { [Platforms.Sites.SiteParser.ProfileKey] = profile },
+                },
             });
         }
         catch (Exception e) when (e is not OperationCanceledException)

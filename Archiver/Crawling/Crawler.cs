@@ -102,7 +102,7 @@ public sealed partial class Crawler
 
         // Opened (and caught up) before anything is stored, so every later commit reaches it through the store stage.
         // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.
-        await using var follower = IndexWhileCrawling ? IndexFollower.TryOpen(store, IndexFollowerOptions.Bulk, stop) : null;
+        await using var follower = IndexWhileCrawling ? IndexFollower.TryOpen(store, IndexFollowerOptions.Crawl, stop) : null;
         _index = follower;
         var state = CrawlJobState.Finished;
         try

@@ -43,11 +43,12 @@ public static class ArchiveIndex
     }
 
     /// <summary>Opens the index for writing as it is (no catch-up); <see cref="ArchiverException"/> when another process holds it.</summary>
-    public static PostIndex OpenWriter(ArchiveStore store)
+    public static PostIndex OpenWriter(ArchiveStore store, double? ramBufferMB = null)
     {
         try
         {
-            return PostIndex.Open(store.Paths.Index, Options(store));
+            var options = Options(store);
+            return PostIndex.Open(store.Paths.Index, ramBufferMB is { } mb ? options with { RamBufferMB = mb } : options);
         }
         catch (IndexBusyException e)
         {

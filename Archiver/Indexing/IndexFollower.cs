@@ -68,7 +68,7 @@ public sealed class IndexFollower : IAsyncDisposable
     public static IndexFollower Open(ArchiveStore store, IndexFollowerOptions? options = null, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
-        var index = ArchiveIndex.OpenWriter(store);
+        var index = ArchiveIndex.OpenWriter(store, options?.RamBufferMB);
         try
         {
             ArchiveIndex.CatchUp(store, index, ct: ct);
@@ -345,6 +345,17 @@ public sealed record IndexFollowerOptions
     /// <summary>Committed batches waiting for the index before the store's writer has to wait.</summary>
     public int QueuedBatches { get; init; } = 8;
 
-    /// <summary>For imports and crawls: commit every 30 s, no NRT refreshes, large batches indexed on every core.</summary>
+    /// <summary>
+    /// Lucene's in-memory buffer before it writes a segment. Fewer, larger segments make a million-post import
+    /// cheaper (bench import, 1M posts: 32 MB cost 10% more CPU than 64 MB); a crawl indexes far fewer posts
+    /// per second and keeps its memory for pages in flight (bench crawl: 32 MB, same pages/s, peak RSS 320
+    /// instead of 370 MiB).
+    /// </summary>
+    public double RamBufferMB { get; init; } = 64;
+
+    /// <summary>For imports: commit every 30 s, no NRT refreshes, large batches indexed on every core.</summary>
     public static IndexFollowerOptions Bulk { get; } = new() { CommitInterval = TimeSpan.FromSeconds(30), Refresh = false, Threads = Environment.ProcessorCount };
+
+    /// <summary>For crawls: as <see cref="Bulk"/>, with half the RAM buffer.</summary>
+    public static IndexFollowerOptions Crawl { get; } = Bulk with { RamBufferMB = 32 };
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Archiver.Capturing;
 using Archiver.Tests.Support;
 
@@ -132,6 +133,25 @@ public sealed class WarcReaderFixtureTests
         Assert.Equal(first.Select(r => r.RecordId), second.Select(r => r.RecordId));
         Assert.Equal(2, first.Select(r => r.RecordId).Distinct().Count());
         Assert.StartsWith("<urn:uuid:", first[1].RecordId);
+    }
+
+    [Fact]
+    public void An_arc_record_with_a_broken_header_is_reported_and_the_records_after_it_still_read()
+    {
+        const string response = "HTTP/1.1 200 OK\r\nDate: Sun, 16 Feb 2014 05:02:20 GMT\r\nContent-Length: 2\r\n\r\nhi";
+        var arc = Encoding.ASCII.GetBytes(
+            "filedesc://x.arc 0.0.0.0 20200101000000 text/plain 0\n\n"
+            + $"http://a.example/ 1.2.3.4 20200101000000 text/html {response.Length}\n{response}\n"
+            + $"http://b.example/ 1.2.3.4 sometime text/html {response.Length}\n{response}\n"
+            + $"http://c.example/ 1.2.3.4 20200101000200 text/html {response.Length}\n{response}\n");
+        var problems = new List<WarcProblem>();
+
+        var records = WarcReader.Read(new MemoryStream(arc), "x.arc", new WarcReadOptions { OnProblem = problems.Add }).ToList();
+
+        Assert.Equal(["", "http://a.example/", "http://c.example/"], records.Select(r => r.TargetUri ?? ""));
+        Assert.Equal(2, records[2].Http!.Payload.Length);
+        var problem = Assert.Single(problems);
+        Assert.Contains("expected an ARC record header", problem.Reason);
     }
 
     [Fact]

@@ -143,7 +143,7 @@ public static class WarcReader
             options.OnProblem?.Invoke(new WarcProblem(file, where, problem!));
             if (outcome == Outcome.Truncated) yield break;
             // Resynchronise on the next line that starts a record, searching from just after this one's start.
-            if (!SeekNextRecord(stream, start + 1)) yield break;
+            if (!(state.Format.Arc ? SeekNextArcRecord(stream, start) : SeekNextRecord(stream, start + 1))) yield break;
         }
     }
 
@@ -311,6 +311,27 @@ public static class WarcReader
             position += n - marker.Length;
         }
         return false;
+    }
+
+    /// <summary>
+    /// ARC records have no marker line: skip the bad record's header line, then take the next line that reads
+    /// as an ARC header. HTTP header and body lines do not (they lack a date and a length in those places).
+    /// </summary>
+    private static bool SeekNextArcRecord(Stream stream, long badRecordStart)
+    {
+        stream.Position = badRecordStart;
+        if (ReadLine(stream, MaxHeaderBytes) is null) return false;
+        while (true)
+        {
+            var lineStart = stream.Position;
+            var line = ReadLine(stream, MaxHeaderBytes);
+            if (line is null) return false;
+            if (!line.StartsWith("WARC/", StringComparison.Ordinal) && ArcHeaderLine.Parse(line.Trim()) is not null)
+            {
+                stream.Position = lineStart;
+                return true;
+            }
+        }
     }
 
     private static string? ReadLine(Stream stream, int max) => ReadLine(stream, max, out _);

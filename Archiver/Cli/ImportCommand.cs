@@ -66,7 +66,7 @@ public sealed class ImportCommand : ICliCommand
 
     private static void RenderWarc(IAnsiConsole console, WarcImportReport r)
     {
-        console.MarkupLine($"WARC: {Format.Count(r.Records)} records, {Format.Count(r.Responses)} HTTP responses, {Format.Count(r.Routed)} parsed by a platform: "
+        console.MarkupLine($"WARC/WACZ/ARC: {Format.Count(r.Records)} records, {Format.Count(r.Responses)} HTTP responses, {Format.Count(r.Routed)} parsed by a platform: "
             + $"{Format.Count(r.Inserted)} new posts, {Format.Count(r.Unchanged)} already archived, {Format.Count(r.Authors)} author records.");
         if (r.SkippedFiles > 0) console.MarkupLine($"{r.SkippedFiles} WARC input(s) were already imported completely and were skipped (use --again).");
         if (r.ProblemCount > 0)

@@ -93,7 +93,8 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
             return;
         }
         var resumeAfter = again ? -1 : (checkpoint?.LinesDone ?? 0) - 1;
-        var options = new WarcReadOptions { OnProblem = p => Problem(report, new ImportProblem(p.File, p.Offset, p.Reason)) };
+        // A file named .arc is read as ARC from its first byte, so a damaged one is reported as a damaged ARC.
+        var options = new WarcReadOptions { Arc = WarcReader.IsArcFileName(name), OnProblem = p => Problem(report, new ImportProblem(p.File, p.Offset, p.Reason)) };
         var posts = new List<PostObservation>();
         var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
         long lastOffset = -1;

@@ -45,7 +45,11 @@ public sealed class ImportCommand : ICliCommand
             if (warcs.Length > 0)
                 warcReport = new WarcImport(store, Platforms.KnownPlatforms.Registry(), TimeProvider.System) { Index = index }.Import(warcs, parse.GetValue(again), ct);
             var report = inputs.Length > 0 ? await service.ImportAsync(inputs, chosen, parse.GetValue(again), ct) : new ImportReport();
+            // The index thread may still be working through the last batches: a rate that stops at the store's
+            // last commit would promise more than the user gets, so say when everything was searchable.
+            var indexWait = System.Diagnostics.Stopwatch.StartNew();
             if (index is not null) await index.DisposeAsync();
+            var indexTail = indexWait.Elapsed;
             store.Dispose();
             // The index was busy (another process writes it): catch up now, which says so if it still is.
             if (!parse.GetValue(noIndex) && index is null && report.Inserted + report.Edited + (warcReport?.Inserted ?? 0) > 0) Indexing.IndexUpdate.Run(context, ct);
@@ -58,6 +62,8 @@ public sealed class ImportCommand : ICliCommand
             {
                 if (warcReport is not null) RenderWarc(context.Console, warcReport);
                 if (inputs.Length > 0) Render(context.Console, report);
+                if (index is not null && indexTail >= TimeSpan.FromSeconds(0.1))
+                    context.Console.MarkupLine($"The search index caught up {indexTail.TotalSeconds:0.0} s after the last stored batch.");
             }
             return report.Lines == 0 && report.SkippedFiles == 0 && report.BadLines > 0 ? ExitCodes.Failure : ExitCodes.Ok;
         });

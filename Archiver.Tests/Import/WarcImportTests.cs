@@ -90,6 +90,19 @@ public sealed class WarcImportTests
     }
 
     [Fact]
+    public async Task A_capture_file_of_which_nothing_can_be_read_fails_and_says_where()
+    {
+        using var dir = new TempArchive();
+        var notWarc = dir.File("notes.warc");
+        await File.WriteAllTextAsync(notWarc, "these are my notes, not a WARC file\n", TestContext.Current.CancellationToken);
+
+        var result = await Support.Cli.RunAsync(["import", "--data", dir.File("archive"), "--no-index", notWarc]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{notWarc}:0: expected a 'WARC/1.x' version line", result.Out.Replace("\n", ""));
+    }
+
+    [Fact]
     public async Task Real_and_malformed_warcs_import_without_failing_and_report_bad_records()
     {
         using var dir = new TempArchive();

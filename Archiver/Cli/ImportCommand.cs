@@ -65,7 +65,10 @@ public sealed class ImportCommand : ICliCommand
                 if (index is not null && indexTail >= TimeSpan.FromSeconds(0.1))
                     context.Console.MarkupLine($"The search index caught up {indexTail.TotalSeconds:0.0} s after the last stored batch.");
             }
-            return report.Lines == 0 && report.SkippedFiles == 0 && report.BadLines > 0 ? ExitCodes.Failure : ExitCodes.Ok;
+            // Inputs of which nothing at all could be read are a failure; some bad lines or records among good ones are not.
+            var datasetsUnreadable = inputs.Length > 0 && report.Lines == 0 && report.SkippedFiles == 0 && report.BadLines > 0;
+            var capturesUnreadable = warcReport is { Records: 0, SkippedFiles: 0, ProblemCount: > 0 };
+            return datasetsUnreadable || capturesUnreadable ? ExitCodes.Failure : ExitCodes.Ok;
         });
         return command;
     }

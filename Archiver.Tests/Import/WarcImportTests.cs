@@ -1,3 +1,4 @@
+using Archiver.Import;
 using Archiver.Storage;
 using Archiver.Tests.Support;
 
@@ -87,6 +88,29 @@ public sealed class WarcImportTests
         Assert.True(observed >= crawled.Count, again.Out);
         Assert.Equal(observed, report.RootElement.GetProperty("unchanged").GetInt64());
         Assert.Equal(0, report.RootElement.GetProperty("problem_count").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_large_wacz_entry_is_read_from_a_temporary_file_that_is_gone_afterwards()
+    {
+        using var dir = new TempArchive();
+        await ReplicaCrawl.IntoAsync(dir.File("a"), "telegram");
+        var export = await Support.Cli.RunAsync(["--data", dir.File("a"), "-q", "export", "--format", "wacz", "--out", dir.File("wacz-export")]);
+        Assert.True(export.ExitCode == 0, export.Error);
+        var wacz = Path.Combine(dir.File("wacz-export"), "archive.wacz");
+
+        using (var b = ArchiveStore.Open(dir.File("b")))
+        {
+            // Every entry counts as large here, so the import takes the path a multi-GB Browsertrix WARC takes.
+            var report = new WarcImport(b, Archiver.Platforms.KnownPlatforms.Registry(), TimeProvider.System) { InMemoryZipEntryBytes = 1 }
+                .Import([wacz], again: false, TestContext.Current.CancellationToken);
+            Assert.Equal(0, report.ProblemCount);
+        }
+
+        using var a = ArchiveStore.Open(dir.File("a"), readOnly: true);
+        using var imported = ArchiveStore.Open(dir.File("b"), readOnly: true);
+        Assert.Equal(a.ScanPosts().Select(p => p.Key).Order(StringComparer.Ordinal), imported.ScanPosts().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Empty(Directory.GetFiles(dir.File("b"), ".import-*"));
     }
 
     [Fact]

@@ -41,6 +41,35 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
     /// <summary>Time spent in store commits (the single writer); parsing runs on the thread pool meanwhile.</summary>
     public TimeSpan StoreTime { get; private set; }
 
+    /// <summary>WACZ entries up to this size are read from memory; larger ones from a temporary file in the archive.</summary>
+    public long InMemoryZipEntryBytes { get; init; } = 64L << 20;
+
+    /// <summary>
+    /// A zip entry's stream cannot seek, and the reader does (the WACZ spec stores WARCs uncompressed, but
+    /// readers must not rely on it). Small entries are copied to memory; large ones, such as the multi-GB
+    /// WARCs of a Browsertrix crawl, to a temporary file beside the archive that is deleted when closed.
+    /// What an entry expands to is capped as for any compressed input.
+    /// </summary>
+    private Stream SeekableCopy(ZipArchiveEntry entry, string name)
+    {
+        Stream copy = entry.Length <= InMemoryZipEntryBytes
+            ? new MemoryStream((int)entry.Length)
+            : new FileStream(Path.Combine(store.Paths.Root, $".import-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.ReadWrite,
+                FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        try
+        {
+            var limit = Math.Min(InputStreams.DefaultMaxBytes, Math.Max(1L << 20, entry.CompressedLength * (long)InputStreams.DefaultMaxRatio));
+            using (var source = new LimitedStream(entry.Open(), limit, name)) source.CopyTo(copy);
+            copy.Position = 0;
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>WARC, WACZ and ARC files (the reader tells WARC from ARC by their first record).</summary>
     public static bool IsWarcPath(string path)
     {
@@ -61,10 +90,7 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
                 using var zip = ZipFile.OpenRead(path);
                 foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("archive/", StringComparison.Ordinal) && IsWarcPath(e.FullName)))
                 {
-                    // The WACZ spec stores WARCs uncompressed in the zip, but readers must not rely on it: copy to seekable memory.
-                    using var copy = new MemoryStream();
-                    using (var source = entry.Open()) source.CopyTo(copy);
-                    copy.Position = 0;
+                    using var copy = SeekableCopy(entry, $"{path}!{entry.FullName}");
                     ImportFile(copy, $"{path}!{entry.FullName}", again, report, ct);
                 }
             }

@@ -17,14 +17,14 @@ public static class InputStreams
     {
         if (!File.Exists(path)) throw new UsageException($"Input file not found: {path}");
         var compressed = new FileInfo(path).Length;
-        var limit = Math.Min(maxBytes, Math.Max(1L << 20, compressed * maxRatio));
+        var limit = ExpansionLimit(compressed, maxBytes, maxRatio);
         var lower = path.ToLowerInvariant();
         if (lower.EndsWith(".zip", StringComparison.Ordinal))
         {
             using var zip = ZipFile.OpenRead(path);
             foreach (var entry in zip.Entries.Where(e => !e.FullName.EndsWith('/')))
             {
-                var entryLimit = Math.Min(maxBytes, Math.Max(1L << 20, entry.CompressedLength * (long)maxRatio));
+                var entryLimit = ExpansionLimit(entry.CompressedLength, maxBytes, maxRatio);
                 using var stream = new LimitedStream(entry.Open(), entryLimit, $"{path}!{entry.FullName}");
                 yield return ($"{path}!{entry.FullName}", stream);
             }
@@ -37,6 +37,10 @@ public static class InputStreams
         using var limited = new LimitedStream(decoded, ReferenceEquals(decoded, file) ? long.MaxValue : limit, path);
         yield return (path, limited);
     }
+
+    /// <summary>How far compressed input may expand: <paramref name="maxRatio"/> times its size (at least 1 MiB), <paramref name="maxBytes"/> at most.</summary>
+    public static long ExpansionLimit(long compressedBytes, long maxBytes = DefaultMaxBytes, int maxRatio = DefaultMaxRatio) =>
+        Math.Min(maxBytes, Math.Max(1L << 20, compressedBytes * maxRatio));
 
     /// <summary>The name without compression suffixes, for format detection by extension.</summary>
     public static string InnerName(string name)

@@ -58,8 +58,7 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
                 FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         try
         {
-            var limit = Math.Min(InputStreams.DefaultMaxBytes, Math.Max(1L << 20, entry.CompressedLength * (long)InputStreams.DefaultMaxRatio));
-            using (var source = new LimitedStream(entry.Open(), limit, name)) source.CopyTo(copy);
+            using (var source = new LimitedStream(entry.Open(), InputStreams.ExpansionLimit(entry.CompressedLength), name)) source.CopyTo(copy);
             copy.Position = 0;
             return copy;
         }

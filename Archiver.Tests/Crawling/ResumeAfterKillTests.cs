@@ -73,7 +73,7 @@ public sealed class ResumeAfterKillTests
     [Fact]
     public async Task Ctrl_c_stops_gracefully_and_says_how_to_resume()
     {
-        await using var site = await TestSite.StartAsync(40, 2, pageDelay: TimeSpan.FromMilliseconds(50));
+        await using var site = await TestSite.StartAsync(400, 2, pageDelay: TimeSpan.FromMilliseconds(50));
         using var archive = new TempArchive();
         var ct = TestContext.Current.CancellationToken;
         using var crawler = StartCrawler(archive.Path, "testsite:" + site.Url("pages/0.html"));

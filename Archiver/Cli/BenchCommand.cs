@@ -18,6 +18,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(CrawlBenchmark.Command(run));
         command.Subcommands.Add(ImportBenchmark.Command(run));
         command.Subcommands.Add(CrawlReplicaBenchmark.Command(run));
+        command.Subcommands.Add(LanguageBenchmark.Command(run));
         return command;
     }
 

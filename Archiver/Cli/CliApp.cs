@@ -15,6 +15,7 @@ public static class CliApp
         new ImportCommand(),
         new SearchCommand(),
         new IndexCommand(),
+        new RelabelCommand(),
         new ExportCommand(),
         new VerifyCommand(),
         new CrawlCommand(KnownPlatforms.All()),

@@ -8,17 +8,22 @@ namespace Archiver.Cli;
 /// <summary><c>archiver index [--rebuild]</c>: brings the search index up to date with the store, or rebuilds it.</summary>
 public sealed class IndexCommand : ICliCommand
 {
-    public sealed record Summary(bool Rebuilt, long Indexed, int Documents, long StoreSequence, long SizeBytes, double Seconds);
+    public sealed record Summary(bool Rebuilt, long Indexed, int Documents, long StoreSequence, long SizeBytes, double Seconds)
+    {
+        /// <summary>--rebuild first gives posts without a language one (as <c>archiver relabel</c> does).</summary>
+        public Languages.RelabelReport? Relabel { get; init; }
+    }
 
     public Command Build(CommandRunner run)
     {
-        var rebuild = new Option<bool>("--rebuild") { Description = "Drop the index and index every post of the store again" };
+        var rebuild = new Option<bool>("--rebuild") { Description = "Drop the index and index every post of the store again (after filling in missing languages, as relabel does)" };
         var command = new Command("index", "Update the search index from the store (catch up), or --rebuild it") { rebuild };
         run.Attach(command, (context, parse, ct) =>
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
             var full = parse.GetValue(rebuild);
+            var relabel = full ? RelabelCommand.Run(context.DataDir, redetect: false, catchUpIndex: false, ct) : null;
+            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
             long indexed = 0;
             using var index = WithProgress(context, full ? "rebuilding the index" : "catching up", full ? store.Counters.Posts : null, progress =>
             {
@@ -34,10 +39,11 @@ public sealed class IndexCommand : ICliCommand
                     throw;
                 }
             });
-            var summary = new Summary(full, indexed, index.DocumentCount, index.StoreSequence, index.SizeOnDisk(), watch.Elapsed.TotalSeconds);
+            var summary = new Summary(full, indexed, index.DocumentCount, index.StoreSequence, index.SizeOnDisk(), watch.Elapsed.TotalSeconds) { Relabel = relabel };
             if (context.Json) context.WriteJson(summary);
             else
             {
+                if (relabel is not null) RelabelCommand.Render(context.Out, relabel);
                 context.Out.WriteLine($"{(full ? "rebuilt" : "up to date")}: {Format.Count(indexed)} posts indexed in {summary.Seconds:0.0} s; "
                     + $"the index holds {Format.Count(summary.Documents)} posts at store sequence {summary.StoreSequence}, {Format.Bytes(summary.SizeBytes)}");
             }

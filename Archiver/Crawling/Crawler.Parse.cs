@@ -1,3 +1,4 @@
+using Archiver.Languages;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Archiver.Capturing;
@@ -70,7 +71,9 @@ public sealed partial class Crawler
 
         foreach (var problem in result.Problems.Where(p => p.Fatal)) Fail(request.Url.AbsoluteUri, problem.Reason);
         var seenAt = captured.Capture.FetchedAt;
-        var posts = result.Posts.Where(InTimeRange).ToList();
+        var languages = PostLanguages.Current;
+        List<Post> posts;
+        using (Counters.Time(CrawlStage.Parse)) posts = result.Posts.Where(InTimeRange).Select(languages.Label).ToList();
         var media = new List<Media>();
         if (!_options.NoMedia && posts.Any(p => p.Media.Any(m => m.Url is not null && m.Sha256 is null)))
             posts = await DownloadMediaAsync(posts, media).ConfigureAwait(false);

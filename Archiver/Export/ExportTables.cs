@@ -22,6 +22,7 @@ public static class ExportTables
         Column<PostRow>.Ts("edited_at", "when the platform says it was edited (UTC)", r => r.Post.EditedAt),
         Column<PostRow>.Str("kind", "post, reply, forward, reblog, service, ...", r => r.Post.Kind),
         Column<PostRow>.Str("language", "language code when known", r => r.Post.Language),
+        Column<PostRow>.Str("language_source", "where the language came from: platform, declared (by the page or feed) or detected (from the text)", r => r.Post.LanguageSource),
         Column<PostRow>.Str("text", "the text as a reader sees it", r => r.Post.Text),
         Column<PostRow>.Str("html", "the original markup of the text, when served as HTML", r => r.Post.Html),
         Column<PostRow>.Str("reply_to", "native id of the post replied to", r => r.Post.ReplyTo),

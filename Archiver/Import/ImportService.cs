@@ -1,3 +1,4 @@
+using Archiver.Languages;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -192,7 +193,8 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         var posts = new List<PostObservation>(raw.Lines.Count);
         var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
         var problems = new List<ImportProblem>();
-        foreach (var (number, text) in raw.Lines) ParseLine(name, number, text, ref format, requested, posts, authors, problems, observedAt);
+        var languages = PostLanguages.Current;
+        foreach (var (number, text) in raw.Lines) ParseLine(name, number, text, ref format, requested, posts, authors, problems, observedAt, languages);
         AddTicks(ref _parseTicks, started);
         return new Chunk(new StoreBatch { Posts = posts, Authors = authors.Values.ToList() }, raw.LastLine, raw.Lines.Count, problems);
     }
@@ -201,7 +203,7 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         Interlocked.Add(ref total, System.Diagnostics.Stopwatch.GetTimestamp() - startedTimestamp);
 
     private static void ParseLine(string name, long lineNumber, string line, ref IDatasetFormat? format, ImportFormat requested,
-        List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, List<ImportProblem> problems, DateTime observedAt)
+        List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, List<ImportProblem> problems, DateTime observedAt, PostLanguages languages)
     {
         JsonDocument document;
         try
@@ -233,7 +235,7 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
                 problems.Add(new ImportProblem(name, lineNumber, parsed.Error));
                 return;
             }
-            foreach (var post in parsed.Posts) posts.Add(new PostObservation(post, observedAt));
+            foreach (var post in parsed.Posts) posts.Add(new PostObservation(languages.Label(post), observedAt));
             foreach (var author in parsed.Authors) authors[author.Key] = new AuthorObservation(author, observedAt);
         }
     }

@@ -1,3 +1,4 @@
+using Archiver.Languages;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Archiver.Capturing;
@@ -217,7 +218,7 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         }
         var problems = parsed.Problems.Select(problem => new ImportProblem(file, record.Offset, $"{platform.Name}: {problem.Reason}")).ToList();
         return new RecordOutcome(record.Offset, true, true, problems,
-            parsed.Posts.Select(post => new PostObservation(post, fetchedAt, capture)).ToList(),
+            PostLanguages.Current.Label(parsed.Posts).Select(post => new PostObservation(post, fetchedAt, capture)).ToList(),
             parsed.Authors.Select(author => new AuthorObservation(author, fetchedAt, capture)).ToList());
     }
 

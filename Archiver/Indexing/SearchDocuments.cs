@@ -21,7 +21,8 @@ public static class SearchDocuments
             Text = post.Text,
             Author = post.AuthorHandle ?? post.AuthorId,
             Channel = post.Channel,
-            Language = post.Language,
+            // Indexed by primary subtag ("en-US" as "en"), so lang:en, --by lang and --stem treat them alike.
+            Language = Languages.LanguageTags.IsLanguage(post.Language) ? Languages.LanguageTags.Primary(post.Language) : null,
             Created = post.CreatedAt,
             Kind = post.Kind,
             Hashtags = post.Hashtags,

@@ -33,7 +33,11 @@ public sealed record Post
     /// <summary>The original markup of the text where the platform serves HTML.</summary>
     public string? Html { get; init; }
 
+    /// <summary>ISO 639-1 code (or BCP 47 tag as the source wrote it) of the text's language, when known.</summary>
     public string? Language { get; init; }
+
+    /// <summary>Where <see cref="Language"/> came from: <see cref="LanguageSources"/> (platform, declared, detected); null when there is no language.</summary>
+    public string? LanguageSource { get; init; }
     public string? ReplyTo { get; init; }
     public string? ForwardedFrom { get; init; }
     public string? ForwardedUrl { get; init; }
@@ -63,6 +67,30 @@ public static class PostKinds
     public const string Forward = "forward";
     public const string Reblog = "reblog";
     public const string Service = "service";
+}
+
+/// <summary>Where a post's language came from, most trusted first.</summary>
+public static class LanguageSources
+{
+    /// <summary>The platform or dataset gave it for this post (Mastodon <c>language</c>, twarc <c>lang</c>, ...).</summary>
+    public const string Platform = "platform";
+
+    /// <summary>The document the post was published in declared it (<c>&lt;html lang&gt;</c>, a feed's <c>&lt;language&gt;</c> or <c>xml:lang</c>).</summary>
+    public const string Declared = "declared";
+
+    /// <summary>Detected from the post's text by Archiver.</summary>
+    public const string Detected = "detected";
+
+    public static readonly IReadOnlyList<string> All = [Platform, Declared, Detected];
+
+    /// <summary>How much a source is trusted: platform 3, declared 2, detected 1, none 0.</summary>
+    public static int Rank(string? source) => source switch
+    {
+        Platform => 3,
+        Declared => 2,
+        Detected => 1,
+        _ => 0,
+    };
 }
 
 /// <summary>A post's reference to a media item; the bytes live in the media store once downloaded.</summary>

@@ -96,6 +96,7 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
                     Text = TelegramMarkup.TextPlain(p),
                     Html = TelegramMarkup.TextHtml(p, tgOrigin),
                     Links = p.Text.Links,
+                    Language = c.Language.Code,
                     Extra = new Dictionary<string, string> { ["title"] = FeedRenderer.Title(p) },
                 };
             }

@@ -27,6 +27,9 @@ public static class TelegramRecords
             Kind = service ? PostKinds.Service : p.Forward is not null ? PostKinds.Forward : p.ReplyToId is not null ? PostKinds.Reply : PostKinds.Post,
             Text = TelegramMarkup.TextPlain(p),
             Html = service || !p.Text.IsEmpty ? TelegramMarkup.TextHtml(p, origin) : null,
+            // The language the generator wrote the post in (Telegram itself says none; the archive detects it).
+            // Service messages are Telegram's own wording, in no one language.
+            Language = service ? null : c.Language.Code,
             ReplyTo = p.ReplyToId is { } r ? $"{c.Name}/{r}" : null,
             ForwardedFrom = p.Forward?.Source.Title,
             ForwardedUrl = p.Forward is { } f ? $"{origin}/{f.Source.Name}/{f.SourceId}" : null,

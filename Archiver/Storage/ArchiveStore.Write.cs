@@ -35,6 +35,7 @@ public sealed partial class ArchiveStore
                     Edited = results.Sum(r => r.Edited),
                     CountsUpdated = results.Sum(r => r.CountsUpdated),
                     Deleted = results.Sum(r => r.Deleted),
+                    Relabeled = results.Sum(r => r.Relabeled),
                     AuthorsChanged = main.AuthorsChanged,
                     MediaAdded = main.MediaAdded,
                     ChangedKeys = results.SelectMany(r => r.Changed).Distinct(StringComparer.Ordinal).ToList(),
@@ -55,11 +56,15 @@ public sealed partial class ArchiveStore
     {
         var items = new List<PostSegment.Item>[_segments.Length];
         var gone = new List<Disappearance>[_segments.Length];
+        var relabels = new List<LanguageLabel>[_segments.Length];
         for (var i = 0; i < _segments.Length; i++)
         {
             items[i] = [];
             gone[i] = [];
+            relabels[i] = [];
         }
+        foreach (var label in batch.Relabels)
+            relabels[(int)(ContentHash.OfKey(label.Key) % (ulong)_segments.Length)].Add(label);
         foreach (var observation in batch.Posts)
         {
             var key = observation.Post.Key;
@@ -70,15 +75,15 @@ public sealed partial class ArchiveStore
             gone[(int)(ContentHash.OfKey(d.Key) % (ulong)_segments.Length)].Add(d);
 
         var results = new SegmentResult[_segments.Length];
-        var active = Enumerable.Range(0, _segments.Length).Where(i => items[i].Count > 0 || gone[i].Count > 0).ToList();
+        var active = Enumerable.Range(0, _segments.Length).Where(i => items[i].Count > 0 || gone[i].Count > 0 || relabels[i].Count > 0).ToList();
         if (active.Count <= 1 || batch.Posts.Count < 64)
         {
-            foreach (var i in active) results[i] = _segments[i].Write(sequence, items[i], gone[i], known);
+            foreach (var i in active) results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i]);
         }
         else
         {
             Parallel.ForEach(active, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                i => results[i] = _segments[i].Write(sequence, items[i], gone[i], known));
+                i => results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i]));
         }
         for (var i = 0; i < results.Length; i++) results[i] ??= SegmentResult.Empty;
         return results;

@@ -96,5 +96,6 @@ public sealed class ArchiveWriter : IAsyncDisposable
                 Authors = batches.SelectMany(b => b.Authors).ToList(),
                 Media = batches.SelectMany(b => b.Media).ToList(),
                 Disappearances = batches.SelectMany(b => b.Disappearances).ToList(),
+                Relabels = batches.SelectMany(b => b.Relabels).ToList(),
             };
 }

@@ -26,6 +26,7 @@ internal static class BsonMapping
         doc["text"] = post.Text;
         Set(doc, "html", post.Html);
         Set(doc, "lang", post.Language);
+        Set(doc, "langSrc", post.LanguageSource);
         Set(doc, "replyTo", post.ReplyTo);
         Set(doc, "fwdFrom", post.ForwardedFrom);
         Set(doc, "fwdUrl", post.ForwardedUrl);
@@ -63,6 +64,7 @@ internal static class BsonMapping
         Text = Str(doc, "text") ?? "",
         Html = Str(doc, "html"),
         Language = Str(doc, "lang"),
+        LanguageSource = Str(doc, "langSrc"),
         ReplyTo = Str(doc, "replyTo"),
         ForwardedFrom = Str(doc, "fwdFrom"),
         ForwardedUrl = Str(doc, "fwdUrl"),

@@ -9,6 +9,9 @@ namespace Archiver.Storage;
 /// The hash of what a post says (not when or where it was seen): text, markup, times, references,
 /// media and extra fields. Counts (views, likes, ...) are excluded on purpose: they change on every visit
 /// and would make every re-crawl look like an edit; the latest counts are still stored.
+/// The language and its source are hashed, but a difference in them alone is not an edit: the store
+/// relabels the post in place (see <c>PostSegment.StorePost</c>), since a label that Archiver derives
+/// (declared or detected) may be filled in or improved later without the post having changed.
 /// </summary>
 public static class ContentHash
 {
@@ -46,6 +49,12 @@ public static class ContentHash
         {
             Add(hash, key);
             Add(hash, value);
+        }
+        // Appended only when set, so posts stored before languages had a source keep their hash.
+        if (post.LanguageSource is not null)
+        {
+            Add(hash, "\u0002");
+            Add(hash, post.LanguageSource);
         }
         return hash.GetCurrentHashAsUInt64();
     }

@@ -37,7 +37,7 @@ internal static class PostBsonReader
     {
         string platform = "", host = "", nid = "", kind = PostKinds.Post, text = "", hash = "";
         string? url = null, channel = null, authorId = null, authorHandle = null, authorName = null, html = null,
-            lang = null, replyTo = null, fwdFrom = null, fwdUrl = null, delReason = null;
+            lang = null, langSrc = null, replyTo = null, fwdFrom = null, fwdUrl = null, delReason = null;
         DateTime? createdAt = null, editedAt = null, deletedAt = null;
         DateTime firstSeen = default, versionSeen = default;
         long? views = null, likes = null, shares = null, replies = null;
@@ -78,6 +78,7 @@ internal static class PostBsonReader
                     else if (name.SequenceEqual("text"u8)) text = Str(type, value) ?? "";
                     else if (name.SequenceEqual("html"u8)) html = Str(type, value);
                     else if (name.SequenceEqual("lang"u8)) lang = Pooled(pool, type, value);
+                    else if (name.SequenceEqual("langSrc"u8)) langSrc = Pooled(pool, type, value);
                     else if (name.SequenceEqual("replyTo"u8)) replyTo = Str(type, value);
                     else if (name.SequenceEqual("fwdFrom"u8)) fwdFrom = Pooled(pool, type, value);
                     else if (name.SequenceEqual("fwdUrl"u8)) fwdUrl = Str(type, value);
@@ -112,6 +113,7 @@ internal static class PostBsonReader
             Text = text,
             Html = html,
             Language = lang,
+            LanguageSource = langSrc,
             ReplyTo = replyTo,
             ForwardedFrom = fwdFrom,
             ForwardedUrl = fwdUrl,

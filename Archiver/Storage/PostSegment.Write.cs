@@ -12,7 +12,8 @@ internal sealed partial class PostSegment
     /// Stores this segment's share of a batch in one transaction. Reads only the posts that changed;
     /// unchanged ones are recognised from <paramref name="known"/> (read-only here) and become sightings.
     /// </summary>
-    public SegmentResult Write(long sequence, IReadOnlyList<Item> items, IReadOnlyList<Disappearance> gone, KnownPosts known)
+    public SegmentResult Write(long sequence, IReadOnlyList<Item> items, IReadOnlyList<Disappearance> gone, KnownPosts known,
+        IReadOnlyList<LanguageLabel>? relabels = null)
     {
         var work = new SegmentWork(sequence, CountersWithoutChannels);
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
@@ -21,6 +22,7 @@ internal sealed partial class PostSegment
             foreach (var item in items) StorePost(item, known, work);
             if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values.Select(p => p.Take()), batchSize: 5000);
             foreach (var g in gone) MarkGone(g, work);
+            foreach (var label in relabels ?? []) Relabel(label, work);
             var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
             _db.Commit();
@@ -69,6 +71,10 @@ internal sealed partial class PostSegment
             // The map knew a key this segment does not have (a stale map): store it as new.
             work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
         }
+        else if (TryRelabelInPlace(item, existing, pending is not null, current, countsHash, work))
+        {
+            return;
+        }
         else
         {
             PushVersion(existing, key, observation);
@@ -84,6 +90,70 @@ internal sealed partial class PostSegment
             work.Changed.Add(key);
         }
         work.KnownUpdates[keyHash] = entry;
+    }
+
+    /// <summary>
+    /// An observation that says what the stored post says and differs only in its language label (the store
+    /// holds none yet, or a detected one where the document now declares one) is a sighting, not an edit:
+    /// the label is set in place. A label is never replaced by a less trusted one (or by none).
+    /// </summary>
+    private bool TryRelabelInPlace(Item item, BsonDocument existing, bool pending, KnownPosts.Entry current, uint countsHash, SegmentWork work)
+    {
+        var (observation, key, keyHash) = item;
+        var post = observation.Post;
+        var oldLanguage = BsonMapping.Str(existing, "lang");
+        var oldSource = BsonMapping.Str(existing, "langSrc");
+        if (ContentHash.Of(post with { Language = oldLanguage, LanguageSource = oldSource }) != current.ContentHash) return false;
+        var keepOld = post.Language is null || LanguageSources.Rank(oldSource ?? (oldLanguage is null ? null : LanguageSources.Platform)) > LanguageSources.Rank(post.LanguageSource);
+        var (language, source) = keepOld ? (oldLanguage, oldSource) : (post.Language, post.LanguageSource);
+        var changed = false;
+        var contentHash = current.ContentHash;
+        if (language != oldLanguage || source != oldSource)
+        {
+            BsonMapping.Set(existing, "lang", language);
+            BsonMapping.Set(existing, "langSrc", source);
+            contentHash = ContentHash.Of(post with { Language = language, LanguageSource = source });
+            existing["hash"] = ContentHash.ToHex(contentHash);
+            work.Relabeled++;
+            changed = true;
+        }
+        if (countsHash != current.CountsHash)
+        {
+            BsonMapping.Set(existing, "views", post.Views);
+            BsonMapping.Set(existing, "likes", post.Likes);
+            BsonMapping.Set(existing, "shares", post.Shares);
+            BsonMapping.Set(existing, "replies", post.Replies);
+            existing["ch"] = (long)countsHash;
+            work.CountsUpdated++;
+            changed = true;
+        }
+        if (changed)
+        {
+            existing["seq"] = work.Sequence;
+            if (!pending) _posts.Update(existing);
+            work.Changed.Add(key);
+        }
+        work.Sightings.Add((key, observation.ObservedAt, observation.Capture));
+        work.KnownUpdates[keyHash] = new KnownPosts.Entry(contentHash, changed ? countsHash : current.CountsHash);
+        return true;
+    }
+
+    /// <summary>A relabel: sets a stored post's language and its source in place (no new version, no sighting).</summary>
+    private void Relabel(LanguageLabel label, SegmentWork work)
+    {
+        var doc = work.Inserts.GetValueOrDefault(label.Key)?.Document ?? _posts.FindById(label.Key);
+        if (doc is null) return;
+        if (BsonMapping.Str(doc, "lang") == label.Language && BsonMapping.Str(doc, "langSrc") == label.Source) return;
+        BsonMapping.Set(doc, "lang", label.Language);
+        BsonMapping.Set(doc, "langSrc", label.Source);
+        var hash = ContentHash.Of(BsonMapping.ToPost(doc));
+        doc["hash"] = ContentHash.ToHex(hash);
+        doc["seq"] = work.Sequence;
+        if (!work.Inserts.ContainsKey(label.Key)) _posts.Update(doc);
+        var counts = doc.TryGetValue("ch", out var ch) ? (uint)ch.AsInt64 : 0;
+        work.KnownUpdates[ContentHash.OfKey(label.Key)] = new KnownPosts.Entry(hash, counts);
+        work.Relabeled++;
+        work.Changed.Add(label.Key);
     }
 
     /// <summary>Counts (views, likes...) move on every visit: they are refreshed in place, not versioned.</summary>

@@ -18,6 +18,7 @@ internal sealed class SegmentWork(long sequence, StoreCounters before)
     public int CountsUpdated { get; set; }
     public int Edited { get; set; }
     public int Deleted { get; set; }
+    public int Relabeled { get; set; }
 
     public void AddInsert(string key, PendingInsert insert, Post post)
     {
@@ -38,7 +39,7 @@ internal sealed class SegmentWork(long sequence, StoreCounters before)
     /// <summary>Posts added per channel in this batch (stored per channel, not in the segment's counters document).</summary>
     public IReadOnlyDictionary<string, long> ChannelDelta => _channelDelta;
 
-    public SegmentResult Result() => new(Inserts.Count, Sightings, Edited, CountsUpdated, Deleted, KnownUpdates, Changed);
+    public SegmentResult Result() => new(Inserts.Count, Sightings, Edited, CountsUpdated, Deleted, KnownUpdates, Changed) { Relabeled = Relabeled };
 
     private static void Increment(Dictionary<string, long> map, string key) =>
         map[key] = map.GetValueOrDefault(key) + 1;
@@ -82,5 +83,7 @@ internal sealed record SegmentResult(
     IReadOnlyDictionary<ulong, KnownPosts.Entry> KnownUpdates,
     IReadOnlyList<string> Changed)
 {
+    public int Relabeled { get; init; }
+
     public static SegmentResult Empty { get; } = new(0, [], 0, 0, 0, new Dictionary<ulong, KnownPosts.Entry>(), []);
 }

@@ -12,6 +12,9 @@ public sealed record Disappearance(string Key, DisappearanceKind Kind, DateTime 
 
 public enum DisappearanceKind { Post, Author }
 
+/// <summary>A new language label for a stored post (relabelling): set in place, no new version, no sighting.</summary>
+public sealed record LanguageLabel(string Key, string? Language, string? Source);
+
 /// <summary>Everything one store transaction writes. The writer commits a batch atomically or not at all.</summary>
 public sealed record StoreBatch
 {
@@ -19,8 +22,9 @@ public sealed record StoreBatch
     public IReadOnlyList<AuthorObservation> Authors { get; init; } = [];
     public IReadOnlyList<Media> Media { get; init; } = [];
     public IReadOnlyList<Disappearance> Disappearances { get; init; } = [];
+    public IReadOnlyList<LanguageLabel> Relabels { get; init; } = [];
 
-    public int Count => Posts.Count + Authors.Count + Media.Count + Disappearances.Count;
+    public int Count => Posts.Count + Authors.Count + Media.Count + Disappearances.Count + Relabels.Count;
 }
 
 /// <summary>What a committed batch did.</summary>
@@ -32,6 +36,8 @@ public sealed record StoreBatchResult
     public int Edited { get; init; }
     public int CountsUpdated { get; init; }
     public int Deleted { get; init; }
+    /// <summary>Posts whose language label changed in place (relabels, or an observation that differed only in its language).</summary>
+    public int Relabeled { get; init; }
     public int AuthorsChanged { get; init; }
     public int MediaAdded { get; init; }
     /// <summary>Keys of posts whose stored document changed (for the search index to follow).</summary>

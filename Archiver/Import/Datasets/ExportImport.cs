@@ -1,3 +1,4 @@
+using Archiver.Languages;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -176,6 +177,9 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
             if (_group.Count == 0) return;
             var start = 0;
             StoredPost? stored = null;
+            // Rows of an export made before posts had languages get them here, as any import does.
+            var languages = PostLanguages.Current;
+            for (var i = 0; i < _group.Count; i++) _group[i] = _group[i] with { Post = languages.Label(_group[i].Post) };
             if (_group.Count > 1)
             {
                 // Versions already in the archive (an earlier run of this import) must not be replayed: replaying an

@@ -67,6 +67,7 @@ public static class ExportRows
             EditedAt = Time(row, "edited_at"),
             Kind = Text(row, "kind") ?? PostKinds.Post,
             Language = Text(row, "language"),
+            LanguageSource = Text(row, "language_source"),
             Text = Text(row, "text") ?? "",
             Html = Text(row, "html"),
             ReplyTo = Text(row, "reply_to"),

@@ -1,3 +1,4 @@
+using Archiver.Languages;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -73,6 +74,7 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
         var entries = Read(File.ReadAllBytes(path), out var cut);
         var host = MastodonStatuses.ServingHost(entries.Select(e => e.Value));
         var now = clock.GetUtcNow().UtcDateTime;
+        var languages = PostLanguages.Current;
         var posts = new List<PostObservation>();
         var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
         long done = 0;
@@ -102,7 +104,7 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
                 Problem(report, path, number, offset, parsed.Error);
                 continue;
             }
-            foreach (var post in parsed.Posts) posts.Add(new PostObservation(post, now));
+            foreach (var post in parsed.Posts) posts.Add(new PostObservation(languages.Label(post), now));
             foreach (var author in parsed.Authors) authors[author.Key] = new AuthorObservation(author, now);
             report.Posts += parsed.Posts.Count;
             report.Authors += parsed.Authors.Count;

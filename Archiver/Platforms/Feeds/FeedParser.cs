@@ -87,6 +87,7 @@ public static class FeedParser
             Text = FeedText.FromHtml(html),
             Html = html,
             Language = entry.Language ?? feed.Language,
+            LanguageSource = (entry.Language ?? feed.Language) is null ? null : LanguageSources.Declared,
             Links = FeedText.Links(html, entry.ContentBase),
             Media = entry.Enclosures.Select(e => new MediaRef { Kind = MediaKind(e.Type), Url = e.Url, Mime = e.Type == "image/*" ? null : e.Type }).ToList(),
             Extra = extra,

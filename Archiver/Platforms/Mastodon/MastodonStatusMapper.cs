@@ -76,6 +76,7 @@ public sealed class MastodonStatusMapper(string platform, string host)
             Text = text,
             Html = string.IsNullOrEmpty(html) ? null : html,
             Language = NonEmpty(Str(status, "language")),
+            LanguageSource = NonEmpty(Str(status, "language")) is null ? null : LanguageSources.Platform,
             ReplyTo = replyTo,
             ForwardedFrom = original?.AuthorHandle,
             ForwardedUrl = original?.Url,

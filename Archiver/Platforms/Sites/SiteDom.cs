@@ -30,6 +30,8 @@ internal interface ISiteDom<TNode>
     string InnerHtml(TNode node);
     string? BaseHref { get; }
     IEnumerable<string> LinkHrefs(TNode node);
+    /// <summary>The language the page declares for a node: the nearest <c>lang</c> (or <c>xml:lang</c>) on it or an ancestor (HTML's rule).</summary>
+    string? Language(TNode node);
 }
 
 internal sealed class AngleSharpDom(IDocument document) : ISiteDom<IElement>
@@ -48,6 +50,13 @@ internal sealed class AngleSharpDom(IDocument document) : ISiteDom<IElement>
     public string InnerHtml(IElement node) => node.InnerHtml;
     public string? BaseHref => document.QuerySelector("base[href]")?.GetAttribute("href");
     public IEnumerable<string> LinkHrefs(IElement node) => node.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!);
+
+    public string? Language(IElement node)
+    {
+        for (var e = node; e is not null; e = e.ParentElement)
+            if ((e.GetAttribute("lang") ?? e.GetAttribute("xml:lang")) is { } lang) return lang;
+        return null;
+    }
 
     /// <summary>Items are matched from the document, so that selectors may name html/body.</summary>
     public IEnumerable<IElement> Items(ProfileSelector selector) => document.ChildNodes.QuerySelectorAll(selector.Css);
@@ -72,6 +81,13 @@ internal sealed class FastDom(FastDocument document) : ISiteDom<int>
     public string InnerHtml(int node) => document.InnerHtml(node);
     public string? BaseHref => Base.SelectFirst(document, FastDocument.Root) is var b and >= 0 ? document.Attribute(b, "href") : null;
     public IEnumerable<string> LinkHrefs(int node) => Links.SelectAll(document, node).Select(a => document.Attribute(a, "href")!);
+
+    public string? Language(int node)
+    {
+        for (var n = node; n > FastDocument.Root; n = document.Parent(n))
+            if ((document.Attribute(n, "lang") ?? document.Attribute(n, "xml:lang")) is { } lang) return lang;
+        return null;
+    }
 }
 
 /// <summary><see cref="HtmlText"/>'s rendering rules over a <see cref="FastDocument"/>.</summary>

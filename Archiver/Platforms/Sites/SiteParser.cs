@@ -40,9 +40,14 @@ public static class SiteParser
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var problems = new List<ParseProblem>();
         var reader = new FieldReader<TNode>(page.Url, dom);
+        var pageLanguage = DeclaredLanguage(page);
         foreach (var item in items)
         {
             var post = ReadPost(profile, reader, item, host, problems);
+            // The language the page declares for the post (its own lang, else the nearest ancestor's, else the
+            // HTTP Content-Language): data like any field; detection, if needed, happens where posts are stored.
+            if ((Declared(dom.Language(item)) ?? pageLanguage) is { } language)
+                post = post with { Language = language, LanguageSource = LanguageSources.Declared };
             // A post quoted inside another matches the item selector twice; the first (outer) reading wins.
             if (seen.Add(post.NativeId)) posts.Add(post);
         }
@@ -115,6 +120,14 @@ public static class SiteParser
             Extra = extra,
         };
     }
+
+    /// <summary>A declared language tag, or null for an empty one (<c>lang=""</c> means "unknown" in HTML).</summary>
+    private static string? Declared(string? tag) => string.IsNullOrWhiteSpace(tag) ? null : tag.Trim();
+
+    /// <summary>A Content-Language header naming exactly one language (a list says the page is in several).</summary>
+    private static string? DeclaredLanguage(FetchedPage page) =>
+        page.Headers.FirstOrDefault(h => h.Key.Equals("Content-Language", StringComparison.OrdinalIgnoreCase)).Value is var value
+        && Declared(value) is { } tag && !tag.Contains(',') ? tag : null;
 
     private static List<CrawlRequest> NextRequests<TNode>(SiteProfile profile, FieldReader<TNode> reader, FetchedPage page)
     {

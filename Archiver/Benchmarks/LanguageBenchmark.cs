@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Archiver.Cli;
+using Archiver.Languages;
+using Archiver.Model;
+using Archiver.Replica;
+
+namespace Archiver.Benchmarks;
+
+/// <summary>
+/// <c>archiver bench language</c>: language detection on the replica's posts (whose generator knows each
+/// post's language) for several detector settings: accuracy per language on posts of at least 5 words,
+/// what shorter posts get, and texts per second on one thread. The figures behind the defaults of
+/// <see cref="LanguageDetectionOptions"/> (docs/language.md).
+/// </summary>
+public static class LanguageBenchmark
+{
+    public static Command Command(CommandRunner run)
+    {
+        var size = new Option<string>("--size") { Description = "Replica size (small, medium, large, posts:N)", DefaultValueFactory = _ => "medium" };
+        var seed = new Option<int>("--seed") { Description = "Replica seed", DefaultValueFactory = _ => 7 };
+        var sets = new Option<string[]>("--set") { Description = "Language sets to compare: replica (its 5), default, all (Lingua's 75), or codes a,b,c (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var margins = new Option<double[]>("--margin") { Description = "Confidence margins to compare (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var low = new Option<bool>("--both-modes") { Description = "Also run Lingua's low accuracy mode" };
+        var maxChars = new Option<int[]>("--max-chars") { Description = "Characters of cleaned text read per post, to compare (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var limit = new Option<int>("--limit") { Description = "Score at most this many posts (the replica's first ones)", DefaultValueFactory = _ => 20_000 };
+        var command = new Command("language", "Language detection on the replica's posts: accuracy per language and texts/s, per setting") { size, seed, sets, margins, low, maxChars, limit };
+        run.Attach(command, (context, parse, ct) =>
+        {
+            var network = new ReplicaNetwork((ulong)parse.GetValue(seed), ReplicaSize.Parse(parse.GetValue(size)!));
+            var truth = new ReplicaTruth(network, ReplicaEndpoints.FromPort(8470), 1);
+            var posts = Texts(truth).Take(parse.GetValue(limit)).ToList();
+            context.Out.WriteLine($"bench language: {posts.Count:N0} replica posts with a known language ({string.Join(", ", posts.GroupBy(p => p.Language).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count():N0}"))})");
+            var chosenSets = parse.GetValue(sets) is { Length: > 0 } named ? named : ["replica", "default", "all"];
+            var chosenMargins = parse.GetValue(margins) is { Length: > 0 } m ? m : [new LanguageDetectionOptions().MinMargin];
+            foreach (var set in chosenSets)
+                foreach (var lowAccuracy in parse.GetValue(low) ? new[] { false, true } : [false])
+                    foreach (var margin in chosenMargins)
+                        foreach (var chars in parse.GetValue(maxChars) is { Length: > 0 } mc ? mc : [new LanguageDetectionOptions().MaxChars])
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            var options = new LanguageDetectionOptions { Languages = Set(set), LowAccuracy = lowAccuracy, MinMargin = margin, MaxChars = chars };
+                            Run(context.Out, $"set {set} ({options.Languages.Count} languages), {(lowAccuracy ? "low" : "high")} accuracy, margin {margin:0.00}, {chars} chars", options, posts);
+                        }
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    /// <summary>Posts with text and a known language: Telegram, Mastodon-likes (not reblog wrappers), forum and JS pages.</summary>
+    public static IEnumerable<(string Text, string Language)> Texts(ReplicaTruth truth) =>
+        truth.Posts().Where(p => p.Language is not null && p.Text.Length > 0 && p.Kind != PostKinds.Service).Select(p => (p.Text, p.Language!));
+
+    private static IReadOnlyList<string> Set(string name) => name switch
+    {
+        "replica" => Lexicon.All.Select(l => l.Code).ToList(),
+        "default" => LanguageDetectionOptions.DefaultLanguages,
+        "all" => Lingua.LanguageInfo.All().Select(l => Lingua.LanguageInfo.IsoCode6391(l).ToString().ToLowerInvariant()).ToList(),
+        _ => name.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+    };
+
+    private static void Run(TextWriter output, string label, LanguageDetectionOptions options, List<(string Text, string Language)> posts)
+    {
+        var detection = new LanguageDetection(options);
+        // The first pass loads the models each text needs (seconds); the second is timed.
+        var loading = Stopwatch.StartNew();
+        foreach (var (text, _) in posts) detection.Detect(text);
+        var load = loading.Elapsed.TotalSeconds;
+        var score = new LanguageScore();
+        var results = new string?[posts.Count];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < posts.Count; i++) results[i] = detection.Detect(posts[i].Text);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+        for (var i = 0; i < posts.Count; i++)
+        {
+            LanguageDetection.Clean(posts[i].Text, int.MaxValue, out var words, out _);
+            score.Add(posts[i].Language, results[i], words);
+        }
+        output.WriteLine($"{label}: {posts.Count / cpuSeconds:N0} texts per CPU second, {posts.Count / seconds:N0} texts/s wall ({cpuSeconds:0.00} s CPU, {seconds:0.00} s wall; first pass with model loading {load:0.00} s)");
+        foreach (var line in score.Lines()) output.WriteLine("  " + line);
+    }
+}

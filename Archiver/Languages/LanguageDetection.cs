@@ -1,0 +1,123 @@
+using System.Collections.Frozen;
+using System.Text;
+using Lingua;
+
+namespace Archiver.Languages;
+
+/// <summary>How text is detected: which languages Lingua chooses among, its mode, and when to say nothing.</summary>
+public sealed record LanguageDetectionOptions
+{
+    /// <summary>
+    /// The languages a detected label can be (ISO 639-1). The languages of the networks Archiver is used on,
+    /// chosen with <c>bench language</c> (docs/language.md): every language added is one more a short post can
+    /// be mistaken for, and costs time on every post of its script.
+    /// </summary>
+    public IReadOnlyList<string> Languages { get; init; } = DefaultLanguages;
+
+    /// <summary>Lingua's low accuracy mode (trigrams only): faster, worse on texts under ~120 characters.</summary>
+    public bool LowAccuracy { get; init; }
+
+    /// <summary>Fewer words than this (after links, mentions and numbers are removed): no language.</summary>
+    public int MinWords { get; init; } = 3;
+
+    /// <summary>Fewer letters than this: no language.</summary>
+    public int MinLetters { get; init; } = 12;
+
+    /// <summary>The most likely language must lead the second by at least this confidence (0..1), else no language.</summary>
+    public double MinMargin { get; init; } = 0.25;
+
+    /// <summary>Only the first this many characters of the cleaned text are read (a long post's language is settled by then).</summary>
+    public int MaxChars { get; init; } = 600;
+
+    public static readonly IReadOnlyList<string> DefaultLanguages =
+    [
+        "ar", "de", "en", "es", "fa", "fr", "he", "hi", "it", "ja", "ko", "nl", "pl", "pt", "ru", "tr", "uk", "zh",
+    ];
+}
+
+/// <summary>
+/// Detects the language of a post's text with Lingua (SearchPioneer.Lingua, Apache-2.0). Says nothing rather
+/// than guess: too few words or letters, or no clear winner, give null. Thread-safe; models load on first use.
+/// </summary>
+public sealed class LanguageDetection
+{
+    private readonly LanguageDetector _detector;
+    private readonly LanguageDetectionOptions _options;
+    private readonly FrozenDictionary<Language, string> _codes;
+
+    public LanguageDetection(LanguageDetectionOptions? options = null)
+    {
+        _options = options ?? new LanguageDetectionOptions();
+        var languages = _options.Languages.Select(ToLingua).Distinct().ToArray();
+        if (languages.Length < 2) throw new ArgumentException("Detection needs at least two languages to choose between.", nameof(options));
+        var builder = LanguageDetectorBuilder.FromLanguages(languages);
+        if (_options.LowAccuracy) builder = builder.WithLowAccuracyMode();
+        _detector = builder.Build();
+        _codes = languages.ToFrozenDictionary(l => l, l => l.IsoCode6391().ToString().ToLowerInvariant());
+    }
+
+    public LanguageDetectionOptions Options => _options;
+
+    /// <summary>The text's language (ISO 639-1), or null when it is too short or the detector is unsure.</summary>
+    public string? Detect(string? text) => Detect(text, out _);
+
+    /// <summary>As <see cref="Detect(string?)"/>, with why it said nothing (for figures): "short", "unsure" or null.</summary>
+    public string? Detect(string? text, out string? abstained)
+    {
+        abstained = "short";
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var cleaned = Clean(text, _options.MaxChars, out var words, out var letters);
+        if (words < _options.MinWords || letters < _options.MinLetters) return null;
+        using var values = _detector.ComputeLanguageConfidenceValues(cleaned).GetEnumerator();
+        abstained = "unsure";
+        if (!values.MoveNext()) return null;
+        var (best, confidence) = values.Current;
+        var second = values.MoveNext() ? values.Current.Value : 0;
+        if (best == Language.Unknown || confidence <= 0 || confidence - second < _options.MinMargin) return null;
+        abstained = null;
+        return _codes.GetValueOrDefault(best);
+    }
+
+    /// <summary>
+    /// The words a reader would read: links, @mentions, e-mail-like tokens and tokens without letters are dropped
+    /// (they are ASCII in every language and pull short posts towards English); a hashtag counts as its word.
+    /// </summary>
+    internal static string Clean(string text, int maxChars, out int words, out int letters)
+    {
+        var sb = new StringBuilder(Math.Min(text.Length, maxChars) + 16);
+        words = 0;
+        letters = 0;
+        var i = 0;
+        while (i < text.Length && sb.Length < maxChars)
+        {
+            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+            var start = i;
+            while (i < text.Length && !char.IsWhiteSpace(text[i])) i++;
+            if (i == start) break;
+            var token = text.AsSpan(start, i - start);
+            if (token[0] == '@' || token.Contains("://", StringComparison.Ordinal) || token.StartsWith("www.", StringComparison.OrdinalIgnoreCase)
+                || token.Contains('@'))
+                continue;
+            if (token[0] == '#') token = token[1..];
+            var tokenLetters = 0;
+            foreach (var c in token)
+                if (char.IsLetter(c)) tokenLetters++;
+            if (tokenLetters == 0) continue;
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(token);
+            words++;
+            letters += tokenLetters;
+        }
+        return sb.ToString();
+    }
+
+    private static Language ToLingua(string code)
+    {
+        if (Enum.TryParse<IsoCode6391>(code, ignoreCase: true, out var iso))
+        {
+            var language = LanguageInfo.GetByIsoCode6391(iso);
+            if (language != Language.Unknown) return language;
+        }
+        throw new ArgumentException($"Lingua has no language with the code '{code}'.", nameof(code));
+    }
+}

@@ -44,4 +44,9 @@ public static class DateSyntax
     }
 
     public const string Expected = "a date like 2021-01-06, 2021-01, 2021 or 2021-01-06T10:00:00Z";
+
+    /// <summary>The one meaning of --since and --until in every command that filters by date (search, export).</summary>
+    public const string SinceHelp = "Only posts published on or after this date (2021-01-06, 2021-01, 2021 or 2021-01-06T10:00:00Z; UTC)";
+
+    public const string UntilHelp = "Inclusive: only posts published up to the end of this date (the whole day of 2021-01-06; or month, year, second; UTC)";
 }

@@ -70,7 +70,7 @@ public sealed class ExportFormatTests : IDisposable
         var dir = await ExportAsync("csv");
         var file = Path.Combine(dir, "posts.csv");
         var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
-        Assert.NotEqual(0xEF, bytes[0]);
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]); // UTF-8 BOM by default: Excel needs it
         var posts = $"read_csv_auto({DuckDb.Quote(file)})";
 
         Assert.Equal(3L, _duck.Scalar($"SELECT count(*) FROM {posts}"));

@@ -87,6 +87,65 @@ public sealed class WarcExportTests
         Assert.Contains(Path.GetFileName(warc), damaged.Out + damaged.Error);
     }
 
+    [Theory]
+    [InlineData("plain.warc")]
+    [InlineData("whole-file.warc.gz")]
+    public async Task Captures_imported_from_an_uncompressed_or_whole_file_gzip_warc_are_exported_as_gzip_per_record(string name)
+    {
+        using var dir = new TempArchive();
+        var crawled = await CrawlTelegram(dir);
+        // The same captures in the other framings found in the wild: one uncompressed WARC, and one WARC
+        // gzipped as a whole (a single gzip member), as `gzip file.warc` makes.
+        var plain = new MemoryStream();
+        foreach (var warc in Directory.GetFiles(Path.Combine(crawled, "warc"), "*.warc.gz").Order(StringComparer.Ordinal))
+        {
+            await using var gz = new GZipStream(File.OpenRead(warc), CompressionMode.Decompress);
+            await gz.CopyToAsync(plain, TestContext.Current.CancellationToken);
+        }
+        var input = dir.File(name);
+        if (name.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            await using var file = File.Create(input);
+            await using var gz = new GZipStream(file, CompressionLevel.Optimal);
+            await gz.WriteAsync(plain.ToArray(), TestContext.Current.CancellationToken);
+        }
+        else await File.WriteAllBytesAsync(input, plain.ToArray(), TestContext.Current.CancellationToken);
+        var data = dir.File("imported");
+        var import = await Support.Cli.RunAsync("--data", data, "-q", "import", "--no-index", input);
+        Assert.True(import.ExitCode == 0, import.Error);
+        using (var store = ArchiveStore.Open(data, readOnly: true)) Assert.NotEmpty(store.ScanPosts().ToList());
+
+        var output = dir.File("warc-export");
+        var result = await Support.Cli.RunAsync("--data", data, "export", "--format", "warc", "--out", output);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var exported = Path.Combine(output, "data.warc.gz");
+        var records = WarcReader.Read(exported, new WarcReadOptions { Strict = true }).ToList();
+        var responses = records.Where(r => r.Type == "response").ToList();
+        using (var store = ArchiveStore.Open(data, readOnly: true))
+        {
+            var captured = store.ScanPosts().Select(p => p.Capture!.Url).ToHashSet();
+            Assert.Equal(captured.Order(), responses.Select(r => r.TargetUri!).Distinct().Order());
+        }
+        Assert.Equal(responses.Count, records.Count(r => r.Type == "request"));
+        Assert.All(records, r => Assert.True(r.BlockDigestMatches(), $"digest of {r.Type} {r.TargetUri}"));
+        // Gzip per record: every record is its own member, at the offset the CDXJ index gives.
+        var bytes = await File.ReadAllBytesAsync(exported, TestContext.Current.CancellationToken);
+        foreach (var line in File.ReadAllLines(Path.Combine(output, "index.cdxj")))
+        {
+            var entry = CdxjEntry.Parse(line)!;
+            using var member = new GZipStream(new MemoryStream(bytes, (int)entry.Offset, (int)entry.Length), CompressionMode.Decompress);
+            using var reader = new StreamReader(member);
+            Assert.StartsWith("WARC/1.", reader.ReadLine());
+        }
+        Assert.Equal(0, (await Support.Cli.RunAsync("verify", output)).ExitCode);
+
+        var wacz = dir.File("wacz-export");
+        Assert.Equal(0, (await Support.Cli.RunAsync("--data", data, "-q", "export", "--format", "wacz", "--out", wacz)).ExitCode);
+        using var zip = ZipFile.OpenRead(Path.Combine(wacz, "archive.wacz"));
+        Assert.Equal(responses.Count, Read(zip, "indexes/index.cdxj").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     private static string Read(ZipArchive zip, string name)
     {
         using var reader = new StreamReader(zip.GetEntry(name)!.Open());

@@ -8,9 +8,10 @@ public sealed record StoredMediaFile(string Sha256, long Size, string Mime, stri
 /// <summary>
 /// Content-addressed files under <c>media/ab/cd/&lt;sha256&gt;.&lt;ext&gt;</c>: the same bytes are stored once,
 /// a file appears only complete (written to a temporary name, then renamed), and nothing over the size
-/// limit is kept.
+/// limit is kept. The temporary name carries the writing process's id, so a later store removes what a
+/// killed process left (its owner gone) without touching files another running process is writing.
 /// </summary>
-public sealed class MediaStore
+public sealed partial class MediaStore
 {
     private readonly string _archiveRoot;
     private readonly string _mediaRoot;
@@ -21,7 +22,56 @@ public sealed class MediaStore
         _mediaRoot = Path.Combine(_archiveRoot, "media");
         MaxBytes = maxBytes;
         Directory.CreateDirectory(_mediaRoot);
+        RemovedTemporaries = RemoveAbandonedTemporaries(_mediaRoot);
     }
+
+    /// <summary>How many temporary files of killed processes the constructor removed.</summary>
+    public int RemovedTemporaries { get; }
+
+    /// <summary>Files named by an older version (no process id) are removed once this old: a write takes milliseconds.</summary>
+    private static readonly TimeSpan UnownedTemporaryAge = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Deletes <c>media/**/NAME.PID-XXXXXXXX.tmp</c> files whose process is no longer running (a crawl killed
+    /// between writing and renaming): nothing refers to them, and <c>archiver verify</c> reports them.
+    /// </summary>
+    private static int RemoveAbandonedTemporaries(string mediaRoot)
+    {
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(mediaRoot, "*.tmp", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileName(file);
+            var match = TemporaryName().Match(name);
+            bool abandoned;
+            if (match.Groups["pid"].Success)
+            {
+                var pid = int.Parse(match.Groups["pid"].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
+                abandoned = !OwnerProcess.IsRunning(pid);
+            }
+            else
+            {
+                abandoned = match.Success && DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > UnownedTemporaryAge;
+            }
+            if (!abandoned) continue;
+            try
+            {
+                File.Delete(file);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Best effort: tried again by the next store.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to remove.
+            }
+        }
+        return removed;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-9a-f]{64}(\.[A-Za-z0-9]+)?\.(?:(?<pid>[0-9]{1,10})-)?[0-9a-f]{8}\.tmp$")]
+    private static partial System.Text.RegularExpressions.Regex TemporaryName();
 
     public long MaxBytes { get; }
 
@@ -35,7 +85,7 @@ public sealed class MediaStore
         var full = Path.Combine(_archiveRoot, relative);
         if (File.Exists(full)) return new StoredMediaFile(sha, bytes.Length, kind, relative, IsNew: false);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        var temp = full + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8] + ".tmp";
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))

@@ -21,9 +21,9 @@ public sealed class ExportCommand : ICliCommand
     {
         var query = new Argument<string[]>("QUERY") { Description = "Search query selecting the posts (needs the search index)", Arity = ArgumentArity.ZeroOrMore };
         var format = new Option<string>("--format", "-f") { Description = "jsonl, csv, parquet or ids", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "Export directory to create", Required = true, HelpName = "PATH" };
-        var since = new Option<string?>("--since") { Description = "Posts published at or after this date/time (UTC)" };
-        var until = new Option<string?>("--until") { Description = "Posts published before this date/time (UTC)" };
+        var output = new Option<string>("--out", "-o") { Description = "Export directory to create, or - to stream the posts (jsonl, csv) to stdout", Required = true, HelpName = "PATH" };
+        var since = new Option<string?>("--since") { Description = Search.DateSyntax.SinceHelp, HelpName = "DATE" };
+        var until = new Option<string?>("--until") { Description = Search.DateSyntax.UntilHelp, HelpName = "DATE" };
         var platform = new Option<string[]>("--platform") { Description = "Only these platforms (repeat or comma-separate)", AllowMultipleArgumentsPerToken = true };
         var channel = new Option<string[]>("--channel") { Description = "Only these channels (repeat or comma-separate)", AllowMultipleArgumentsPerToken = true };
         var fields = new Option<string?>("--fields") { Description = "Post fields to export, comma-separated (record_type and schema_version always come first)" };
@@ -32,16 +32,23 @@ public sealed class ExportCommand : ICliCommand
         var pseudonymise = new Option<bool>("--pseudonymise", "--pseudonymize") { Description = "Replace authors, handles, names and @mentions by keyed pseudonyms" };
         var keyFile = new Option<string?>("--key-file") { Description = "Secret key for --pseudonymise (at least 32 bytes)", HelpName = "FILE" };
         var force = new Option<bool>("--force") { Description = "Replace an existing export at --out" };
-        var bom = new Option<bool>("--bom") { Description = "CSV: start with a UTF-8 byte order mark" };
+        var bom = new Option<bool>("--bom") { Description = "CSV: start with a UTF-8 byte order mark (the default for files; Excel needs it)", Hidden = true };
+        var noBom = new Option<bool>("--no-bom") { Description = "CSV: no UTF-8 byte order mark (files are written with one, which Excel needs to read UTF-8)" };
+        var rawCaptures = new Option<bool>("--raw-captures") { Description = "WARC/WACZ with --pseudonymise: export the raw captures anyway (they cannot be pseudonymised)" };
         var noGuard = new Option<bool>("--no-csv-injection-guard") { Description = "CSV: do not prefix cells starting with = + - @ with an apostrophe" };
         var rowGroup = new Option<int>("--row-group-size") { Description = "Parquet: rows per row group", DefaultValueFactory = _ => 100_000, Hidden = true };
         var command = new Command("export", "Export posts as a research dataset with a manifest and checksums")
         {
-            query, format, output, since, until, platform, channel, fields, history, media, pseudonymise, keyFile, force, bom, noGuard, rowGroup,
+            query, format, output, since, until, platform, channel, fields, history, media, pseudonymise, keyFile, force, bom, noBom, noGuard, rawCaptures, rowGroup,
         };
         run.Attach(command, async (context, parse, ct) =>
         {
             var terms = parse.GetValue(query) ?? [];
+            var toStdout = parse.GetValue(output) == "-";
+            if (parse.GetValue(bom) && parse.GetValue(noBom)) throw new UsageException("--bom and --no-bom contradict each other.");
+            // stdout usually feeds a program: no BOM there unless asked for.
+            var withBom = toStdout ? parse.GetValue(bom) : !parse.GetValue(noBom);
+            await using var stdout = toStdout ? OpenStdout(context) : null;
             var request = new ExportRequest
             {
                 Format = parse.GetValue(format)!,
@@ -53,9 +60,11 @@ public sealed class ExportCommand : ICliCommand
                 WithMedia = parse.GetValue(media),
                 Pseudonymizer = parse.GetValue(pseudonymise) ? Pseudonymizer.FromKeyFile(parse.GetValue(keyFile)) : null,
                 Force = parse.GetValue(force),
+                Stdout = stdout,
+                RawCaptures = parse.GetValue(rawCaptures),
                 FormatOptions = new TableFormatOptions
                 {
-                    Bom = parse.GetValue(bom),
+                    Bom = withBom,
                     CsvInjectionGuard = !parse.GetValue(noGuard),
                     RowGroupSize = parse.GetValue(rowGroup),
                 },
@@ -66,8 +75,9 @@ public sealed class ExportCommand : ICliCommand
             using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
             var service = new ExportService(store, KeySourceFactory(store), TimeProvider.System, ToolVersion);
             var progress = new ExportProgress();
-            var result = await WithProgress(context, progress, () => service.RunAsync(request, progress, ct));
-            Report(context, result);
+            // Streaming: stdout is the data, so progress and the summary go to stderr.
+            var result = toStdout ? await service.RunAsync(request, progress, ct) : await WithProgress(context, progress, () => service.RunAsync(request, progress, ct));
+            Report(context, result, toStdout ? context.Error : context.Out);
             return ExitCodes.Ok;
         });
         return command;
@@ -109,22 +119,35 @@ public sealed class ExportCommand : ICliCommand
         return await job;
     }
 
-    private static void Report(CliContext context, ExportResult result)
+    /// <summary>stdout as a byte stream: the process's own, or (in-process callers) a stream into their writer.</summary>
+    private static Stream OpenStdout(CliContext context) =>
+        ReferenceEquals(context.Out, Console.Out) ? Console.OpenStandardOutput() : new TextWriterStream(context.Out);
+
+    private static void Report(CliContext context, ExportResult result, TextWriter output)
     {
         if (context.Json)
         {
-            context.WriteJson(result);
+            if (result.Streamed) context.Error.WriteLine(System.Text.Json.JsonSerializer.Serialize(result, CliContext.JsonOptions));
+            else context.WriteJson(result);
             return;
         }
-        context.Out.WriteLine($"Exported {Format.Count(result.Posts)} posts"
+        output.WriteLine($"Exported {Format.Count(result.Posts)} posts"
             + (result.EarlierVersions > 0 ? $" (+{Format.Count(result.EarlierVersions)} earlier versions)" : "")
-            + (result.Format == "ids" ? "" : $", {Format.Count(result.Authors)} authors, {Format.Count(result.MediaFiles)} media files")
-            + $" as {result.Format} to {result.Path}");
-        context.Out.WriteLine($"  {result.Elapsed.TotalSeconds:0.00} s, {Format.Rate(result.PostsPerSecond)} posts/s; {Format.Count(result.Scanned)} posts looked at");
+            + (result.Format is "ids" or "warc" or "wacz" || result.Streamed ? "" : $", {Format.Count(result.Authors)} authors, {MediaSummary(result)}")
+            + $" as {result.Format} to {(result.Streamed ? "stdout" : result.Path)}");
+        output.WriteLine($"  {result.Elapsed.TotalSeconds:0.00} s, {Format.Rate(result.PostsPerSecond)} posts/s; {Format.Count(result.Scanned)} posts looked at");
         foreach (var file in result.Files)
-            context.Out.WriteLine($"  {file.Path}{(file.Rows is { } rows ? $"  {Format.Count(rows)} rows" : "")}");
-        context.Out.WriteLine($"  {Manifest.PackageFile}, {Manifest.ChecksumFile}  (check with: archiver verify {result.Path})");
+            output.WriteLine($"  {file.Path}{(file.Rows is { } rows ? $"  {Format.Count(rows)} rows" : "")}");
+        if (!result.Streamed) output.WriteLine($"  {Manifest.PackageFile}, {Manifest.ChecksumFile}  (check with: archiver verify {result.Path})");
         foreach (var warning in result.Warnings.Take(20)) context.Error.WriteLine($"warning: {warning}");
         if (result.Warnings.Count > 20) context.Error.WriteLine($"warning: ... and {result.Warnings.Count - 20} more (see {Manifest.PackageFile})");
+    }
+
+    /// <summary>The media table's rows, and how many of their files were copied: the numbers the listed files show.</summary>
+    private static string MediaSummary(ExportResult result)
+    {
+        var records = $"{Format.Count(result.MediaRows)} media {(result.MediaRows == 1 ? "record" : "records")}";
+        if (!result.WithMedia) return records + (result.MediaRows > 0 ? " (files not copied; add --with-media)" : "");
+        return records + $" ({Format.Count(result.MediaFiles)} {(result.MediaFiles == 1 ? "file" : "files")} copied)";
     }
 }

@@ -18,8 +18,8 @@ public sealed class SearchCommand : ICliCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var stem = new Option<bool>("--stem") { Description = "Also match other forms of the words (stemming by the post's language: en, fr, ru, ar, de)" };
-        var since = new Option<string?>("--since") { Description = "Only posts created on or after this date (2021-01-06 or 2021-01-06T10:00:00Z)", HelpName = "DATE" };
-        var until = new Option<string?>("--until") { Description = "Only posts created up to this date, inclusive of that whole day", HelpName = "DATE" };
+        var since = new Option<string?>("--since") { Description = DateSyntax.SinceHelp, HelpName = "DATE" };
+        var until = new Option<string?>("--until") { Description = DateSyntax.UntilHelp, HelpName = "DATE" };
         var by = new Option<string[]>("--by") { Description = "Count the matches by author|channel|platform|lang|hashtag|domain (repeatable)", HelpName = "FIELD" };
         var histogram = new Option<string?>("--histogram") { Description = "Matches over time per day|week|month", HelpName = "PERIOD" };
         var sort = new Option<string>("--sort") { Description = "relevance|newest|oldest", DefaultValueFactory = _ => "relevance" };

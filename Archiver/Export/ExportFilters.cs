@@ -56,32 +56,37 @@ public sealed class StoreFieldFilter : IExportFilter
         if (Channels.Count > 0) yield return new("channel", string.Join(",", Channels.Order(StringComparer.OrdinalIgnoreCase)));
     }
 
-    /// <summary>Builds the filter from the command-line values (lists may be comma-separated or repeated).</summary>
+    /// <summary>
+    /// Builds the filter from the command-line values (lists may be comma-separated or repeated). Dates mean
+    /// what they mean in <c>archiver search</c> (<see cref="Search.DateSyntax"/>): <c>--since D</c> from the start of
+    /// D, <c>--until D</c> up to the end of D inclusive (a whole day, month, year, or second).
+    /// </summary>
     public static StoreFieldFilter Parse(string? since, string? until, IEnumerable<string>? platforms, IEnumerable<string>? channels)
     {
         var filter = new StoreFieldFilter
         {
-            Since = since is null ? null : ParseTime(since, "--since"),
-            Until = until is null ? null : ParseTime(until, "--until"),
+            Since = since is null ? null : ParseSpan(since, "--since").Start,
+            Until = until is null ? null : ParseSpan(until, "--until").End,
             Platforms = Split(platforms).ToHashSet(StringComparer.OrdinalIgnoreCase),
             Channels = Split(channels).Select(c => c.TrimStart('@')).ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
         if (filter.Since is { } a && filter.Until is { } b && a >= b)
-            throw new UsageException($"--since ({since}) must be before --until ({until}).");
+            throw new UsageException($"--since ({since}) must not be after --until ({until}).");
         return filter;
     }
 
     private static IEnumerable<string> Split(IEnumerable<string>? values) =>
         (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-    /// <summary>A date (2024-05-01) or an ISO-8601 time; without an offset it is UTC.</summary>
-    public static DateTime ParseTime(string value, string option)
+    /// <summary>The span a typed date covers, <c>[Start, End)</c> in UTC; a usage error when it is not a date.</summary>
+    public static (DateTime Start, DateTime End) ParseSpan(string value, string option)
     {
-        if (DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var date))
-            return DateTime.SpecifyKind(date, DateTimeKind.Utc);
+        if (Search.DateSyntax.TryParse(value, out var start, out var end))
+            return (DateTime.SpecifyKind(start, DateTimeKind.Utc), DateTime.SpecifyKind(end, DateTimeKind.Utc));
+        // Instants with an offset or fractions DateSyntax does not spell (2024-05-01T12:00:00.5+02:00): that second.
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-            return time.UtcDateTime;
-        throw new UsageException($"{option} '{value}' is not a date (2024-05-01) or an ISO-8601 time (2024-05-01T12:00:00Z).");
+            return (time.UtcDateTime, time.UtcDateTime.AddSeconds(1));
+        throw new UsageException($"{option} '{value}' is not a date: expected {Search.DateSyntax.Expected}.");
     }
 }
 

@@ -21,6 +21,10 @@ public sealed record ExportRequest
     public Pseudonymizer? Pseudonymizer { get; init; }
     public bool Force { get; init; }
     public TableFormatOptions FormatOptions { get; init; } = new();
+    /// <summary><c>--out -</c>: the posts table is streamed here (JSONL or CSV), with no directory and no manifest.</summary>
+    public Stream? Stdout { get; init; }
+    /// <summary>WARC/WACZ with --pseudonymise: the user knowingly exports the raw, not pseudonymised, captures.</summary>
+    public bool RawCaptures { get; init; }
 }
 
 public sealed record ExportResult
@@ -31,6 +35,10 @@ public sealed record ExportResult
     public required long EarlierVersions { get; init; }
     public required long Authors { get; init; }
     public required long MediaFiles { get; init; }
+    /// <summary>Rows of the media table (files copied are <see cref="MediaFiles"/>, only with --with-media).</summary>
+    public long MediaRows { get; init; }
+    public bool WithMedia { get; init; }
+    public bool Streamed { get; init; }
     public required long Scanned { get; init; }
     public required string ReadMode { get; init; }
     public required TimeSpan Elapsed { get; init; }
@@ -71,12 +79,29 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
         if (!Formats.Contains(format))
             throw new UsageException($"Unknown --format '{request.Format}'; use one of {string.Join(", ", Formats)}.");
         if (format is "ids" or "warc" or "wacz" && request.Fields is { Count: > 0 }) throw new UsageException($"--fields does not apply to --format {format}.");
+        if (request.Stdout is not null && format is not ("jsonl" or "csv"))
+            throw new UsageException($"--out - streams the posts as jsonl or csv; --format {format} needs a directory (--out DIR).");
+        if (request.Stdout is not null && request.WithMedia) throw new UsageException("--with-media needs a directory (--out DIR), not --out -.");
+        if (format is "warc" or "wacz" && request.Pseudonymizer is not null && !request.RawCaptures)
+            throw new UsageException($"--format {format} copies the raw captures, which cannot be pseudonymised (they hold the pages as served, names and all). "
+                + "Export jsonl, csv or parquet with --pseudonymise, or pass --raw-captures to export the raw captures knowingly.");
+        if (request.RawCaptures && format is not ("warc" or "wacz")) throw new UsageException("--raw-captures only applies to --format warc or wacz.");
         var posts = ExportTables.Posts.Select(request.Fields);
+        ExportNames.Check(store, request.Filter);
         var filters = BuildFilters(request, ct, out var keys);
         progress.Total = keys?.Count ?? store.Counters.Posts;
 
-        using var directory = ExportDirectory.Create(request.OutPath, request.Force);
-        await using var exporter = CreateExporter(format, directory, posts, request.FormatOptions, store.Paths.Warc, toolVersion, time);
+        var warnings = new List<string>();
+        if (request.Pseudonymizer is { } pseudonymizer && format is not ("warc" or "wacz"))
+        {
+            progress.Phase = "names";
+            LearnNames(pseudonymizer, warnings, ct);
+        }
+
+        using var directory = request.Stdout is null ? ExportDirectory.Create(request.OutPath, request.Force) : null;
+        await using var exporter = request.Stdout is { } stdout
+            ? new StreamExporter(TableFormats.Find(format)!, stdout, posts, request.FormatOptions)
+            : CreateExporter(format, directory!, posts, request.FormatOptions, store.Paths.Warc, toolVersion, time);
         var counts = new Counts();
         var authorKeys = new HashSet<ulong>();
         var mediaHashes = new HashSet<ulong>();
@@ -105,8 +130,9 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
         }
         await producer;
 
-        var warnings = new List<string>();
-        long mediaFiles = 0;
+        if (request.Pseudonymizer is not null && format is "warc" or "wacz")
+            warnings.Add($"--raw-captures: the {format} export holds the raw captures, not pseudonymised; names, handles and URLs in them are as served.");
+        long mediaFiles = 0, mediaRows = 0;
         if (exporter.WantsAuthorsAndMedia)
         {
             progress.Phase = "authors";
@@ -119,12 +145,14 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
                 counts.Authors++;
             }
             progress.Phase = "media";
-            var copier = request.WithMedia ? new MediaCopier(store.Paths.Root, directory) : null;
+            var copier = request.WithMedia ? new MediaCopier(store.Paths.Root, directory!) : null;
             foreach (var media in store.ScanMedia())
             {
                 ct.ThrowIfCancellationRequested();
                 if (!mediaHashes.Contains(Hash(media.Sha256.ToLowerInvariant()))) continue;
-                await exporter.WriteMediaAsync(new MediaRow { Media = media, ExportPath = copier?.Copy(media) }, ct);
+                var row = new MediaRow { Media = media, ExportPath = copier?.Copy(media) };
+                await exporter.WriteMediaAsync(request.Pseudonymizer?.Apply(row) ?? row, ct);
+                mediaRows++;
             }
             if (copier is not null)
             {
@@ -136,13 +164,39 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
         progress.Phase = "manifest";
         var files = await exporter.CompleteAsync(ct);
         if (exporter is WarcExporter warc) warnings.AddRange(warc.Warnings);
+        if (directory is null)
+        {
+            // Streamed: no directory, so no manifest; what was written is the stream itself.
+            progress.Phase = "done";
+            return new ExportResult
+            {
+                Path = "-",
+                Format = format,
+                Posts = counts.Posts,
+                EarlierVersions = counts.Versions,
+                Authors = 0,
+                MediaFiles = 0,
+                Streamed = true,
+                Scanned = progress.Scan.Scanned,
+                ReadMode = progress.Scan.Mode,
+                Elapsed = watch.Elapsed,
+                Files = [],
+                Warnings = warnings,
+            };
+        }
         var description = new ExportDescription
         {
             Format = format,
             CreatedAt = time.GetUtcNow().UtcDateTime,
             ToolVersion = toolVersion,
-            Query = request.Query,
-            Filters = filters.SelectMany(f => f.Describe()).ToList(),
+            // A pseudonymised export names nobody, not even in the query and filters that selected it.
+            Query = request.Pseudonymizer is not null && request.Query is not null ? "(withheld in a pseudonymised export)" : request.Query,
+            Filters = filters.SelectMany(f => f.Describe())
+                .Select(f => request.Pseudonymizer is { } p && f.Key == "channel"
+                    ? new KeyValuePair<string, string>(f.Key, string.Join(",", f.Value.Split(',').Select(p.User)))
+                    : f)
+                .Where(f => request.Pseudonymizer is null || f.Key != "query")
+                .ToList(),
             Fields = request.Fields is { Count: > 0 } ? posts.Columns.Select(c => c.Name).ToList() : null,
             WithHistory = request.WithHistory,
             WithMedia = request.WithMedia,
@@ -151,6 +205,7 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
             EarlierVersions = counts.Versions,
             Authors = counts.Authors,
             MediaFiles = mediaFiles,
+            MediaRows = mediaRows,
             Warnings = warnings,
         };
         Manifest.Write(directory, description, files);
@@ -165,12 +220,52 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
             EarlierVersions = counts.Versions,
             Authors = counts.Authors,
             MediaFiles = mediaFiles,
+            MediaRows = mediaRows,
+            WithMedia = request.WithMedia,
             Scanned = progress.Scan.Scanned,
             ReadMode = progress.Scan.Mode,
             Elapsed = watch.Elapsed,
             Files = files,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// Every handle and name the archive knows (authors, and each post's author, channel and signature), so
+    /// that a pseudonymised export replaces people named in anyone's text, not only in their own posts.
+    /// Costs one more pass over the posts, only for pseudonymised exports.
+    /// </summary>
+    private void LearnNames(Pseudonymizer pseudonymizer, List<string> warnings, CancellationToken ct)
+    {
+        var handles = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        static void Add(HashSet<string> set, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value) && value.Length <= 200 && !value.Contains("://", StringComparison.Ordinal)) set.Add(value.Trim());
+        }
+        foreach (var stored in store.ScanAuthors())
+        {
+            ct.ThrowIfCancellationRequested();
+            var a = stored.Author;
+            Add(handles, a.Handle);
+            Add(handles, a.NativeId);
+            Add(names, a.DisplayName);
+            Add(handles, a.Extra.GetValueOrDefault("username"));
+        }
+        store.ScanPostsForExport(null, stored =>
+        {
+            var p = stored.Post;
+            Add(handles, p.AuthorHandle);
+            Add(handles, p.AuthorId);
+            Add(handles, p.Channel);
+            Add(handles, p.ForwardedFrom);
+            Add(names, p.AuthorName);
+            Add(names, p.Extra.GetValueOrDefault("signature"));
+            foreach (var m in p.Mentions) Add(handles, m);
+        }, new PostScanProgress(), ct);
+        if (!pseudonymizer.LearnNames(handles, names))
+            warnings.Add($"the archive knows {handles.Count + names.Count} names, more than the {Pseudonymizer.MaxKnownNames} searched for in texts; "
+                + "texts have only @mentions and each post's own author and channel replaced.");
     }
 
     private List<IExportFilter> BuildFilters(ExportRequest request, CancellationToken ct, out IReadOnlyList<string>? lookupKeys)

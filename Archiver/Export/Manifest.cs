@@ -33,6 +33,7 @@ public sealed record ExportDescription
     public long EarlierVersions { get; init; }
     public long Authors { get; init; }
     public long MediaFiles { get; init; }
+    public long MediaRows { get; init; }
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
@@ -133,13 +134,15 @@ public static class Manifest
         {
             // Deliberately no key fingerprint: it would let anyone holding candidate keys test them.
             json.WriteString("method", "HMAC-SHA256 with a secret key; user_/name_/post_ + first 16 hex digits");
-            json.WriteString("fields", "key, native_id, channel, author_id, author_handle, author_name, mentions, @mentions and author names in text, reply_to, forwarded_from; url, html, forwarded_url and capture_url removed");
+            json.WriteString("fields", "key, native_id, channel, author_id, author_handle, author_name, mentions, reply_to, forwarded_from; @mentions and every handle and name the archive knows in texts, links and extra; extra person fields pseudonymised, extra URLs removed; url, html, forwarded_url, capture_url, media url and source_url removed");
         }
         json.WriteEndObject();
         json.WriteStartObject("counts");
         json.WriteNumber("posts", d.Posts);
         json.WriteNumber("earlier_versions", d.EarlierVersions);
         json.WriteNumber("authors", d.Authors);
+        // media: rows of the media table; media_files: files copied into media/ (only with --with-media).
+        json.WriteNumber("media", d.MediaRows);
         json.WriteNumber("media_files", d.MediaFiles);
         json.WriteEndObject();
         json.WriteStartArray("warnings");

@@ -52,6 +52,45 @@ public sealed partial class Pseudonymizer
     /// <summary>The pseudonym of a post's native id within its platform and host: keeps replies joinable.</summary>
     public string PostId(string platform, string host, string nativeId) => Pseudonym("post", PostKey.Of(platform, host, nativeId));
 
+    /// <summary>Names an archive knows (every author's handle and display name, every post's author and channel), replaced wherever they appear in text.</summary>
+    private Regex? _knownNames;
+    private Dictionary<string, string>? _knownPseudonyms;
+
+    /// <summary>More known names than this are not searched for in texts (a regex that large is too slow); each post's own author still is.</summary>
+    public const int MaxKnownNames = 100_000;
+
+    /// <summary>
+    /// Teaches the pseudonymiser every name the archive knows, so a person named in someone else's text,
+    /// in a link to their profile, in a poll or a card is replaced too, not only the post's own author.
+    /// Returns false when there were too many to search for (see <see cref="MaxKnownNames"/>).
+    /// </summary>
+    public bool LearnNames(IEnumerable<string> handles, IEnumerable<string> names)
+    {
+        var pseudonyms = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var n in names)
+        {
+            var t = n.Trim();
+            if (t.Length >= 3 && !IsNumber(t)) pseudonyms[t] = Name(t);
+        }
+        // Handles win over display names when the same text is both.
+        foreach (var h in handles)
+        {
+            var t = h.Trim().TrimStart('@');
+            if (t.Length >= 3 && !IsNumber(t)) pseudonyms[t] = User(t);
+        }
+        if (pseudonyms.Count > MaxKnownNames) return false;
+        if (pseudonyms.Count == 0) return true;
+        _knownPseudonyms = pseudonyms;
+        // Longest first: "Alice Taylor" is replaced as a whole before "Alice" could be.
+        _knownNames = new Regex(string.Join("|", pseudonyms.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).Select(Regex.Escape)),
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        return true;
+    }
+
+    private static bool IsNumber(string value) => value.All(char.IsAsciiDigit);
+
+    public MediaRow Apply(MediaRow row) => row with { Media = row.Media with { SourceUrl = "" } };
+
     public PostRow Apply(PostRow row)
     {
         var p = row.Post;
@@ -69,6 +108,16 @@ public sealed partial class Pseudonymizer
             ForwardedFrom = Opt(p.ForwardedFrom, User),
             ForwardedUrl = null,
             Mentions = p.Mentions.Count == 0 ? p.Mentions : p.Mentions.Select(User).ToList(),
+            Hashtags = p.Hashtags.Count == 0 ? p.Hashtags : p.Hashtags.Select(h => Text(h, p)).ToList(),
+            // Links stay (their domains are research data) with every known name in them replaced.
+            Links = p.Links.Count == 0 ? p.Links : p.Links.Select(l => Text(l, p)).ToList(),
+            Media = p.Media.Count == 0 ? p.Media : p.Media.Select(m => m with
+            {
+                Url = null,
+                Title = m.Title is null ? null : Text(m.Title, p),
+                Description = m.Description is null ? null : Text(m.Description, p),
+            }).ToList(),
+            Extra = Extra(p.Extra, p),
         };
         return row with
         {
@@ -89,6 +138,7 @@ public sealed partial class Pseudonymizer
             Description = a.Description is null ? null : Text(a.Description, null),
             Url = null,
             AvatarUrl = null,
+            Extra = Extra(a.Extra, null),
         };
         var stored = row.Stored with
         {
@@ -98,17 +148,53 @@ public sealed partial class Pseudonymizer
         return row with { Key = PostKey.Of(a.Platform, a.Host, author.NativeId), Stored = stored };
     }
 
-    /// <summary>@mentions become @pseudonyms; the post's own author and channel names are replaced where they appear.</summary>
+    /// <summary>
+    /// @mentions become @pseudonyms; the post's own author and channel names, and every name the archive
+    /// knows (<see cref="LearnNames"/>), are replaced where they appear.
+    /// </summary>
     public string Text(string text, Post? post)
     {
         if (text.Length == 0) return text;
         var result = text.Contains('@') ? Mention().Replace(text, m => "@" + User(m.Groups[1].Value)) : text;
+        if (_knownNames is not null) result = _knownNames.Replace(result, m => _knownPseudonyms![m.Value]);
         if (post is null) return result;
         result = ReplaceName(result, post.AuthorName, Name);
         result = ReplaceName(result, post.AuthorHandle, User);
         result = ReplaceName(result, post.Channel, User);
         return result;
     }
+
+    /// <summary>
+    /// Platform fields outside the common shape: those that are a person (username, signature, account ids)
+    /// get pseudonyms, post ids post pseudonyms; URLs and markup (profile and status URIs, cards, notes as
+    /// HTML, e-mail addresses) are dropped, as they spell out handles in ways text replacement cannot
+    /// promise to catch; any other text has names and @mentions replaced.
+    /// </summary>
+    private IReadOnlyDictionary<string, string> Extra(IReadOnlyDictionary<string, string> extra, Post? post)
+    {
+        if (extra.Count == 0) return extra;
+        var result = new Dictionary<string, string>(extra.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in extra)
+        {
+            var k = key.ToLowerInvariant();
+            if (k is "username" or "acct" or "account" or "in_reply_to_account_id" or "author_id" or "forwarded_from_id")
+                result[key] = User(value);
+            else if (k is "signature" or "author" or "author_name" or "display_name" or "name")
+                result[key] = Name(value);
+            else if (k is "reblog_of" or "quote_id" && post is not null)
+                result[key] = PostId(post.Platform, post.Host, value);
+            else if (IsLocator(k, value))
+                continue;
+            else
+                result[key] = Text(value, post);
+        }
+        return result;
+    }
+
+    private static bool IsLocator(string key, string value) =>
+        key.EndsWith("url", StringComparison.Ordinal) || key.EndsWith("uri", StringComparison.Ordinal) || key.EndsWith("html", StringComparison.Ordinal)
+        || key.Contains("email", StringComparison.Ordinal) || key is "header" or "avatar" or "fields" or "comments" or "href"
+        || value.Contains("://", StringComparison.Ordinal);
 
     private static string ReplaceName(string text, string? name, Func<string, string> pseudonym)
     {

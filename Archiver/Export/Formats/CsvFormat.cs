@@ -7,16 +7,19 @@ namespace Archiver.Export.Formats;
 
 /// <summary>
 /// RFC 4180 CSV through CsvHelper: a header row, CRLF line ends, fields quoted when they contain a comma,
-/// quote or line break. Nulls are empty cells; lists are joined with '|' (see <see cref="Cells.JoinList"/>);
-/// text cells are guarded against formula injection unless switched off.
+/// quote, CR or LF (or start or end with a space). Nulls are empty cells; lists are joined with '|' (see
+/// <see cref="Cells.JoinList"/>); text cells are guarded against formula injection unless switched off.
+/// UTF-8 with a byte order mark unless asked not to: Excel reads a CSV without one in the legacy code page.
 /// </summary>
-public sealed class CsvFormat : ITableFormat
+public sealed class CsvFormat : ITableFormat, IStreamTableFormat
 {
     public string Name => "csv";
     public string Extension => "csv";
     public string MediaType => "text/csv";
 
-    public ITableWriter<T> Create<T>(string path, Table<T> table, TableFormatOptions options) => new Writer<T>(path, table, options);
+    public ITableWriter<T> Create<T>(string path, Table<T> table, TableFormatOptions options) => new Writer<T>(new HashingFileStream(path), table, options);
+
+    public ITableWriter<T> Create<T>(Stream output, Table<T> table, TableFormatOptions options) => new Writer<T>(new HashingFileStream("-", output), table, options);
 
     private sealed class Writer<T> : ITableWriter<T>
     {
@@ -26,13 +29,16 @@ public sealed class CsvFormat : ITableFormat
         private readonly Column<T>[] _columns;
         private readonly bool _guard;
 
-        public Writer(string path, Table<T> table, TableFormatOptions options)
+        public Writer(HashingFileStream file, Table<T> table, TableFormatOptions options)
         {
-            _file = new HashingFileStream(path);
+            _file = file;
             _text = new StreamWriter(_file, new UTF8Encoding(encoderShouldEmitUTF8Identifier: options.Bom), 1 << 16);
             _csv = new CsvWriter(_text, new CsvConfiguration(CultureInfo.InvariantCulture)
             {
                 NewLine = "\r\n",
+                // CsvHelper's own test looks only for the configured NewLine ("\r\n") once NewLine is set, so a
+                // text with a bare "\n" or "\r" went out unquoted and split into extra rows in every reader.
+                ShouldQuote = args => NeedsQuotes(args.Field),
                 // Our own guard (text columns only): CsvHelper's would also rewrite negative numbers.
                 InjectionOptions = InjectionOptions.None,
             });
@@ -76,6 +82,12 @@ public sealed class CsvFormat : ITableFormat
                     throw new InvalidOperationException($"Unhandled field type {column.Type}.");
             }
         }
+
+        private static bool NeedsQuotes(string? field) =>
+            !string.IsNullOrEmpty(field)
+            && (field.AsSpan().IndexOfAny(Special) >= 0 || field[0] == ' ' || field[^1] == ' ');
+
+        private static readonly System.Buffers.SearchValues<char> Special = System.Buffers.SearchValues.Create(",\"\r\n");
 
         private string Guard(string value) => _guard ? Cells.GuardFormula(value) : value;
 

@@ -9,9 +9,11 @@ namespace Archiver.Export.Formats;
 /// hopping cost about a third of the export's CPU time. A writer that seeks loses the running hash
 /// (<see cref="Sha256"/> stays null and the file is hashed after closing).
 /// </summary>
-internal sealed class HashingFileStream(string path) : Stream
+internal sealed class HashingFileStream(string path, Stream? output = null) : Stream
 {
-    private readonly FileStream _file = TableFormats.CreateFile(path);
+    // output: an already open stream (stdout for --out -), flushed but not closed by this one.
+    private readonly Stream _file = output ?? TableFormats.CreateFile(path);
+    private readonly bool _owned = output is null;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private string? _sha256;
 
@@ -21,13 +23,15 @@ internal sealed class HashingFileStream(string path) : Stream
     public string? Sha256 => _sha256;
 
     public override bool CanRead => false;
-    public override bool CanSeek => true;
+    public override bool CanSeek => _file.CanSeek;
     public override bool CanWrite => true;
     public override long Length => _file.Length;
 
+    private long _written;
+
     public override long Position
     {
-        get => _file.Position;
+        get => _file.CanSeek ? _file.Position : _written;
         set => Seek(value, SeekOrigin.Begin);
     }
 
@@ -39,6 +43,7 @@ internal sealed class HashingFileStream(string path) : Stream
     {
         _hash.AppendData(buffer);
         _file.Write(buffer);
+        _written += buffer.Length;
     }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
@@ -66,7 +71,8 @@ internal sealed class HashingFileStream(string path) : Stream
     /// <summary>Flushes to disk and records the hash (unless the writer seeked).</summary>
     public void Finish()
     {
-        _file.Flush(flushToDisk: true);
+        if (_file is FileStream file) file.Flush(flushToDisk: true);
+        else _file.Flush();
         if (_sequential) _sha256 ??= Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
 
@@ -90,7 +96,8 @@ internal sealed class HashingFileStream(string path) : Stream
     {
         if (disposing)
         {
-            _file.Dispose();
+            if (_owned) _file.Dispose();
+            else _file.Flush();
             _hash.Dispose();
         }
         base.Dispose(disposing);

@@ -14,12 +14,22 @@ public interface ITableWriter<in T> : IAsyncDisposable
 /// <summary>Options that change how a table format writes (not what).</summary>
 public sealed record TableFormatOptions
 {
-    /// <summary>CSV: start the file with a UTF-8 byte order mark (some spreadsheet software needs it).</summary>
-    public bool Bom { get; init; }
+    /// <summary>
+    /// CSV: start the file with a UTF-8 byte order mark. On by default: Excel reads a CSV without one in the
+    /// legacy code page (mojibake for anything beyond ASCII); LibreOffice, Python (utf-8-sig), pandas, R and
+    /// DuckDB all recognise and skip it.
+    /// </summary>
+    public bool Bom { get; init; } = true;
     /// <summary>CSV: prefix text cells starting with = + - @ tab or CR with an apostrophe.</summary>
     public bool CsvInjectionGuard { get; init; } = true;
     /// <summary>Parquet: rows per row group.</summary>
     public int RowGroupSize { get; init; } = 100_000;
+}
+
+/// <summary>A format that can also write one table to an open stream (stdout, for <c>--out -</c>): JSONL and CSV.</summary>
+public interface IStreamTableFormat
+{
+    ITableWriter<T> Create<T>(Stream output, Table<T> table, TableFormatOptions options);
 }
 
 /// <summary>A tabular file format: JSONL, CSV or Parquet.</summary>

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Archiver.Export.Formats;
 
 /// <summary>JSON Lines: one UTF-8 JSON object per line, every field present (null when unknown).</summary>
-public sealed class JsonlFormat : ITableFormat
+public sealed class JsonlFormat : ITableFormat, IStreamTableFormat
 {
     internal static readonly JsonWriterOptions WriterOptions = new()
     {
@@ -18,7 +18,9 @@ public sealed class JsonlFormat : ITableFormat
     public string Extension => "jsonl";
     public string MediaType => "application/x-ndjson";
 
-    public ITableWriter<T> Create<T>(string path, Table<T> table, TableFormatOptions options) => new Writer<T>(path, table);
+    public ITableWriter<T> Create<T>(string path, Table<T> table, TableFormatOptions options) => new Writer<T>(new HashingFileStream(path), table);
+
+    public ITableWriter<T> Create<T>(Stream output, Table<T> table, TableFormatOptions options) => new Writer<T>(new HashingFileStream("-", output), table);
 
     private sealed class Writer<T> : ITableWriter<T>
     {
@@ -34,9 +36,9 @@ public sealed class JsonlFormat : ITableFormat
         private readonly Column<T>[] _columns;
         private readonly JsonEncodedText[] _names;
 
-        public Writer(string path, Table<T> table)
+        public Writer(HashingFileStream file, Table<T> table)
         {
-            _file = new HashingFileStream(path);
+            _file = file;
             _json = new Utf8JsonWriter(_buffer, WriterOptions);
             _columns = table.Columns.ToArray();
             _names = _columns.Select(c => JsonEncodedText.Encode(c.Name, WriterOptions.Encoder)).ToArray();

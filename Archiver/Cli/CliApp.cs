@@ -40,7 +40,9 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
         var root = BuildRoot(stdout, stderr);
-        var parse = root.Parse(args);
+        // No response files: `archiver crawl @channel` and `search '@alice'` mean a channel and a mention (README),
+        // not "read arguments from the file 'channel'".
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors) await stderr.WriteLineAsync($"error: {error.Message}");

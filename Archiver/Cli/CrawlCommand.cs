@@ -16,6 +16,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
         var seedsFile = new Option<string?>("--seeds-file") { Description = "File with one seed per line (# comments)", HelpName = "FILE" };
         var allowPrivate = new Option<bool>("--allow-private") { Description = "Allow loopback/private/link-local addresses (a local replica); refused by default" };
         var ignoreRobots = new Option<bool>("--ignore-robots") { Description = "Do not obey robots.txt (obeyed by default; use only where you have the right to)" };
+        var proxy = new Option<string?>("--proxy") { Description = "Send every request through this HTTP proxy (http://HOST:PORT); HTTP_PROXY and friends are ignored. Targets are still checked against --allow-private first", HelpName = "URL" };
         var userAgent = new Option<string>("--user-agent") { Description = "User-Agent header", DefaultValueFactory = _ => CrawlOptions.DefaultUserAgent };
         var concurrency = new Option<int>("--concurrency") { Description = "Pages fetched at once, over all hosts", DefaultValueFactory = _ => 8 };
         var perHost = new Option<int>("--per-host") { Description = "Pages fetched at once from one host", DefaultValueFactory = _ => 2 };
@@ -30,7 +31,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
         var plugin = new Option<string?>("--platform-plugin") { Description = "Load extra IPlatform types from an assembly (development and tests)", Hidden = true };
         var command = new Command("crawl", "Archive the posts, authors and media behind the seeds (WARC capture included); re-run to resume")
         {
-            seeds, seedsFile, allowPrivate, ignoreRobots, userAgent, concurrency, perHost, rate, maxPages, maxDepth, since, until, noMedia, recheck, noIndex, plugin,
+            seeds, seedsFile, allowPrivate, ignoreRobots, proxy, userAgent, concurrency, perHost, rate, maxPages, maxDepth, since, until, noMedia, recheck, noIndex, plugin,
         };
         run.Attach(command, async (context, parse, ct) =>
         {
@@ -43,6 +44,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
                 Seeds = texts,
                 AllowPrivate = parse.GetValue(allowPrivate),
                 IgnoreRobots = parse.GetValue(ignoreRobots),
+                Proxy = ParseProxy(parse.GetValue(proxy)),
                 UserAgent = parse.GetValue(userAgent)!,
                 Concurrency = Positive(parse.GetValue(concurrency), "--concurrency"),
                 PerHost = Positive(parse.GetValue(perHost), "--per-host"),
@@ -54,6 +56,8 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
                 NoMedia = parse.GetValue(noMedia),
                 Recheck = parse.GetValue(recheck),
             };
+            if (options.Proxy is null && ProxyVariable() is { } variable)
+                await context.Error.WriteLineAsync($"note: {variable} is set but not used: pass --proxy URL to crawl through a proxy (docs/crawler.md).");
             // Created lazily: Chromium starts only when a request needs it.
             await using var browser = BrowserFetcher.Create(options);
             var crawler = new Crawler(options, registry, browser) { IndexWhileCrawling = !parse.GetValue(noIndex) };
@@ -68,10 +72,23 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
                 await context.Error.WriteLineAsync($"Interrupted; {summary.Pending:N0} pages pending. Everything stored is kept. Resume with the same command: archiver {string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote))}");
                 return ExitCodes.Interrupted;
             }
-            return summary.Errors > 0 && summary.Pages == 0 ? ExitCodes.Failure : ExitCodes.Ok;
+            // A seed that was not archived (not found, unreachable, refused...) is a failure the user must see in $?.
+            return summary.SeedOutcomes.Any(o => o.Failed) ? ExitCodes.Failure : ExitCodes.Ok;
         });
         return command;
     }
+
+    private static Uri? ParseProxy(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "http" && uri.AbsolutePath == "/" && uri.Query.Length == 0
+            ? uri
+            : throw new UsageException($"--proxy '{text}' is not an HTTP proxy URL: use http://HOST:PORT (http://USER:PASSWORD@HOST:PORT with a login).");
+    }
+
+    private static string? ProxyVariable() =>
+        new[] { "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy" }
+            .FirstOrDefault(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
 
     private static int Positive(int value, string name) => value > 0 ? value : throw new UsageException($"{name} must be at least 1.");
 

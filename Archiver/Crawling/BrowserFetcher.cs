@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Archiver.Capturing;
 using Microsoft.Playwright;
 
@@ -8,7 +7,8 @@ namespace Archiver.Crawling;
 /// <summary>
 /// Pages that need JavaScript, fetched with Playwright driving the system Chromium (never a downloaded one):
 /// one browser, one context per host, the rendered DOM and every network response captured. Browser
-/// requests bypass the HTTP client, so the private-address rule is enforced again in a route handler.
+/// requests bypass the HTTP client, so the browser is started behind a <see cref="GuardedProxy"/> that resolves
+/// and checks every request (redirect hops and subresources included) and connects only where the guard approved.
 /// </summary>
 public sealed class BrowserFetcher : IBrowserFetcher
 {
@@ -19,6 +19,7 @@ public sealed class BrowserFetcher : IBrowserFetcher
     private readonly ConcurrentDictionary<string, Lazy<Task<IBrowserContext>>> _contexts = new(StringComparer.OrdinalIgnoreCase);
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private GuardedProxy? _proxy;
 
     private BrowserFetcher(CrawlOptions options, string executable, string? unavailable)
     {
@@ -42,15 +43,32 @@ public sealed class BrowserFetcher : IBrowserFetcher
         var context = await ContextFor(url).ConfigureAwait(false);
         var page = await context.NewPageAsync().ConfigureAwait(false);
         var network = new ConcurrentBag<IResponse>();
+        var navigations = new ConcurrentQueue<string>();
         page.Response += (_, response) => network.Add(response);
+        // Every hop of the main document's navigation, redirects included (Playwright reports each as a request).
+        page.Request += (_, request) =>
+        {
+            if (request.IsNavigationRequest && request.Frame == page.MainFrame) navigations.Enqueue(request.Url);
+        };
         try
         {
-            var main = await page.GotoAsync(url.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle, Timeout = (float)_options.RequestTimeout.TotalMilliseconds })
-                .WaitAsync(ct).ConfigureAwait(false)
-                ?? throw new FetchFailedException(url, "the browser got no response");
+            IResponse? main;
+            try
+            {
+                main = await page.GotoAsync(url.AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle, Timeout = (float)_options.RequestTimeout.TotalMilliseconds })
+                    .WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (PlaywrightException)
+            {
+                ThrowIfRefused(url, navigations);
+                throw;
+            }
+            ThrowIfRefused(url, navigations);
+            if (main is null) throw new FetchFailedException(url, "the browser got no response");
             var html = await page.ContentAsync().ConfigureAwait(false);
             var others = new List<FetchResponse>();
-            foreach (var response in network.Where(r => r != main))
+            // A request the guard refused got the proxy's 403, not the server's answer: not archived.
+            foreach (var response in network.Where(r => r != main && !IsRefused(r.Url)))
             {
                 var converted = await ConvertAsync(response).ConfigureAwait(false);
                 if (converted is not null) others.Add(converted);
@@ -64,6 +82,18 @@ public sealed class BrowserFetcher : IBrowserFetcher
         finally
         {
             await page.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private bool IsRefused(string url) => _proxy is { } proxy && Uri.TryCreate(url, UriKind.Absolute, out var u) && proxy.RefusalFor(u) is not null;
+
+    private void ThrowIfRefused(Uri url, IEnumerable<string> navigations)
+    {
+        if (_proxy is not { } proxy) return;
+        foreach (var hop in navigations.Prepend(url.AbsoluteUri))
+        {
+            if (Uri.TryCreate(hop, UriKind.Absolute, out var u) && proxy.RefusalFor(u) is { } reason)
+                throw new FetchFailedException(u, reason) { Retryable = false, Kind = FetchFailureKind.RefusedPrivate };
         }
     }
 
@@ -106,26 +136,8 @@ public sealed class BrowserFetcher : IBrowserFetcher
         _contexts.GetOrAdd(UrlCanonicalizer.HostKey(url), _ => new Lazy<Task<IBrowserContext>>(async () =>
         {
             var browser = await BrowserAsync().ConfigureAwait(false);
-            var context = await browser.NewContextAsync(new BrowserNewContextOptions { UserAgent = _options.UserAgent }).ConfigureAwait(false);
-            if (!_options.AllowPrivate) await context.RouteAsync("**/*", GuardAsync).ConfigureAwait(false);
-            return context;
+            return await browser.NewContextAsync(new BrowserNewContextOptions { UserAgent = _options.UserAgent }).ConfigureAwait(false);
         })).Value;
-
-    private async Task GuardAsync(IRoute route)
-    {
-        if (Uri.TryCreate(route.Request.Url, UriKind.Absolute, out var target) && target.Scheme is "http" or "https")
-        {
-            var addresses = IPAddress.TryParse(target.Host.Trim('[', ']'), out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(target.Host).ConfigureAwait(false);
-            if (addresses.Length == 0 || addresses.All(a => PrivateAddressGuard.IsForbidden(a) && !_options.AllowedPrivateAddresses.Contains(a)))
-            {
-                await route.AbortAsync("blockedbyclient").ConfigureAwait(false);
-                return;
-            }
-        }
-        await route.ContinueAsync().ConfigureAwait(false);
-    }
 
     private async Task<IBrowser> BrowserAsync()
     {
@@ -133,12 +145,17 @@ public sealed class BrowserFetcher : IBrowserFetcher
         try
         {
             if (_browser is not null) return _browser;
+            _proxy ??= GuardedProxy.Start(_options);
             _playwright = await Playwright.CreateAsync().ConfigureAwait(false);
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
                 ExecutablePath = _executable,
                 Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+                // Everything through the guard's proxy, loopback too (Chromium would bypass a proxy for it), and no
+                // UDP that would go around it (WebRTC).
+                Proxy = new Proxy { Server = _proxy.Address, Bypass = "<-loopback>" },
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                    "--proxy-bypass-list=<-loopback>", "--force-webrtc-ip-handling-policy=disable_non_proxied_udp", "--dns-prefetch-disable"],
             }).ConfigureAwait(false);
             return _browser;
         }
@@ -168,5 +185,6 @@ public sealed class BrowserFetcher : IBrowserFetcher
         }
         if (_browser is not null) await _browser.CloseAsync().ConfigureAwait(false);
         _playwright?.Dispose();
+        if (_proxy is not null) await _proxy.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -9,6 +9,8 @@ public sealed record CrawlOptions
     /// <summary>Private addresses allowed even without <see cref="AllowPrivate"/> (e.g. one loopback replica).</summary>
     public IReadOnlyList<System.Net.IPAddress> AllowedPrivateAddresses { get; init; } = [];
     public bool IgnoreRobots { get; init; }
+    /// <summary>An HTTP proxy every request goes through (--proxy); proxy environment variables are never used.</summary>
+    public Uri? Proxy { get; init; }
     public string UserAgent { get; init; } = DefaultUserAgent;
     /// <summary>Pages fetched at once, over all hosts.</summary>
     public int Concurrency { get; init; } = 8;

@@ -58,6 +58,7 @@ public static class CrawlProgressView
         if (context.Quiet)
         {
             context.Out.WriteLine($"{s.State}: {s.Pages} pages, {s.Posts} posts, {s.Media} media, {s.Errors} errors");
+            WriteSeedOutcomes(context, s);
             return;
         }
         var table = new Table().AddColumns("crawl " + s.JobId[..8], s.State.ToString());
@@ -75,5 +76,12 @@ public static class CrawlProgressView
         if (s.BrowserNote is not null) context.Console.MarkupLine($"[yellow]browser:[/] {Markup.Escape(s.BrowserNote)}");
         foreach (var f in s.Failures.Take(10)) context.Console.MarkupLine($"[red]failed[/] {Markup.Escape(f.Url)}: {Markup.Escape(f.Reason)}");
         if (s.Failures.Count > 10) context.Console.MarkupLine($"... and {s.Failures.Count - 10} more (see --json)");
+        WriteSeedOutcomes(context, s);
+    }
+
+    /// <summary>One plain line per seed (never wrapped, so each can be grepped): "SEED: archived 12 posts (3 pages)".</summary>
+    private static void WriteSeedOutcomes(CliContext context, CrawlSummary s)
+    {
+        foreach (var outcome in s.SeedOutcomes) context.Out.WriteLine($"{outcome.Seed}: {outcome.Describe()}");
     }
 }

@@ -8,6 +8,8 @@ public sealed record CrawlSummary
     public required string JobId { get; init; }
     public required CrawlJobState State { get; init; }
     public required IReadOnlyList<string> Seeds { get; init; }
+    /// <summary>What became of each seed (archived N, not found, gone, unreachable, refused...), in seed order.</summary>
+    public IReadOnlyList<SeedOutcome> SeedOutcomes { get; init; } = [];
     public long Pages { get; init; }
     public long Posts { get; init; }
     public long Authors { get; init; }

@@ -37,12 +37,13 @@ public sealed partial class Crawler
             }
             catch (SkipException e)
             {
+                SeedFailed(item.Request, e.Kind, e.Reason);
                 await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, FrontierState.Skipped, e.Reason)), CancellationToken.None).ConfigureAwait(false);
             }
             catch (FetchFailedException e)
             {
                 var retry = e.Retryable && item.Attempts + 1 < _options.MaxPageAttempts;
-                if (!retry) Fail(item.Request.Url.AbsoluteUri, e.Reason);
+                if (!retry) Fail(item.Request, e.Kind, e.Reason);
                 await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, retry ? FrontierState.Pending : FrontierState.Failed, e.Reason)), CancellationToken.None).ConfigureAwait(false);
             }
         }
@@ -51,10 +52,11 @@ public sealed partial class Crawler
     private async Task<Fetched?> FetchAsync(FrontierItem item, CancellationToken stop)
     {
         var url = item.Request.Url;
-        if (!await _robots.IsAllowedAsync(url, stop).ConfigureAwait(false))
+        var (allowed, why) = await _robots.CheckAsync(url, stop).ConfigureAwait(false);
+        if (!allowed)
         {
             Counters.AddRobotsBlocked();
-            throw new SkipException("disallowed by robots.txt");
+            throw new SkipException(why, FetchFailureKind.RefusedRobots);
         }
         using var timer = Counters.Time(CrawlStage.Fetch);
         using var lease = await _scheduler.AcquireAsync(UrlCanonicalizer.HostKey(url), stop).ConfigureAwait(false);
@@ -64,7 +66,7 @@ public sealed partial class Crawler
             {
                 Counters.AddSkippedBrowser();
                 _browserNote = _browser?.Unavailable ?? "no browser fetcher configured";
-                throw new SkipException("needs a browser: " + _browserNote);
+                throw new SkipException("needs a browser: " + _browserNote, FetchFailureKind.NeedsBrowser);
             }
             var page = await _browser.FetchAsync(url, stop).ConfigureAwait(false);
             Counters.AddPage(page.Main.RawBody.Length + page.Network.Sum(n => (long)n.RawBody.Length));
@@ -76,8 +78,10 @@ public sealed partial class Crawler
     }
 
     /// <summary>A page deliberately not fetched (robots, browser unavailable): recorded, not retried, not an error.</summary>
-    private sealed class SkipException(string reason) : FetchFailedException(new Uri("about:blank"), reason)
+    private sealed class SkipException : FetchFailedException
     {
+        public SkipException(string reason, FetchFailureKind kind)
+            : base(new Uri("about:blank"), reason) => Kind = kind;
     }
 
     private async Task CaptureLoopAsync(ChannelReader<Fetched> input, ChannelWriter<Captured> output)

@@ -11,7 +11,8 @@ namespace Archiver.Crawling;
 public sealed partial class Crawler
 {
     /// <summary>What one page adds to the archive and to the frontier, handed to the single store stage.</summary>
-    private sealed record StoreWork(FrontierOutcome Outcome, StoreBatch Batch, IReadOnlyList<CrawlRequest> Next, ListingCheck? Listing, int Posts)
+    /// <param name="Archived">A page of its seed was read (2xx): counts for the seed's "archived" outcome.</param>
+    private sealed record StoreWork(FrontierOutcome Outcome, StoreBatch Batch, IReadOnlyList<CrawlRequest> Next, ListingCheck? Listing, int Posts, bool Archived = false)
     {
         public static StoreWork Only(FrontierOutcome outcome) => new(outcome, new StoreBatch(), [], null, 0);
     }
@@ -33,7 +34,7 @@ public sealed partial class Crawler
             {
                 // A parser must not throw; if one does, the page fails with the reason instead of the crawl.
                 var reason = $"parser '{captured.Item.Request.Platform}' failed: {e.GetType().Name}: {e.Message}";
-                Fail(captured.Item.Request.Url.AbsoluteUri, reason);
+                Fail(captured.Item.Request, FetchFailureKind.Other, reason);
                 work = StoreWork.Only(new FrontierOutcome(captured.Item, FrontierState.Failed, reason));
             }
             await output.WriteAsync(work, CancellationToken.None).ConfigureAwait(false);
@@ -51,7 +52,7 @@ public sealed partial class Crawler
         if (platform is null)
         {
             var reason = $"no platform '{request.Platform}' is registered to parse this page";
-            Fail(request.Url.AbsoluteUri, reason);
+            Fail(request, FetchFailureKind.Other, reason);
             return StoreWork.Only(new FrontierOutcome(item, FrontierState.Failed, reason));
         }
         var page = new FetchedPage
@@ -69,7 +70,12 @@ public sealed partial class Crawler
         ParseResult result;
         using (Counters.Time(CrawlStage.Parse)) result = platform.Parse(page);
 
-        foreach (var problem in result.Problems.Where(p => p.Fatal)) Fail(request.Url.AbsoluteUri, problem.Reason);
+        foreach (var problem in result.Problems.Where(p => p.Fatal)) Fail(request, FetchFailureKind.Other, problem.Reason);
+        if (result.Gone.Count > 0) SeedGone(request, result.Gone);
+        // An error page is not an archived page of its seed, even when the parser took it calmly.
+        var readable = response.Status is >= 200 and < 300;
+        if (!readable && result.Gone.Count == 0 && !result.Problems.Any(p => p.Fatal))
+            SeedFailed(request, FetchFailureKind.Other, result.Problems.FirstOrDefault()?.Reason ?? $"HTTP {response.Status} from {request.Url}");
         var seenAt = captured.Capture.FetchedAt;
         var languages = PostLanguages.Current;
         List<Post> posts;
@@ -92,7 +98,7 @@ public sealed partial class Crawler
         var listing = result.Listing is { } window && posts.Count > 0
             ? new ListingCheck(posts[0].Platform, posts[0].Host, window, seenAt, captured.Capture)
             : result.Listing is { } emptyWindow ? new ListingCheck(request.Platform, UrlCanonicalizer.HostKey(request.Url), emptyWindow, seenAt, captured.Capture) : null;
-        return new StoreWork(new FrontierOutcome(item, FrontierState.Done), batch, next, listing, posts.Count);
+        return new StoreWork(new FrontierOutcome(item, FrontierState.Done), batch, next, listing, posts.Count, readable);
     }
 
     private bool InTimeRange(Post post) =>
@@ -105,7 +111,7 @@ public sealed partial class Crawler
         var hops = item.Request.Context.TryGetValue("redirects", out var h) && int.TryParse(h, out var n) ? n : 0;
         if (hops >= 10)
         {
-            Fail(item.Request.Url.AbsoluteUri, "more than 10 redirects");
+            Fail(item.Request, FetchFailureKind.Other, "more than 10 redirects");
             return StoreWork.Only(new FrontierOutcome(item, FrontierState.Failed, "more than 10 redirects"));
         }
         var context = new Dictionary<string, string>(item.Request.Context) { ["redirects"] = (hops + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
@@ -173,6 +179,13 @@ public sealed partial class Crawler
         }
         try
         {
+            // Media obey robots.txt like pages (their host may be another one, with rules of its own).
+            var (allowed, _) = await _robots.CheckAsync(url, _abort.Token).ConfigureAwait(false);
+            if (!allowed)
+            {
+                Counters.AddRobotsBlocked();
+                return null;
+            }
             FetchResponse response;
             using (Counters.Time(CrawlStage.Fetch))
             using (await _scheduler.AcquireAsync(UrlCanonicalizer.HostKey(url), _abort.Token).ConfigureAwait(false))

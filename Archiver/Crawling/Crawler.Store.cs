@@ -73,6 +73,13 @@ public sealed partial class Crawler
         {
             Counters.AddPosts(w.Posts);
             Counters.AddAuthors(w.Batch.Authors.Count);
+            if (!w.Archived && w.Posts == 0) continue;
+            var tally = TallyOf(w.Outcome.Item.Request);
+            lock (tally)
+            {
+                tally.Posts += w.Posts;
+                if (w.Archived) tally.Pages++;
+            }
         }
     }
 

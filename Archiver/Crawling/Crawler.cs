@@ -98,7 +98,9 @@ public sealed partial class Crawler
 
         var job = new CrawlJob { Id = Guid.NewGuid().ToString("N"), Seeds = seeds.Select(s => s.Seed.Original).ToList(), StartedAt = _options.Time.GetUtcNow().UtcDateTime };
         store.SaveJob(job);
-        frontier.Add(SeedRequests(seeds));
+        var starts = SeedRequests(seeds);
+        SeedRequestsStarted(starts);
+        frontier.AddSeeds(starts);
 
         // Opened (and caught up) before anything is stored, so every later commit reaches it through the store stage.
         // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.
@@ -134,7 +136,7 @@ public sealed partial class Crawler
         return Summarize(job.Id, state, job.Seeds, watch.Elapsed);
     }
 
-    private IEnumerable<CrawlRequest> SeedRequests(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds)
+    private List<CrawlRequest> SeedRequests(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds)
     {
         var requests = new List<CrawlRequest>();
         foreach (var (seed, platform) in seeds)
@@ -193,6 +195,13 @@ public sealed partial class Crawler
         if (_fatal is not null) throw _fatal as ArchiverException ?? new ArchiverException(_fatal.Message, _fatal);
     }
 
+    /// <summary>A request of a seed failed for good: counted, listed, and charged to its seed's outcome.</summary>
+    private void Fail(CrawlRequest request, FetchFailureKind kind, string reason)
+    {
+        SeedFailed(request, kind, reason);
+        Fail(request.Url.AbsoluteUri, reason);
+    }
+
     private void Fail(string url, string reason)
     {
         Counters.AddError();
@@ -220,6 +229,7 @@ public sealed partial class Crawler
                 JobId = jobId,
                 State = state,
                 Seeds = seeds,
+                SeedOutcomes = SeedOutcomes(seeds),
                 Pages = c.Pages,
                 Posts = c.Posts,
                 Authors = c.Authors,

@@ -41,4 +41,21 @@ public class FetchFailedException(Uri url, string reason, Exception? inner = nul
     public string Reason { get; } = reason;
     /// <summary>False for failures that will not change on a retry (refused private address, body too large).</summary>
     public bool Retryable { get; init; } = true;
+
+    /// <summary>What kind of failure, for the per-seed outcome (an unreachable host is not a refusal).</summary>
+    public FetchFailureKind Kind { get; init; } = FetchFailureKind.Other;
+}
+
+public enum FetchFailureKind
+{
+    /// <summary>A failure of the exchange itself: HTTP error, body over a limit, unreadable encoding, parser failure.</summary>
+    Other,
+    /// <summary>No connection, no DNS answer, no answer in time, or the host kept failing.</summary>
+    Unreachable,
+    /// <summary>The address guard refused the (resolved) address.</summary>
+    RefusedPrivate,
+    /// <summary>robots.txt disallows it.</summary>
+    RefusedRobots,
+    /// <summary>The page needs a browser and none can run.</summary>
+    NeedsBrowser,
 }

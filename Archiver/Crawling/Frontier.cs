@@ -24,6 +24,7 @@ public sealed class Frontier : IDisposable
     private readonly ILiteCollection<BsonDocument> _urls;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _media;
+    private readonly ILiteCollection<BsonDocument> _seeds;
     private readonly PriorityQueue<FrontierItem, (int, long)> _pending = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -39,6 +40,7 @@ public sealed class Frontier : IDisposable
         _urls = db.GetCollection("urls");
         _meta = db.GetCollection("meta");
         _media = db.GetCollection("media");
+        _seeds = db.GetCollection("seeds");
         var meta = _meta.FindById("frontier");
         var generation = meta is null ? 1 : meta["gen"].AsInt32;
         var finished = meta is not null && meta["finished"].AsBoolean;
@@ -110,6 +112,57 @@ public sealed class Frontier : IDisposable
 
     /// <summary>Adds requests not yet seen in this generation, durably, in one transaction. Returns how many were new.</summary>
     public int Add(IEnumerable<CrawlRequest> requests) => Commit([], requests);
+
+    /// <summary>
+    /// Adds the seeds' start requests. A start request that failed or was skipped in this generation (refused
+    /// without --allow-private, host down, robots) is queued again: a refusal is not "done", and the user who
+    /// re-runs the crawl (having fixed the cause) means to crawl it.
+    /// </summary>
+    public int AddSeeds(IReadOnlyList<CrawlRequest> requests)
+    {
+        var revived = new List<FrontierItem>();
+        _db.BeginTrans();
+        try
+        {
+            foreach (var request in requests)
+            {
+                var id = UrlCanonicalizer.Canonicalize(request.Url);
+                if (_urls.FindById(id) is not { } doc || doc["g"].AsInt32 != Generation) continue;
+                var state = (FrontierState)doc["s"].AsInt32;
+                if (state is not (FrontierState.Failed or FrontierState.Skipped)) continue;
+                _urls.Upsert(ToBson(id, request, FrontierState.Pending, attempts: 0, error: null));
+                revived.Add(new FrontierItem(id, request, 0));
+                if (state == FrontierState.Failed) FailedCount--;
+                else DoneCount--;
+            }
+            if (revived.Count > 0) _meta.Upsert(new BsonDocument { ["_id"] = "frontier", ["gen"] = Generation, ["finished"] = false });
+            _db.Commit();
+        }
+        catch
+        {
+            _db.Rollback();
+            throw;
+        }
+        lock (_lock)
+        {
+            foreach (var item in revived) Enqueue(item);
+        }
+        return revived.Count + Add(requests);
+    }
+
+    /// <summary>Whether a run archived pages of this seed (in any generation).</summary>
+    public bool WasArchived(string seed) => _seeds.FindById(seed) is not null;
+
+    public void RememberArchived(IEnumerable<string> seeds)
+    {
+        foreach (var seed in seeds) _seeds.Upsert(new BsonDocument { ["_id"] = seed, ["archived"] = true });
+    }
+
+    /// <summary>The seeds that still have requests queued.</summary>
+    public HashSet<string> PendingSeeds()
+    {
+        lock (_lock) return _pending.UnorderedItems.Select(i => i.Element.Request.SeedOriginal).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    }
 
     /// <summary>
     /// Records finished pages and the requests they produced, atomically. Items marked for retry go back

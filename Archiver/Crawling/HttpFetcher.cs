@@ -22,7 +22,11 @@ public sealed class HttpFetcher : IDisposable
         _options = options;
         var sockets = new SocketsHttpHandler
         {
-            ConnectCallback = PrivateAddressGuard.ConnectCallback(options.AllowPrivate, options.AllowedPrivateAddresses),
+            ConnectCallback = PrivateAddressGuard.ConnectCallback(options.AllowPrivate, options.AllowedPrivateAddresses, options.Proxy),
+            // HTTP_PROXY and friends are ignored: a proxy would hide the target from the connect-time guard. Only
+            // --proxy is used, and then ProxyTargetGuard checks each target before the proxy sees it.
+            UseProxy = options.Proxy is not null,
+            Proxy = options.Proxy is { } proxy ? new FixedProxy(proxy) : null,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
@@ -31,7 +35,8 @@ public sealed class HttpFetcher : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(15),
             MaxResponseHeadersLength = 256,
         };
-        var resilience = new ResilienceHandler(pipelines.For) { InnerHandler = sockets };
+        HttpMessageHandler inner = options.Proxy is null ? sockets : new ProxyTargetGuard(options.AllowPrivate, options.AllowedPrivateAddresses) { InnerHandler = sockets };
+        var resilience = new ResilienceHandler(pipelines.For) { InnerHandler = inner };
         _client = new HttpClient(resilience) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
@@ -50,23 +55,23 @@ public sealed class HttpFetcher : IDisposable
         }
         catch (PrivateAddressException e)
         {
-            throw new FetchFailedException(url, e.Message, e) { Retryable = false };
+            throw new FetchFailedException(url, e.Message, e) { Retryable = false, Kind = FetchFailureKind.RefusedPrivate };
         }
         catch (HttpRequestException e) when (e.InnerException is PrivateAddressException p)
         {
-            throw new FetchFailedException(url, p.Message, e) { Retryable = false };
+            throw new FetchFailedException(url, p.Message, e) { Retryable = false, Kind = FetchFailureKind.RefusedPrivate };
         }
         catch (BrokenCircuitException e)
         {
-            throw new FetchFailedException(url, "host is failing (circuit open after repeated errors); pausing it", e);
+            throw new FetchFailedException(url, "host is failing (circuit open after repeated errors); pausing it", e) { Kind = FetchFailureKind.Unreachable };
         }
         catch (TimeoutRejectedException e)
         {
-            throw new FetchFailedException(url, $"no answer within {_options.RequestTimeout.TotalSeconds:0} s", e);
+            throw new FetchFailedException(url, $"no answer within {_options.RequestTimeout.TotalSeconds:0} s", e) { Kind = FetchFailureKind.Unreachable };
         }
         catch (HttpRequestException e)
         {
-            throw new FetchFailedException(url, e.Message, e);
+            throw new FetchFailedException(url, e.Message, e) { Kind = FetchFailureKind.Unreachable };
         }
         using (response)
         {
@@ -161,4 +166,16 @@ public sealed class HttpFetcher : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>The one proxy --proxy names, for every target (no bypass list: loopback targets go through it too).</summary>
+    private sealed class FixedProxy(Uri address) : IWebProxy
+    {
+        public ICredentials? Credentials { get; set; } = address.UserInfo is { Length: > 0 } info
+            ? new NetworkCredential(Uri.UnescapeDataString(info.Split(':')[0]), info.Contains(':') ? Uri.UnescapeDataString(info[(info.IndexOf(':') + 1)..]) : "")
+            : null;
+
+        public Uri GetProxy(Uri destination) => address;
+
+        public bool IsBypassed(Uri host) => false;
+    }
 }

@@ -50,17 +50,62 @@ public static class PrivateAddressGuard
         return true;
     }
 
-    /// <summary>A SocketsHttpHandler ConnectCallback that resolves, filters, and connects.</summary>
-    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(bool allowPrivate, IReadOnlyList<IPAddress>? exceptions = null) =>
+    /// <summary>
+    /// The addresses a host name stands for, as the crawler will connect to them. Spellings are normalised first:
+    /// a trailing dot only makes a name absolute (<c>localhost.</c>, <c>127.0.0.1.</c>), and <c>localhost</c> and
+    /// every <c>*.localhost</c> name are loopback (RFC 6761, as Chromium treats them) whatever DNS says, so no
+    /// resolver failure can turn a loopback name into something else.
+    /// </summary>
+    public static async ValueTask<IPAddress[]> ResolveAsync(string host, CancellationToken ct)
+    {
+        var name = host.Trim('[', ']').TrimEnd('.');
+        if (IPAddress.TryParse(name, out var literal)) return [literal];
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+            return [IPAddress.Loopback, IPAddress.IPv6Loopback];
+        if (name.Length == 0) throw new HttpRequestException($"'{host}' is not a host name.");
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(name, ct).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new HttpRequestException($"{host}: {e.Message} (DNS)", e);
+        }
+        if (addresses.Length == 0) throw new HttpRequestException($"{host} has no address (DNS).");
+        return addresses;
+    }
+
+    /// <summary>
+    /// The addresses of <paramref name="addresses"/> the crawler may connect to (all of them with
+    /// <paramref name="allowPrivate"/>), or a <see cref="PrivateAddressException"/> naming the first refused one.
+    /// Only approved addresses are ever connected to, so a name with one public and one private address
+    /// cannot lead to the private one.
+    /// </summary>
+    public static IPAddress[] Approve(string host, IPAddress[] addresses, bool allowPrivate, IReadOnlyList<IPAddress>? exceptions)
+    {
+        if (allowPrivate) return addresses;
+        var allowed = addresses.Where(a => !IsForbidden(a) || exceptions?.Contains(a) == true).ToArray();
+        return allowed.Length > 0 ? allowed : throw new PrivateAddressException(host, addresses[0]);
+    }
+
+    /// <summary>Resolves and approves in one step: what every connection of the crawler goes through.</summary>
+    public static async ValueTask<IPAddress[]> ResolveApprovedAsync(string host, bool allowPrivate, IReadOnlyList<IPAddress>? exceptions, CancellationToken ct) =>
+        Approve(host, await ResolveAsync(host, ct).ConfigureAwait(false), allowPrivate, exceptions);
+
+    /// <summary>
+    /// A SocketsHttpHandler ConnectCallback that resolves, filters, and connects. With a proxy the connection
+    /// goes to the proxy the user named (allowed as given); the target is checked per request by
+    /// <see cref="ProxyTargetGuard"/>, since one proxy connection carries requests for many targets.
+    /// </summary>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(bool allowPrivate, IReadOnlyList<IPAddress>? exceptions = null, Uri? proxy = null) =>
         async (context, ct) =>
         {
             var host = context.DnsEndPoint.Host;
-            var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-            if (addresses.Length == 0) throw new HttpRequestException($"{host} has no address (DNS).");
-            var allowed = allowPrivate ? addresses : addresses.Where(a => !IsForbidden(a) || exceptions?.Contains(a) == true).ToArray();
-            if (allowed.Length == 0) throw new PrivateAddressException(host, addresses[0]);
+            var isProxy = proxy is not null && string.Equals(host.Trim('[', ']'), proxy.IdnHost.Trim('[', ']'), StringComparison.OrdinalIgnoreCase) && context.DnsEndPoint.Port == proxy.Port;
+            var allowed = isProxy
+                ? await ResolveAsync(host, ct).ConfigureAwait(false)
+                : await ResolveApprovedAsync(host, allowPrivate, exceptions, ct).ConfigureAwait(false);
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
@@ -73,4 +118,19 @@ public static class PrivateAddressGuard
                 throw;
             }
         };
+}
+
+/// <summary>
+/// With --proxy, the proxy resolves and connects, so the connect-time guard would only see the proxy. This
+/// handler resolves each request's target itself and refuses it before it is handed to the proxy. (The proxy
+/// may resolve the name again and get another answer; docs/crawler.md says so.)
+/// </summary>
+public sealed class ProxyTargetGuard(bool allowPrivate, IReadOnlyList<IPAddress> exceptions) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!allowPrivate && request.RequestUri is { } target)
+            await PrivateAddressGuard.ResolveApprovedAsync(target.IdnHost, allowPrivate, exceptions, cancellationToken).ConfigureAwait(false);
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -11,7 +11,8 @@ namespace Archiver.Tests.Crawling.Support;
 /// Test double: a small site on 127.0.0.1 (Kestrel, port 0) with the shapes the crawler must cope with.
 /// <c>/pages/N.html</c> (N below <see cref="Pages"/>) holds <see cref="PostsPerPage"/> posts and links to
 /// pages 2N+1 and 2N+2 and one image; <c>/flaky/N.html</c> answers 503 twice first; <c>/limited.html</c>
-/// answers 429 with Retry-After: 1 once; <c>/to-private.html</c> redirects to 127.0.0.2;
+/// answers 429 with Retry-After: 1 once; <c>/to-private.html</c> and <c>/js-to-private.html</c> (a browser page)
+/// redirect to 127.0.0.2;
 /// <c>/private/*</c> is disallowed by robots.txt. Every request is logged with its time.
 /// </summary>
 public sealed class TestSite : IAsyncDisposable
@@ -28,6 +29,8 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>The numbered posts <c>/channel.html</c> lists (change it between crawls to delete one).</summary>
     public IReadOnlyList<int> ChannelPosts { get; set; } = [1, 2, 3, 4];
     public Uri Root { get; private set; } = null!;
+    /// <summary>Where pages point their image (another site's root, to test media on a host of its own); this site by default.</summary>
+    public Uri? ImageOrigin { get; set; }
 
     private TestSite()
     {
@@ -56,6 +59,7 @@ public sealed class TestSite : IAsyncDisposable
             return Results.StatusCode(429);
         });
         _app.MapGet("/to-private.html", () => Results.Redirect($"http://127.0.0.2:{Root.Port}/pages/0.html"));
+        _app.MapGet("/js-to-private.html", () => Results.Redirect($"http://127.0.0.2:{Root.Port}/js.html"));
         _app.MapGet("/img/{n:int}.png", (int n) => Results.Bytes(Encoding.ASCII.GetBytes($"PNG-{n % 2}"), "image/png"));
         _app.MapGet("/channel.html", () => Results.Content(
             "<html>" + string.Concat(ChannelPosts.Select(n => $"<article data-id=\"{n}\">Channel post {n}</article>")) + "</html>", "text/html"));
@@ -95,7 +99,7 @@ public sealed class TestSite : IAsyncDisposable
     {
         var html = new StringBuilder($"<html><body><h1>Page {n}</h1>\n");
         foreach (var id in PostIds(n, PostsPerPage)) html.Append($"<article data-id=\"{id}\">Post {id} text</article>\n");
-        html.Append($"<img src=\"/img/{n}.png\">\n");
+        html.Append($"<img src=\"{(ImageOrigin is null ? "" : ImageOrigin.AbsoluteUri.TrimEnd('/'))}/img/{n}.png\">\n");
         foreach (var m in new[] { 2 * n + 1, 2 * n + 2 }.Where(m => m < Pages)) html.Append($"<a href=\"/pages/{m}.html\">{m}</a>\n");
         return html.Append("</body></html>").ToString();
     }

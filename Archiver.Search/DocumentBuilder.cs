@@ -24,6 +24,8 @@ internal sealed class DocumentBuilder
     private readonly Dictionary<string, SingleValued> _single = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Field>> _terms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Field>> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedDocValuesField> _shown = new(StringComparer.Ordinal);
+    private readonly List<Field> _shownHashtags = [];
 
     public DocumentBuilder(bool storeText)
     {
@@ -32,6 +34,8 @@ internal sealed class DocumentBuilder
             _stemmed[lang] = new Field(IndexFields.Stemmed(lang), "", TextField.TYPE_NOT_STORED);
         foreach (var field in new[] { IndexFields.Author, IndexFields.Channel, IndexFields.Platform, IndexFields.Lang })
             _single[field] = new SingleValued(new StringField(field, "", Field.Store.NO), new SortedDocValuesField(field, new BytesRef()));
+        foreach (var field in new[] { IndexFields.Author, IndexFields.Channel })
+            _shown[field] = new SortedDocValuesField(IndexFields.Shown(field), new BytesRef());
     }
 
     public Document Build(SearchDocument post, bool stem)
@@ -49,7 +53,9 @@ internal sealed class DocumentBuilder
         }
         AddSingle(doc, IndexFields.Platform, Lower(post.Platform));
         AddSingle(doc, IndexFields.Author, Lower(post.Author));
+        AddShown(doc, IndexFields.Author, post.Author, null);
         AddSingle(doc, IndexFields.Channel, Lower(post.Channel));
+        AddShown(doc, IndexFields.Channel, post.Channel, post.ChannelTitle);
         AddSingle(doc, IndexFields.Lang, lang);
         if (post.Created is { } created)
         {
@@ -70,6 +76,7 @@ internal sealed class DocumentBuilder
         AddTerms(doc, IndexFields.Host, post.Host is null ? [] : [post.Host], values: false);
         AddTerms(doc, IndexFields.Kind, post.Kind is null ? [] : [post.Kind], values: false);
         AddTerms(doc, IndexFields.Hashtag, post.Hashtags, values: true);
+        AddShownHashtags(doc, post.Hashtags);
         AddTerms(doc, IndexFields.Mention, post.Mentions, values: false);
         AddTerms(doc, IndexFields.Domain, post.Domains, values: true);
         AddTerms(doc, IndexFields.Media, post.MediaKinds, values: false);
@@ -97,6 +104,43 @@ internal sealed class DocumentBuilder
         pair.Value.SetBytesValue(new BytesRef(value));
         doc.Add(pair.Term);
         doc.Add(pair.Value);
+    }
+
+    /// <summary>The written form of a single value (or its title), kept only where it differs from the folded key.</summary>
+    private void AddShown(Document doc, string field, string? value, string? title)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return;
+        var key = Lower(value);
+        var shown = string.IsNullOrWhiteSpace(title) ? value.Trim() : title.Trim();
+        if (shown.Length == 0 || string.Equals(shown, key, StringComparison.Ordinal)) return;
+        var dv = _shown[field];
+        dv.SetBytesValue(new BytesRef(shown));
+        doc.Add(dv);
+    }
+
+    private void AddShownHashtags(Document doc, IReadOnlyList<string> hashtags)
+    {
+        var used = 0;
+        HashSet<string>? seen = null;
+        foreach (var tag in hashtags)
+        {
+            var shown = Written(IndexFields.Hashtag, tag);
+            if (shown.Length == 0 || string.Equals(shown, Normalize(IndexFields.Hashtag, tag), StringComparison.Ordinal)) continue;
+            if (!(seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(shown)) continue;
+            if (used == _shownHashtags.Count) _shownHashtags.Add(new SortedSetDocValuesField(IndexFields.Shown(IndexFields.Hashtag), new BytesRef()));
+            _shownHashtags[used].SetBytesValue(new BytesRef(shown));
+            doc.Add(_shownHashtags[used]);
+            used++;
+        }
+    }
+
+    /// <summary>A value as written, without the sigil people type before it (what <see cref="Normalize"/> folds).</summary>
+    internal static string Written(string field, string value)
+    {
+        var trimmed = value.Trim();
+        if (field == IndexFields.Hashtag) trimmed = trimmed.TrimStart('#');
+        else if (field is IndexFields.Mention or IndexFields.Author) trimmed = trimmed.TrimStart('@');
+        return trimmed;
     }
 
     private void AddTerms(Document doc, string field, IReadOnlyList<string> raw, bool values)
@@ -129,10 +173,8 @@ internal sealed class DocumentBuilder
     /// <summary>Stored forms of keyword values: lower case, without the sigil people type before them.</summary>
     internal static string Normalize(string field, string value)
     {
-        var trimmed = value.Trim();
-        if (field == IndexFields.Hashtag) trimmed = trimmed.TrimStart('#');
-        else if (field is IndexFields.Mention or IndexFields.Author) trimmed = trimmed.TrimStart('@');
-        else if (field == IndexFields.Domain && trimmed.StartsWith("www.", StringComparison.OrdinalIgnoreCase)) trimmed = trimmed[4..];
+        var trimmed = Written(field, value);
+        if (field == IndexFields.Domain && trimmed.StartsWith("www.", StringComparison.OrdinalIgnoreCase)) trimmed = trimmed[4..];
         return trimmed.ToLowerInvariant();
     }
 

@@ -37,6 +37,12 @@ public static class IndexFields
     /// <summary>Fields the results can be counted by (<c>--by</c>), each backed by doc values.</summary>
     public static readonly IReadOnlyList<string> Countable = [Author, Channel, Platform, Lang, Hashtag, Domain];
 
+    /// <summary>
+    /// The doc-values field holding the written form of a countable field's values (case kept, a thread's
+    /// title), present only on documents where it differs from the folded key.
+    /// </summary>
+    public static string Shown(string field) => field + "_shown";
+
     /// <summary>Multi-valued countable fields (sorted-set doc values); the others are single-valued.</summary>
     public static bool IsMultiValued(string field) => field is Hashtag or Domain;
 

@@ -205,7 +205,11 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
                 if (best.Count > topValues) best.Dequeue();
             }
             var list = new List<ValueCount>(best.Count);
-            while (best.TryDequeue(out var ord, out var priority)) list.Add(new ValueCount(_global.Lookup(ord), priority.Count));
+            while (best.TryDequeue(out var ord, out var priority))
+            {
+                var value = _global.Lookup(ord);
+                list.Add(new ValueCount(value, priority.Count) { Display = ShownValues.Find(top, name, value) ?? value });
+            }
             list.Reverse();
             return new FieldCounts(name, distinct, list);
         }

@@ -14,6 +14,8 @@ public sealed record SearchDocument
     /// <summary>The author's handle (or stable id when there is no handle).</summary>
     public string? Author { get; init; }
     public string? Channel { get; init; }
+    /// <summary>A readable name of the channel where its id is not one (a forum thread's title); shown, never searched.</summary>
+    public string? ChannelTitle { get; init; }
     /// <summary>ISO 639-1 code (en, fr, ru, ar, de, ...) when known; picks the stemmed field.</summary>
     public string? Language { get; init; }
     public DateTime? Created { get; init; }

@@ -68,6 +68,14 @@ public sealed record SnippetMark(int Start, int Length);
 
 public sealed record FieldCounts(string Field, long Distinct, IReadOnlyList<ValueCount> Top);
 
-public sealed record ValueCount(string Value, long Count);
+/// <summary>
+/// A counted value: <see cref="Value"/> is the folded key the index matches (lower case, what
+/// <c>channel:</c> or <c>#</c> queries use), <see cref="Display"/> the form the platform wrote it in
+/// (case kept, or a forum thread's title), taken from one of the matching posts.
+/// </summary>
+public sealed record ValueCount(string Value, long Count)
+{
+    public string Display { get; init; } = Value;
+}
 
 public sealed record TimeBucket(DateTime Start, long Count);

@@ -39,4 +39,51 @@ public sealed class DemoTests
         Assert.Equal(2, result.ExitCode);
         Assert.True(File.Exists(dir.File("thesis.txt")));
     }
+
+    [Fact]
+    public async Task Every_example_search_of_the_demo_shows_results_and_its_counts_agree_with_stats()
+    {
+        using var dir = new TempArchive();
+        var demo = dir.File("demo");
+
+        var result = await Support.Cli.RunAsync("demo", "--out", demo);
+
+        // The demo checks its own examples: a search that finds nothing makes it fail, naming the example.
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        Assert.DoesNotContain("\n0 matches", result.Out);
+        Assert.Equal(Archiver.Demo.DemoPlan.Searches.Count, System.Text.RegularExpressions.Regex.Matches(result.Out, @"^\d[\d,]* match(es)?, showing 1-", System.Text.RegularExpressions.RegexOptions.Multiline).Count);
+        var stats = await Support.Cli.RunAsync("stats", "--data", demo, "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(stats.Out);
+        var posts = json.RootElement.GetProperty("posts").GetInt64();
+        var authors = json.RootElement.GetProperty("authors").GetInt64();
+        Assert.Contains($"{posts:N0} posts archived", result.Out);
+        Assert.Contains($"{authors:N0} authors/channels", result.Out);
+        Assert.Contains($"│ posts              │ {posts:N0}", result.Out);
+        // Feed items that copy a Telegram post are said to be copies, with their number.
+        using var store = ArchiveStore.Open(demo, readOnly: true);
+        var all = store.ScanPosts().Select(p => p.Post).ToList();
+        var telegramUrls = all.Where(p => p.Platform == "telegram" && p.Url is not null).Select(p => p.Url!).ToHashSet(StringComparer.Ordinal);
+        var copies = all.Count(p => p.Platform == "feed" && p.Url is { } url && telegramUrls.Contains(url));
+        Assert.True(copies > 0);
+        Assert.Contains($"{copies:N0} feed items copying an archived Telegram post", result.Out);
+        // The JavaScript page is read with its own profile (replica-js), through the browser.
+        var js = all.Where(p => p.Platform == "site" && p.Extra.GetValueOrDefault("profile") == "replica-js").ToList();
+        Assert.NotEmpty(js);
+        Assert.All(js, p => Assert.False(string.IsNullOrEmpty(p.Extra.GetValueOrDefault("channel_title"))));
+    }
+
+    [Fact]
+    public async Task A_demo_example_that_finds_nothing_makes_the_demo_say_so_and_fail()
+    {
+        using var dir = new TempArchive();
+        var stdout = new StringWriter();
+        var context = new Archiver.Cli.CliContext { DataDir = dir.Path, Json = false, Quiet = true, Out = stdout, Error = new StringWriter(), Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stdout), Ansi = Spectre.Console.AnsiSupport.No }) };
+        var searches = new[] { new Archiver.Demo.DemoSearch("Everything", "*", ["platform"], null), new Archiver.Demo.DemoSearch("A word nobody wrote", "qwxzzyv", ["channel"], null) };
+
+        var code = await new Archiver.Demo.DemoRunner(context, dir.File("demo"), searches).RunAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, code);
+        Assert.Contains("example search 'A word nobody wrote' (qwxzzyv) found nothing", stdout.ToString());
+        Assert.DoesNotContain("example search 'Everything'", stdout.ToString());
+    }
 }

@@ -45,6 +45,11 @@ public static class CliApp
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
+            if (parse.GetResult(GlobalOptions.Json) is not null)
+            {
+                CliContext.WriteError(stderr, json: true, string.Join(" ", parse.Errors.Select(e => e.Message)), ExitCodes.Usage);
+                return ExitCodes.Usage;
+            }
             foreach (var error in parse.Errors) await stderr.WriteLineAsync($"error: {error.Message}");
             await stderr.WriteLineAsync("Run 'archiver --help' (or 'archiver COMMAND --help') for usage.");
             return ExitCodes.Usage;

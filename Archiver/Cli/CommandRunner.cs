@@ -4,8 +4,8 @@ namespace Archiver.Cli;
 
 /// <summary>
 /// Runs a command body with a <see cref="CliContext"/> and turns failures into an exit code and one
-/// clear line on stderr: usage problems exit 2, runtime failures 1, Ctrl-C 130. Never a stack trace
-/// unless ARCHIVER_DEBUG is set.
+/// clear line on stderr (one JSON object under <c>--json</c>): usage problems exit 2, runtime failures 1,
+/// Ctrl-C 130. Never a stack trace unless ARCHIVER_DEBUG is set.
 /// </summary>
 public sealed class CommandRunner(TextWriter stdout, TextWriter stderr)
 {
@@ -14,6 +14,8 @@ public sealed class CommandRunner(TextWriter stdout, TextWriter stderr)
 
     private async Task<int> RunAsync(ParseResult parse, Func<CliContext, ParseResult, CancellationToken, Task<int>> body, CancellationToken ct)
     {
+        var json = parse.GetValue(GlobalOptions.Json);
+        var debug = Environment.GetEnvironmentVariable("ARCHIVER_DEBUG") is not null;
         try
         {
             var context = CliContext.From(parse, stdout, stderr);
@@ -21,33 +23,24 @@ public sealed class CommandRunner(TextWriter stdout, TextWriter stderr)
         }
         catch (UsageException e)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
+            CliContext.WriteError(stderr, json, e.Message, ExitCodes.Usage);
             return ExitCodes.Usage;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            await stderr.WriteLineAsync("interrupted.");
+            CliContext.WriteError(stderr, json, "interrupted.", ExitCodes.Interrupted);
             return ExitCodes.Interrupted;
         }
-        catch (ArchiverException e)
+        catch (Exception e) when (e is ArchiverException or IOException)
         {
-            await stderr.WriteLineAsync($"error: {e.Message}");
-            if (Environment.GetEnvironmentVariable("ARCHIVER_DEBUG") is not null) await stderr.WriteLineAsync(e.ToString());
-            return ExitCodes.Failure;
-        }
-        catch (IOException e)
-        {
-            await stderr.WriteLineAsync($"error: {e.Message}");
-            if (Environment.GetEnvironmentVariable("ARCHIVER_DEBUG") is not null) await stderr.WriteLineAsync(e.ToString());
+            CliContext.WriteError(stderr, json, e.Message, ExitCodes.Failure, debug ? e.ToString() : null);
             return ExitCodes.Failure;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug, not a user error: one line, and the details on request.
-            await stderr.WriteLineAsync($"internal error: {e.GetType().Name}: {e.Message}");
-            await stderr.WriteLineAsync(Environment.GetEnvironmentVariable("ARCHIVER_DEBUG") is not null
-                ? e.ToString()
-                : "Set ARCHIVER_DEBUG=1 for details, and please report it with the command you ran.");
+            CliContext.WriteError(stderr, json, $"internal error: {e.GetType().Name}: {e.Message}", ExitCodes.Failure,
+                debug ? e.ToString() : "Set ARCHIVER_DEBUG=1 for details, and please report it with the command you ran.");
             return ExitCodes.Failure;
         }
     }

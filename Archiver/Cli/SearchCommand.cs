@@ -26,7 +26,8 @@ public sealed class SearchCommand : ICliCommand
         var limit = new Option<int>("--limit") { Description = "Results to show", DefaultValueFactory = _ => 20 };
         var offset = new Option<int>("--offset") { Description = "Results to skip (paging)" };
         var top = new Option<int>("--top") { Description = "Values to list per --by field", DefaultValueFactory = _ => 10 };
-        var command = new Command("search", "Search the archive (full text, fields, dates) with snippets, counts by field and a histogram")
+        var command = new Command("search", "Search the archive (full text, fields, dates) with snippets, counts by field and a histogram. "
+            + $"Matched words are highlighted on a terminal and set in {SearchOutput.MarkOpen} {SearchOutput.MarkClose} when the output is piped or redirected; --json gives their offsets")
         {
             query, stem, since, until, by, histogram, sort, limit, offset, top,
         };
@@ -47,7 +48,7 @@ public sealed class SearchCommand : ICliCommand
             };
             using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
             using var index = ArchiveIndex.OpenForSearch(store, out var note, ct);
-            if (note is not null && !context.Quiet) context.Error.WriteLine($"note: {note}");
+            if (note is not null && !context.Quiet) context.WriteNote(note);
             SearchResults results;
             try
             {
@@ -57,8 +58,9 @@ public sealed class SearchCommand : ICliCommand
             {
                 throw new UsageException(e.Message);
             }
-            if (context.Json) context.WriteJson(SearchOutput.From(request, results));
-            else SearchOutput.Render(context.Console, request, results);
+            var details = SearchOutput.Details(store, results);
+            if (context.Json) context.WriteJson(SearchOutput.From(request, results, details));
+            else SearchOutput.Render(context.Console, request, results, details);
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;

@@ -15,8 +15,10 @@ namespace Archiver.Demo;
 /// The whole pipeline on the offline replica network: start the replica on 127.0.0.1, crawl all of its
 /// networks (with faults on), index, search, export, summarise, and stop everything it started.
 /// </summary>
-public sealed class DemoRunner(CliContext context, string directory)
+public sealed class DemoRunner(CliContext context, string directory, IReadOnlyList<DemoSearch>? searches = null)
 {
+    private readonly IReadOnlyList<DemoSearch> _searches = searches ?? DemoPlan.Searches;
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
@@ -34,21 +36,32 @@ public sealed class DemoRunner(CliContext context, string directory)
         console.MarkupLine($"1. Replica network started on 127.0.0.1 ({replica.Seeds.Count} seeds: Telegram, Mastodon, Truth Social, Gab, feeds, a forum, a JavaScript page; faults: {DemoPlan.Faults}).");
 
         var summary = await CrawlAsync(replica, ct).ConfigureAwait(false);
-        console.MarkupLine($"2. Crawled {summary.Pages:N0} pages: {summary.Posts:N0} posts, {summary.Authors:N0} authors/channels, {summary.Media:N0} media files; "
+        using var store = ArchiveStore.Open(directory);
+        // The archive's own counts (what `archiver stats` says), not the crawl's: the crawl counts every
+        // sighting, and a post seen on several pages (a timeline page and a thread) is stored once.
+        var counters = store.Counters;
+        console.MarkupLine($"2. Crawled {summary.Pages:N0} pages: {Format.Count(counters.Posts)} posts archived, {Format.Count(counters.Authors)} authors/channels, {Format.Count(counters.Media)} media files "
+            + $"({summary.Posts:N0} post sightings: a post seen on more than one page is stored once); "
             + $"{summary.Retries:N0} retries after injected faults, {summary.Errors:N0} pages failed.");
         if (summary.BrowserNote is not null) console.MarkupLine($"   [yellow]{Markup.Escape(summary.BrowserNote)}[/]");
 
-        using var store = ArchiveStore.Open(directory);
+        var failed = new List<string>();
         using (var index = ArchiveIndex.Open(store, ct: ct))
         {
             console.MarkupLine($"3. Indexed the archive for search ({index.StoreSequence} store batches followed).");
             console.MarkupLine("4. Example searches:");
-            foreach (var (title, query, by, histogram) in DemoPlan.Searches)
+            foreach (var (title, query, by, histogram) in _searches)
             {
                 var request = new SearchRequest { Query = query, Limit = 3, CountBy = by, Histogram = histogram, TopValues = 6 };
                 var results = index.Search(request);
-                console.MarkupLine($"   [bold]{Markup.Escape(title)}[/]   archiver search '{Markup.Escape(query)}' --by {string.Join(" --by ", by)}{(histogram is null ? "" : $" --histogram {histogram.ToString()!.ToLowerInvariant()}")}");
-                SearchOutput.Render(console, request, results);
+                console.MarkupLine($"   [bold]{Markup.Escape(title)}[/]   archiver search '{Markup.Escape(query)}'{string.Concat(by.Select(b => " --by " + b))}{(histogram is null ? "" : $" --histogram {histogram.ToString()!.ToLowerInvariant()}")}");
+                SearchOutput.Render(console, request, results, SearchOutput.Details(store, results));
+                // Each example must show something: one that finds nothing means the pipeline lost posts or a field.
+                if (Check(title, query, results) is { } problem)
+                {
+                    failed.Add(problem);
+                    console.MarkupLine($"   [red]{Markup.Escape(problem)}[/]");
+                }
             }
         }
 
@@ -59,7 +72,18 @@ public sealed class DemoRunner(CliContext context, string directory)
         console.MarkupLine($"5. Exported {export.Posts:N0} posts matching '{DemoPlan.ExportQuery}' as JSONL with datapackage.json and manifest-sha256.txt to {Markup.Escape(export.Path)}");
 
         RenderSummary(store, watch.Elapsed);
-        return ExitCodes.Ok;
+        if (failed.Count == 0) return ExitCodes.Ok;
+        console.MarkupLine($"[red]The demo's check failed[/]: {failed.Count} of {_searches.Count} example searches showed no results:");
+        foreach (var problem in failed) console.MarkupLine($"  {Markup.Escape(problem)}");
+        return ExitCodes.Failure;
+    }
+
+    /// <summary>Why an example search's output is not a result (null when it is): no match, or nothing to count by.</summary>
+    internal static string? Check(string title, string query, SearchResults results)
+    {
+        if (results.Total == 0) return $"example search '{title}' ({query}) found nothing";
+        var empty = results.Counts.Where(c => c.Top.Count == 0).Select(c => c.Field).ToList();
+        return empty.Count == 0 ? null : $"example search '{title}' ({query}) found {results.Total:N0} posts but none has a value for {string.Join(", ", empty)}";
     }
 
     private async Task<CrawlSummary> CrawlAsync(ReplicaHost replica, CancellationToken ct)
@@ -92,6 +116,14 @@ public sealed class DemoRunner(CliContext context, string directory)
         table.AddRow("media files", $"{Format.Count(stats.Media)} ({Format.Bytes(stats.MediaBytes)})");
         table.AddRow("archive size", Format.Bytes(stats.SizeBytes));
         console.Write(table);
+        var copies = FeedCopies(store);
+        if (copies > 0)
+        {
+            // Each replica channel's RSS feed repeats its latest posts: archived as they were served (both
+            // records kept, as `stats` counts them), said here so nobody counts one message twice.
+            console.MarkupLine($"The feed posts include {Format.Count(copies)} feed items copying an archived Telegram post (a channel's RSS feed repeats its posts; "
+                + $"both records are kept and counted): {Format.Count(stats.Posts - copies)} distinct messages.");
+        }
         var data = Quote(directory);
         console.MarkupLine($"Done in {elapsed.TotalSeconds:0.0} s. The replica is stopped; nothing is left running.");
         console.MarkupLine($"Files: the store {Markup.Escape(Path.Combine(directory, "archive.db"))} (+ posts-N.db), WARC captures in {Markup.Escape(store.Paths.Warc)}, media in {Markup.Escape(store.Paths.Media)}, the index in {Markup.Escape(store.Paths.Index)}.");
@@ -106,6 +138,20 @@ public sealed class DemoRunner(CliContext context, string directory)
         {
             console.MarkupLine($"  {Markup.Escape(next.TrimEnd(' ', '\'', '#'))}");
         }
+    }
+
+    /// <summary>Feed items whose link is the URL of an archived Telegram post (the same message twice).</summary>
+    private static long FeedCopies(ArchiveStore store)
+    {
+        var telegram = new HashSet<string>(StringComparer.Ordinal);
+        var feedUrls = new List<string>();
+        foreach (var stored in store.ScanPosts())
+        {
+            if (stored.Post.Url is not { } url) continue;
+            if (stored.Post.Platform == "telegram") telegram.Add(url);
+            else if (stored.Post.Platform == "feed") feedUrls.Add(url);
+        }
+        return feedUrls.Count(telegram.Contains);
     }
 
     /// <summary>The demo starts from an empty archive; it only ever deletes a directory it created itself.</summary>

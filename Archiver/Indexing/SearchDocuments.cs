@@ -20,7 +20,8 @@ public static class SearchDocuments
             Host = post.Host,
             Text = post.Text,
             Author = post.AuthorHandle ?? post.AuthorId,
-            Channel = post.Channel,
+            Channel = ChannelOf(post),
+            ChannelTitle = ChannelTitleOf(post),
             // Indexed by primary subtag ("en-US" as "en"), so lang:en, --by lang and --stem treat them alike.
             Language = Languages.LanguageTags.IsLanguage(post.Language) ? Languages.LanguageTags.Primary(post.Language) : null,
             Created = post.CreatedAt,
@@ -36,6 +37,18 @@ public static class SearchDocuments
             Views = post.Views,
             Likes = post.Likes,
         };
+
+    /// <summary>
+    /// The channel a post counts under: the one it appeared in, else its author's account (Mastodon, Gab and
+    /// Truth Social posts come from an account's timeline, which is their channel). The store's per-channel
+    /// counts (<c>archiver stats</c>) use the same rule.
+    /// </summary>
+    public static string? ChannelOf(Post post) => string.IsNullOrWhiteSpace(post.Channel) ? post.AuthorHandle : post.Channel;
+
+    /// <summary>A readable name for a channel whose id is not one (a forum thread's title, <c>Extra["channel_title"]</c>).</summary>
+    public static string? ChannelTitleOf(Post post) => post.Extra.GetValueOrDefault(ChannelTitleKey) is { Length: > 0 } title ? title : null;
+
+    public const string ChannelTitleKey = "channel_title";
 
     /// <summary>Host names of the linked URLs (without <c>www.</c>), each once.</summary>
     public static IReadOnlyList<string> Domains(IReadOnlyList<string> links)

@@ -105,7 +105,7 @@ public sealed class ReplicaHost : IAsyncDisposable
         seeds.AddRange(Network.Channels.Where(c => c.Stream.BaseCount > 0).Select(c => $"feed:{feeds}/feeds/{c.Name}.rss"));
         seeds.Add($"site:replica-forum:{Endpoints.Origin(OriginKind.Forum)}/forum/");
         var js = Endpoints.Origin(OriginKind.Js);
-        seeds.AddRange(Network.JsPages.Select(p => $"site:replica-forum:{js}/js/{p.Slug}"));
+        seeds.AddRange(Network.JsPages.Select(p => $"site:replica-js:{js}/js/{p.Slug}"));
         return seeds;
     }
 

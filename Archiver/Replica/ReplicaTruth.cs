@@ -52,6 +52,7 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
     {
         var origin = endpoints.Origin(kind);
         var page = kind == OriginKind.Forum ? $"{origin}/forum/t/{t.Id}" : $"{origin}/js/{t.Slug}";
+        var profile = kind == OriginKind.Forum ? "replica-forum" : "replica-js";
         long n = 0;
         foreach (var p in ForumGenerator.Visible(t, Version))
         {
@@ -71,7 +72,9 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
                 Language = t.Language.Code,
                 Links = p.Text.Links,
                 Likes = p.Likes,
-                Extra = p.Edited ? new Dictionary<string, string> { ["profile"] = "replica-forum", ["edited"] = "true" } : new Dictionary<string, string> { ["profile"] = "replica-forum" },
+                Extra = p.Edited
+                    ? new Dictionary<string, string> { ["profile"] = profile, ["channel_title"] = t.Title, ["edited"] = "true" }
+                    : new Dictionary<string, string> { ["profile"] = profile, ["channel_title"] = t.Title },
             };
         }
     }

@@ -70,6 +70,10 @@ public sealed partial class Crawler
             }
             var page = await _browser.FetchAsync(url, stop).ConfigureAwait(false);
             Counters.AddPage(page.Main.RawBody.Length + page.Network.Sum(n => (long)n.RawBody.Length));
+            // A page whose scripts fetch its content renders an empty shell when that fetch failed (a 503 of its
+            // data.json): retry the page rather than archive the shell as a page that holds nothing.
+            if (page.Network.FirstOrDefault(n => n.Status is 429 or >= 500 && string.Equals(n.Url.Authority, url.Authority, StringComparison.OrdinalIgnoreCase)) is { } failed)
+                throw new FetchFailedException(url, $"the page's own request {failed.Url.AbsolutePath} answered {failed.Status}");
             return new Fetched(item, page.Main, page);
         }
         var response = await _http.FetchAsync(url, stop).ConfigureAwait(false);

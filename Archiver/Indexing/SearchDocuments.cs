@@ -40,10 +40,11 @@ public static class SearchDocuments
 
     /// <summary>
     /// The channel a post counts under: the one it appeared in, else its author's account (Mastodon, Gab and
-    /// Truth Social posts come from an account's timeline, which is their channel). The store's per-channel
-    /// counts (<c>archiver stats</c>) use the same rule.
+    /// Truth Social posts come from an account's timeline, which is their channel), as the store's
+    /// per-channel counts (<c>archiver stats</c>) do. Not for site posts: a page's commenter is not a channel.
     /// </summary>
-    public static string? ChannelOf(Post post) => string.IsNullOrWhiteSpace(post.Channel) ? post.AuthorHandle : post.Channel;
+    public static string? ChannelOf(Post post) =>
+        !string.IsNullOrWhiteSpace(post.Channel) ? post.Channel : post.Platform == "site" ? null : post.AuthorHandle;
 
     /// <summary>A readable name for a channel whose id is not one (a forum thread's title, <c>Extra["channel_title"]</c>).</summary>
     public static string? ChannelTitleOf(Post post) => post.Extra.GetValueOrDefault(ChannelTitleKey) is { Length: > 0 } title ? title : null;

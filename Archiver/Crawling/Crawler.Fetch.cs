@@ -45,12 +45,26 @@ public sealed partial class Crawler
                 if (!retry) Fail(item.Request.Url.AbsoluteUri, e.Reason);
                 await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, retry ? FrontierState.Pending : FrontierState.Failed, e.Reason)), CancellationToken.None).ConfigureAwait(false);
             }
+            catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+            {
+                // An unexpected failure fails this page, not the crawl: a fetch stage that died would leave the other
+                // stages waiting for it forever (a crawl that never exits).
+                var reason = $"fetch failed: {e.GetType().Name}: {e.Message}";
+                Fail(item.Request.Url.AbsoluteUri, reason);
+                await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, FrontierState.Failed, reason)), CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
     private async Task<Fetched?> FetchAsync(FrontierItem item, CancellationToken stop)
     {
         var url = item.Request.Url;
+        if (url.IsFile)
+        {
+            var file = await LocalFileFetch.ReadAsync(url, _options, stop).ConfigureAwait(false);
+            Counters.AddPage(file.RawBody.Length);
+            return new Fetched(item, file, null);
+        }
         if (!await _robots.IsAllowedAsync(url, stop).ConfigureAwait(false))
         {
             Counters.AddRobotsBlocked();
@@ -105,7 +119,9 @@ public sealed partial class Crawler
         var response = fetched.Response;
         var request = fetched.Item.Request;
         var hints = CaptureHints.Fields(request.Platform, request.Context.GetValueOrDefault(Platforms.Sites.SiteParser.ProfileKey));
-        var (_, written) = _warc.WriteExchange(response.ToExchange() with { ResponseRecordFields = hints });
+        var written = response.Url.IsFile
+            ? LocalFileFetch.Capture(_warc, response, hints)
+            : _warc.WriteExchange(response.ToExchange() with { ResponseRecordFields = hints }).Response;
         var capture = new Capture
         {
             Url = response.Url.AbsoluteUri,

@@ -25,13 +25,18 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
         var maxDepth = new Option<int?>("--max-depth") { Description = "Follow links at most this deep from the seeds" };
         var since = new Option<string?>("--since") { Description = "Only posts from this date (YYYY-MM-DD or ISO-8601, UTC)", HelpName = "DATE" };
         var until = new Option<string?>("--until") { Description = "Only posts up to this date", HelpName = "DATE" };
+        var capturedAt = new Option<string?>("--captured-at")
+        {
+            Description = "When saved pages (parler:FILE) were captured; their relative ages (\"2 weeks ago\") count back from it (UTC)",
+            HelpName = "DATE",
+        };
         var noMedia = new Option<bool>("--no-media") { Description = "Do not download images, videos and files" };
         var recheck = new Option<bool>("--recheck") { Description = "Fetch every page again to record edits, deletions and takedowns" };
         var noIndex = new Option<bool>("--no-index") { Description = "Do not bring the search index up to date after the crawl (run 'archiver index' later)" };
         var plugin = new Option<string?>("--platform-plugin") { Description = "Load extra IPlatform types from an assembly (development and tests)", Hidden = true };
         var command = new Command("crawl", "Archive the posts, authors and media behind the seeds (WARC capture included); re-run to resume")
         {
-            seeds, seedsFile, allowPrivate, ignoreRobots, proxy, userAgent, concurrency, perHost, rate, maxPages, maxDepth, since, until, noMedia, recheck, noIndex, plugin,
+            seeds, seedsFile, allowPrivate, ignoreRobots, proxy, userAgent, concurrency, perHost, rate, maxPages, maxDepth, since, until, capturedAt, noMedia, recheck, noIndex, plugin,
         };
         run.Attach(command, async (context, parse, ct) =>
         {
@@ -53,6 +58,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
                 MaxDepth = parse.GetValue(maxDepth),
                 Since = ParseDate(parse.GetValue(since), "--since"),
                 Until = ParseDate(parse.GetValue(until), "--until"),
+                CapturedAt = ParseDate(parse.GetValue(capturedAt), "--captured-at"),
                 NoMedia = parse.GetValue(noMedia),
                 Recheck = parse.GetValue(recheck),
             };

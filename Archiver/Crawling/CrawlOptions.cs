@@ -22,6 +22,8 @@ public sealed record CrawlOptions
     public int? MaxDepth { get; init; }
     public DateTime? Since { get; init; }
     public DateTime? Until { get; init; }
+    /// <summary>When saved pages were captured (<c>--captured-at</c>), for pages that state only relative ages.</summary>
+    public DateTime? CapturedAt { get; init; }
     public bool NoMedia { get; init; }
     public bool Recheck { get; init; }
     public long MaxBodyBytes { get; init; } = 32L * 1024 * 1024;

@@ -46,12 +46,26 @@ public sealed partial class Crawler
                 if (!retry) Fail(item.Request, e.Kind, e.Reason);
                 await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, retry ? FrontierState.Pending : FrontierState.Failed, e.Reason)), CancellationToken.None).ConfigureAwait(false);
             }
+            catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+            {
+                // An unexpected failure fails this page, not the crawl: a fetch stage that died would leave the other
+                // stages waiting for it forever (a crawl that never exits).
+                var reason = $"fetch failed: {e.GetType().Name}: {e.Message}";
+                Fail(item.Request, FetchFailureKind.Other, reason);
+                await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, FrontierState.Failed, reason)), CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 
     private async Task<Fetched?> FetchAsync(FrontierItem item, CancellationToken stop)
     {
         var url = item.Request.Url;
+        if (url.IsFile)
+        {
+            var file = await LocalFileFetch.ReadAsync(url, _options, stop).ConfigureAwait(false);
+            Counters.AddPage(file.RawBody.Length);
+            return new Fetched(item, file, null);
+        }
         var (allowed, why) = await _robots.CheckAsync(url, stop).ConfigureAwait(false);
         if (!allowed)
         {
@@ -113,7 +127,9 @@ public sealed partial class Crawler
         var response = fetched.Response;
         var request = fetched.Item.Request;
         var hints = CaptureHints.Fields(request.Platform, request.Context.GetValueOrDefault(Platforms.Sites.SiteParser.ProfileKey));
-        var (_, written) = _warc.WriteExchange(response.ToExchange() with { ResponseRecordFields = hints });
+        var written = response.Url.IsFile
+            ? LocalFileFetch.Capture(_warc, response, hints)
+            : _warc.WriteExchange(response.ToExchange() with { ResponseRecordFields = hints }).Response;
         var capture = new Capture
         {
             Url = response.Url.AbsoluteUri,

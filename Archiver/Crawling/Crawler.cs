@@ -154,8 +154,9 @@ public sealed partial class Crawler
     /// <summary>Passes --since/--until to the platforms through the request context.</summary>
     private CrawlRequest WithCrawlContext(CrawlRequest request)
     {
-        if (_options.Since is null && _options.Until is null) return request;
+        if (_options.Since is null && _options.Until is null && _options.CapturedAt is null) return request;
         var context = new Dictionary<string, string>(request.Context);
+        if (_options.CapturedAt is { } captured) context.TryAdd(CrawlRequest.CapturedAtKey, captured.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         if (_options.Since is { } since) context.TryAdd("since", since.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         if (_options.Until is { } until) context.TryAdd("until", until.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         return request with { Context = context };

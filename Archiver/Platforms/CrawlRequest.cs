@@ -25,4 +25,8 @@ public sealed record CrawlRequest
     public IReadOnlyDictionary<string, string> Context { get; init; } = EmptyContext;
 
     internal static readonly IReadOnlyDictionary<string, string> EmptyContext = new Dictionary<string, string>();
+
+    /// <summary>Context key of <c>crawl --captured-at</c> (ISO 8601, UTC): when saved pages were captured, for
+    /// platforms that date posts from the capture time (Parler's "2 weeks ago").</summary>
+    public const string CapturedAtKey = "captured_at";
 }

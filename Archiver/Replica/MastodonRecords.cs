@@ -39,7 +39,8 @@ public static class MastodonRecords
             ForwardedFrom = s.Reblog?.Account.Username,
             ForwardedUrl = s.Reblog is { } o ? json.StatusUrl(o) : null,
             Hashtags = s.Text.Hashtags,
-            Mentions = s.Text.Mentions,
+            // A reblog's mentions are the reblogged status's (docs/records.md).
+            Mentions = s.Reblog is { } reblogged ? reblogged.Text.Mentions : s.Text.Mentions,
             Links = s.Text.Links,
             Media = s.Media.Select(m => new MediaRef
             {

@@ -96,7 +96,8 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
                     Channel = $"{endpoints.Origin(OriginKind.Feeds)}/feeds/{c.Name}.rss",
                     AuthorName = p.Signature ?? c.Title,
                     CreatedAt = p.Date,
-                    Text = TelegramMarkup.TextPlain(p),
+                    // The feed reader puts an item's title before its body unless the body begins with it (docs/records.md).
+                    Text = Platforms.Feeds.FeedParser.WithTitle(FeedRenderer.Title(p), TelegramMarkup.TextPlain(p)),
                     Html = TelegramMarkup.TextHtml(p, tgOrigin),
                     Links = p.Text.Links,
                     Language = c.Language.Code,

@@ -62,7 +62,9 @@ public sealed class RealFeedTests
         var post = Parse("feedjira_real/google_alerts_atom.xml", out _).Posts[0];
 
         Assert.StartsWith("https://www.google.com/url?rct=j&sa=t&url=https://www.aglobalmarketresearch.com/report-offers-prediction", post.Url);
-        Assert.StartsWith("Automotive Slack Market reports provides a comprehensive overview of the global", post.Text);
+        // The item's title comes first (docs/records.md), then the body.
+        Assert.StartsWith("Report offers Prediction of Automotive Slack Market by Top key players like Haldex, Meritor, Bendix ...\n\n"
+            + "Automotive Slack Market reports provides a comprehensive overview of the global", post.Text);
     }
 
     [Fact]
@@ -71,7 +73,7 @@ public sealed class RealFeedTests
         var result = Parse("feedjira_real/AtomEscapedHTMLInPreTag.xml", out _);
 
         var post = Assert.Single(result.Posts);
-        Assert.Equal(("Test feed", "Test entry", "This is escaped html:\n<b>test<b>"), (post.Channel, post.Extra["title"], post.Text));
+        Assert.Equal(("Test feed", "Test entry", "Test entry\n\nThis is escaped html:\n<b>test<b>"), (post.Channel, post.Extra["title"], post.Text));
         Assert.StartsWith("h:", post.NativeId);
     }
 

@@ -17,7 +17,13 @@ public static class LightHtml
         "p", "div", "li", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "hr",
     };
 
-    public static string ToText(string? html, List<Anchor>? anchors = null)
+    /// <summary>
+    /// The text of <paramref name="html"/>. Elements of class <c>quote-inline</c> (the "RE: URL" / "RT: URL" line that
+    /// Mastodon, Truth Social and Pleroma put in a quote post for old clients, hidden by every client's CSS) are left
+    /// out, with a space in their place so the words around them stay apart; the links they held go to
+    /// <paramref name="quoteLinks"/>.
+    /// </summary>
+    public static string ToText(string? html, List<Anchor>? anchors = null, List<string>? quoteLinks = null)
     {
         if (string.IsNullOrEmpty(html)) return "";
         var output = new StringBuilder(html.Length);
@@ -53,6 +59,12 @@ public static class LightHtml
                 i = end < 0 ? html.Length : end;
                 continue;
             }
+            if (!closing && IsQuoteInline(html.AsSpan(lt, gt - lt)))
+            {
+                i = SkipElement(html, name, gt + 1, quoteLinks);
+                ReaderText.AppendCollapsed(output, " ");
+                continue;
+            }
             if (name.Equals("br", StringComparison.OrdinalIgnoreCase)) { output.Append('\n'); anchorText?.Append(' '); continue; }
             if (Blocks.Contains(name)) { ReaderText.EnsureLineBreak(output); continue; }
             if (anchors is not null && name.Equals("a", StringComparison.OrdinalIgnoreCase))
@@ -73,6 +85,37 @@ public static class LightHtml
         }
         if (anchors is not null && anchorText is not null) anchors.Add(new Anchor(anchorHref, anchorClass, anchorText.ToString().Trim()));
         return ReaderText.Normalize(output);
+    }
+
+    private static bool IsQuoteInline(ReadOnlySpan<char> tag)
+    {
+        if (tag.IndexOf("quote-inline", StringComparison.OrdinalIgnoreCase) < 0) return false;
+        var classes = Attribute(tag, "class");
+        return classes is not null && classes.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Any(c => c.Equals("quote-inline", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The index just past the end tag that closes an element opened before <paramref name="start"/> (nested
+    /// elements of the same name counted), or the end of the markup; hrefs of the links inside go to <paramref name="links"/>.</summary>
+    private static int SkipElement(string html, string name, int start, List<string>? links)
+    {
+        var depth = 1;
+        var i = start;
+        while (i < html.Length)
+        {
+            var lt = html.IndexOf('<', i);
+            if (lt < 0) break;
+            var gt = html.IndexOf('>', lt + 1);
+            if (gt < 0) break;
+            var (tagName, closing) = TagName(html, lt + 1, gt);
+            i = gt + 1;
+            if (tagName.Equals("a", StringComparison.OrdinalIgnoreCase) && !closing && links is not null
+                && Attribute(html.AsSpan(lt, gt - lt), "href") is { Length: > 0 } href) links.Add(href);
+            if (!tagName.Equals(name, StringComparison.OrdinalIgnoreCase) || html[gt - 1] == '/') continue;
+            depth += closing ? -1 : 1;
+            if (depth == 0) return i;
+        }
+        return html.Length;
     }
 
     private static string Decode(string html, int start, int length)

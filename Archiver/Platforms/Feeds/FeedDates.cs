@@ -35,11 +35,38 @@ public static partial class FeedDates
         ["AEST"] = 600,
         ["AEDT"] = 660,
         ["MSK"] = 180,
+        ["MEZ"] = 60,
+        ["MESZ"] = 120,
+        ["WET"] = 0,
+        ["WEST"] = 60,
+        ["EET"] = 120,
+        ["EEST"] = 180,
     };
 
-    private static readonly string[] Months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    /// <summary>
+    /// Month names of the languages feeds are written in when a server formats pubDate with its locale (French
+    /// "mar., 05 janv. 2021", German "Di, 05. Jan 2021", Russian "Вт, 05 янв 2021", ...): full names, genitive forms
+    /// and the abbreviations that are not prefixes of them. A name of three or more letters that begins one of these
+    /// (and no name of another month) is that month.
+    /// </summary>
+    private static readonly string[][] MonthNames =
+    [
+        ["january", "janvier", "januar", "jänner", "enero", "gennaio", "janeiro", "januari", "styczeń", "stycznia", "leden", "ledna", "январь", "января", "січень", "січня", "ocak"],
+        ["february", "février", "fevrier", "februar", "feber", "febrero", "febbraio", "fevereiro", "februari", "luty", "lutego", "únor", "února", "unor", "февраль", "февраля", "лютий", "лютого", "şubat", "subat"],
+        ["march", "mars", "märz", "maerz", "marz", "mrz", "marzo", "março", "marco", "maart", "marzec", "marca", "březen", "března", "март", "марта", "березень", "березня", "mart"],
+        ["april", "avril", "abril", "aprile", "kwiecień", "kwietnia", "duben", "dubna", "апрель", "апреля", "квітень", "квітня", "nisan"],
+        ["may", "mai", "mayo", "maggio", "maio", "mei", "maj", "maja", "květen", "května", "май", "мая", "травень", "травня", "mayıs", "mayis"],
+        ["june", "juin", "juni", "junio", "giugno", "junho", "czerwiec", "czerwca", "červen", "června", "июнь", "июня", "червень", "червня", "haziran"],
+        ["july", "juillet", "juli", "julio", "luglio", "julho", "lipiec", "lipca", "červenec", "července", "июль", "июля", "липень", "липня", "temmuz"],
+        ["august", "août", "aout", "agosto", "augustus", "sierpień", "sierpnia", "srpen", "srpna", "август", "августа", "серпень", "серпня", "ağustos", "agustos"],
+        ["september", "septembre", "septiembre", "setiembre", "settembre", "setembro", "wrzesień", "września", "září", "zari", "сентябрь", "сентября", "вересень", "вересня", "eylül", "eylul"],
+        ["october", "octobre", "oktober", "octubre", "ottobre", "outubro", "październik", "października", "říjen", "října", "октябрь", "октября", "жовтень", "жовтня", "ekim"],
+        ["november", "novembre", "noviembre", "novembro", "listopad", "listopada", "ноябрь", "ноября", "листопад", "листопада", "kasım", "kasim"],
+        ["december", "décembre", "decembre", "dezember", "diciembre", "dicembre", "dezembro", "desember", "grudzień", "grudnia", "prosinec", "prosince", "декабрь", "декабря", "грудень", "грудня", "aralık", "aralik"],
+    ];
 
-    [GeneratedRegex(@"^(?:[A-Za-z]+,?\s*)?(\d{1,2})\s+([A-Za-z]{3})[A-Za-z]*\.?\s+(\d{2,4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?\s*$")]
+    // Any weekday (letters and dots), day (with a German "5."), month name in any script, year; time and zone optional.
+    [GeneratedRegex(@"^(?:[\p{L}.]+,?\s*)?(\d{1,2})\.?\s+(\p{L}+)\.?,?\s+(\d{2,4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([+-]\d{2}:?\d{2}|\p{L}{1,5})?\s*$")]
     private static partial Regex Rfc822();
 
     [GeneratedRegex(@"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?(?:[T\s](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$", RegexOptions.IgnoreCase)]
@@ -73,8 +100,7 @@ public static partial class FeedDates
     {
         var m = Rfc822().Match(s);
         if (!m.Success) return null;
-        var month = Array.IndexOf(Months, m.Groups[2].Value.ToLowerInvariant()[..3]) + 1;
-        if (month == 0) return null;
+        if (Month(m.Groups[2].Value) is not { } month) return null;
         var year = int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
         if (year < 100) year += year < 50 ? 2000 : 1900;
         int G(int i) => m.Groups[i].Success ? int.Parse(m.Groups[i].Value, CultureInfo.InvariantCulture) : 0;
@@ -91,6 +117,21 @@ public static partial class FeedDates
         {
             return null;
         }
+    }
+
+    /// <summary>The month a name or abbreviation in any of <see cref="MonthNames"/> stands for, if exactly one.</summary>
+    public static int? Month(string name)
+    {
+        var token = name.ToLowerInvariant().TrimEnd('.');
+        if (token.Length < 3) return null;
+        int? found = null;
+        for (var i = 0; i < MonthNames.Length; i++)
+        {
+            if (!MonthNames[i].Any(n => n.StartsWith(token, StringComparison.Ordinal))) continue;
+            if (found is not null) return null;
+            found = i + 1;
+        }
+        return found;
     }
 
     private static DateTime? ParseLoose(string s) =>

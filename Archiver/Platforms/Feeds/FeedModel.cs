@@ -28,6 +28,8 @@ public sealed record FeedEntry
     public string? AuthorUrl { get; init; }
     public DateTime? Published { get; init; }
     public DateTime? Updated { get; init; }
+    /// <summary>The published (else updated) date as written, to say so when it could not be read.</summary>
+    public string? DateText { get; init; }
     /// <summary>The summary or description as HTML (plain text escaped), with its base for relative links.</summary>
     public string? Summary { get; init; }
     public string? Content { get; init; }

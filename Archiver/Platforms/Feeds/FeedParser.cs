@@ -18,6 +18,9 @@ public static class FeedParser
         var text = decoded.Text;
         var start = text.AsSpan().TrimStart();
         if (start.Length > 0 && start[0] is '{' or '[') return (JsonFeedReader.Read(text, url), decoded);
+        // A feed nested past the page limit is refused before a tree is built (readers of the tree recurse).
+        if (Common.PageLimits.Depth(text, xml: true, Common.PageLimits.MaxDepth) > Common.PageLimits.MaxDepth)
+            throw new FeedTooDeepException();
         var tree = XmlTree.Parse(text);
         return (FeedXmlReader.Read(tree, url), decoded);
     }
@@ -26,10 +29,15 @@ public static class FeedParser
     {
         if (page.Status is 404 or 410) return new ParseResult { Gone = [new GoneEntity(page.Url.AbsoluteUri, "feed", page.Status, $"HTTP {page.Status}")] };
         if (page.Status >= 400) return ParseResult.Failure($"HTTP {page.Status}", page.Url.AbsoluteUri);
+        if (Common.PageLimits.CheckSize(page.Body.Length, page.Url) is { } tooBig) return tooBig;
         FeedDocument? feed;
         try
         {
             (feed, _) = Read(page.Body.Span, page.ContentType, page.Url);
+        }
+        catch (FeedTooDeepException)
+        {
+            return ParseResult.Failure($"page refused: elements nested deeper than {Common.PageLimits.MaxDepth} elements (the limit for a page)", page.Url.AbsoluteUri, fatal: true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -46,6 +54,8 @@ public static class FeedParser
             if (seen.Add(post.NativeId)) posts.Add(post);
         }
         var problems = feed.Problems.Select(p => new ParseProblem($"ill-formed feed: {p}", page.Url.AbsoluteUri)).ToList();
+        foreach (var entry in feed.Entries.Where(e => e.Published is null && e.Updated is null && e.DateText is not null))
+            problems.Add(new ParseProblem($"unreadable date '{entry.DateText}' (item {entry.Id ?? entry.Link ?? entry.Title}): kept as extra.date_unparsed, no created time", page.Url.AbsoluteUri));
         var author = new Author
         {
             Platform = Platform,
@@ -72,6 +82,7 @@ public static class FeedParser
         if (entry.AuthorEmail is not null) extra["author_email"] = entry.AuthorEmail;
         if (entry.Content is not null && entry.Summary is not null) extra["summary"] = FeedText.FromHtml(entry.Summary);
         var created = entry.Published ?? entry.Updated;
+        if (created is null && entry.DateText is not null) extra["date_unparsed"] = entry.DateText;
         return new Post
         {
             Platform = Platform,
@@ -84,25 +95,65 @@ public static class FeedParser
             AuthorName = entry.Author,
             CreatedAt = created,
             EditedAt = entry.Published is not null && entry.Updated is not null && entry.Updated != entry.Published ? entry.Updated : null,
-            Text = FeedText.FromHtml(html),
+            Text = WithTitle(entry.Title, FeedText.FromHtml(html)),
             Html = html,
             Language = entry.Language ?? feed.Language,
             LanguageSource = (entry.Language ?? feed.Language) is null ? null : LanguageSources.Declared,
             Links = FeedText.Links(html, entry.ContentBase),
-            Media = entry.Enclosures.Select(e => new MediaRef { Kind = MediaKind(e.Type), Url = e.Url, Mime = e.Type == "image/*" ? null : e.Type }).ToList(),
+            Media = entry.Enclosures.Select(e => new MediaRef { Kind = MediaKind(e.Type, e.Url), Url = e.Url, Mime = IsMime(e.Type) ? e.Type : null }).ToList(),
             Extra = extra,
         };
     }
 
-    private static string MediaKind(string? mime) => mime switch
+    /// <summary>
+    /// The searchable text of an item: for many feeds (link aggregators, microblogs, Telegram bridges) the title is the
+    /// post, so it comes first, then a blank line and the body; a title the body already begins with (the usual
+    /// truncated copy, often ending in "…") is not repeated. The title alone stays in <c>Extra["title"]</c>.
+    /// </summary>
+    public static string WithTitle(string? title, string body)
     {
-        null => "document",
-        _ when mime.StartsWith("image", StringComparison.OrdinalIgnoreCase) => "photo",
-        _ when mime.StartsWith("video", StringComparison.OrdinalIgnoreCase) => "video",
-        _ when mime.StartsWith("audio", StringComparison.OrdinalIgnoreCase) => "audio",
-        _ => "document",
-    };
+        var t = title is null ? "" : string.Join(' ', title.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (t.Length == 0) return body;
+        if (body.Length == 0) return t;
+        var stem = t.TrimEnd('…', '.', ' ');
+        var flat = string.Join(' ', body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (stem.Length > 0 && flat.StartsWith(stem, StringComparison.OrdinalIgnoreCase)) return body;
+        return t + "\n\n" + body;
+    }
+
+    private static readonly string[] PhotoExtensions = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg", ".heic", ".jfif"];
+    private static readonly string[] VideoExtensions = [".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".m3u8", ".mpd"];
+    private static readonly string[] AudioExtensions = [".mp3", ".m4a", ".ogg", ".oga", ".opus", ".wav", ".aac", ".flac"];
+
+    /// <summary>A type that names a file format (not empty, not a wildcard, not the "any bytes" octet-stream).</summary>
+    private static bool IsMime(string? type) =>
+        type is not null && type.Contains('/') && !type.Contains('*') && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The kind of an enclosure: by its MIME type; else by the Media RSS <c>medium</c> ("image", "video") the reader
+    /// passes when there is no type; else by the URL's extension (feeds often send an empty type or
+    /// application/octet-stream for images); else a document.
+    /// </summary>
+    private static string MediaKind(string? type, string? url)
+    {
+        if (IsMime(type) || type is not null && !type.Contains('/'))
+        {
+            if (type!.StartsWith("image", StringComparison.OrdinalIgnoreCase)) return "photo";
+            if (type.StartsWith("video", StringComparison.OrdinalIgnoreCase)) return "video";
+            if (type.StartsWith("audio", StringComparison.OrdinalIgnoreCase)) return "audio";
+            if (IsMime(type)) return "document";
+        }
+        else if (type is not null && type.StartsWith("image/", StringComparison.OrdinalIgnoreCase)) return "photo";
+        var path = url is not null && Uri.TryCreate(url, UriKind.Absolute, out var u) ? u.AbsolutePath : url ?? "";
+        if (PhotoExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))) return "photo";
+        if (VideoExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))) return "video";
+        if (AudioExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase))) return "audio";
+        return "document";
+    }
 
     private static string Hash(params string?[] parts) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", parts.Select(p => p ?? "")))))[..16];
 }
+
+/// <summary>A feed nested deeper than <see cref="Common.PageLimits.MaxDepth"/>: refused, not read.</summary>
+public sealed class FeedTooDeepException() : Exception("feed nested deeper than the page limit");

@@ -94,6 +94,8 @@ public static class FeedXmlReader
         var (author, email) = RssAuthor(Plain(Child(item, ns, "author")) ?? Plain(item.Element(Dc, "creator")) ?? Plain(item.Element(Itunes, "author")));
         var description = Child(item, ns, "description") ?? item.Element(Dc, "description");
         var encoded = item.Element(Content, "encoded");
+        var published = Plain(Child(item, ns, "pubDate")) ?? Plain(item.Element(Dc, "date")) ?? Plain(item.Element(DcTerms, "issued")) ?? Plain(item.Element(DcTerms, "created"));
+        var updated = Plain(item.Element(DcTerms, "modified")) ?? Plain(item.Element(Atom10, "updated"));
         return new FeedEntry
         {
             Id = guidText ?? item.Attribute("about", Rdf),
@@ -102,8 +104,9 @@ public static class FeedXmlReader
             Links = AtomLinks(item, url, Atom10),
             Author = author,
             AuthorEmail = email,
-            Published = FeedDates.Parse(Plain(Child(item, ns, "pubDate")) ?? Plain(item.Element(Dc, "date")) ?? Plain(item.Element(DcTerms, "issued")) ?? Plain(item.Element(DcTerms, "created"))),
-            Updated = FeedDates.Parse(Plain(item.Element(DcTerms, "modified")) ?? Plain(item.Element(Atom10, "updated"))),
+            Published = FeedDates.Parse(published),
+            Updated = FeedDates.Parse(updated),
+            DateText = published ?? updated,
             Summary = description?.Text().Trim(),
             Content = encoded?.Text().Trim(),
             ContentBase = (encoded ?? description ?? item).Base(url)?.AbsoluteUri,
@@ -137,6 +140,9 @@ public static class FeedXmlReader
         var author = entry.Element(ns, "author") ?? entry.Parent?.Element(ns, "author");
         var content = entry.Element(ns, "content");
         var summary = entry.Element(ns, "summary");
+        var published = Plain(entry.Element(ns, "published") ?? entry.Element(ns, "issued") ?? entry.Element(ns, "created") ?? entry.Element(Dc, "date"));
+        // Of repeated dates the last wins, as in feedparser.
+        var updated = Plain(entry.Elements(ns, "updated").LastOrDefault() ?? entry.Elements(ns, "modified").LastOrDefault());
         return new FeedEntry
         {
             Id = Id(entry.Element(ns, "id"), url),
@@ -146,9 +152,9 @@ public static class FeedXmlReader
             Author = Plain(author?.Element(ns, "name")) ?? Plain(entry.Element(Dc, "creator")),
             AuthorEmail = Plain(author?.Element(ns, "email")),
             AuthorUrl = Link(author?.Element(ns, "uri") ?? author?.Element(ns, "url"), url),
-            Published = FeedDates.Parse(Plain(entry.Element(ns, "published") ?? entry.Element(ns, "issued") ?? entry.Element(ns, "created") ?? entry.Element(Dc, "date"))),
-            // Of repeated dates the last wins, as in feedparser.
-            Updated = FeedDates.Parse(Plain(entry.Elements(ns, "updated").LastOrDefault() ?? entry.Elements(ns, "modified").LastOrDefault())),
+            Published = FeedDates.Parse(published),
+            Updated = FeedDates.Parse(updated),
+            DateText = published ?? updated,
             Summary = TextConstruct(summary, tree, asHtml: true),
             Content = content?.Attribute("src") is null ? TextConstruct(content, tree, asHtml: true) : null,
             ContentBase = (content ?? summary ?? entry).Base(url)?.AbsoluteUri,

@@ -58,6 +58,7 @@ public static class JsonFeedReader
             AuthorUrl = authorUrl,
             Published = FeedDates.Parse(Str(item, "date_published")),
             Updated = FeedDates.Parse(Str(item, "date_modified")),
+            DateText = Str(item, "date_published") ?? Str(item, "date_modified"),
             Summary = Str(item, "summary") is { } summary ? System.Net.WebUtility.HtmlEncode(summary) : null,
             Content = Str(item, "content_html") ?? (text is null ? null : System.Net.WebUtility.HtmlEncode(text).Replace("\n", "<br>", StringComparison.Ordinal)),
             ContentBase = link ?? url?.AbsoluteUri,

@@ -43,7 +43,8 @@ public sealed class MastodonStatusMapper(string platform, string host)
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         var html = Str(status, "content");
         var anchors = new List<LightHtml.Anchor>();
-        var text = LightHtml.ToText(html, anchors);
+        var quoteLinks = new List<string>();
+        var text = LightHtml.ToText(html, anchors, quoteLinks);
         // Delete and redraft answers carry the source in "text" and an empty content.
         if (text.Length == 0 && Str(status, "text") is { Length: > 0 } source) text = source.Trim();
         var spoiler = Str(status, "spoiler_text", "spoilerText");
@@ -55,8 +56,11 @@ public sealed class MastodonStatusMapper(string platform, string host)
         if (Long(status, "quotes_count") is { } quotes) extra["quotes_count"] = MastodonAccountMapper.Invariant(quotes);
         if (Obj(status, "poll") is { } poll) extra["poll"] = poll.GetRawText();
         if (Obj(status, "card") is { } card) MastodonAccountMapper.Put(extra, "card_url", Str(card, "url"));
-        var quoteId = quote?.NativeId ?? Str(status, "quote_id", "quote_of_id");
+        // The hidden "RE:/RT: URL" line is left out of the text (LightHtml); what it pointed at is kept as data.
+        var quoteUrl = quoteLinks.FirstOrDefault() ?? quote?.Url;
+        var quoteId = quote?.NativeId ?? Str(status, "quote_id", "quote_of_id") ?? TrailingId(quoteLinks.FirstOrDefault());
         MastodonAccountMapper.Put(extra, "quote_id", quoteId);
+        if (quoteId is not null || quoteLinks.Count > 0) MastodonAccountMapper.Put(extra, "quote_url", quoteUrl);
         if (original is not null) extra["reblog_of"] = original.NativeId;
 
         var replyTo = Str(status, "in_reply_to_id", "inReplyToId");
@@ -81,7 +85,9 @@ public sealed class MastodonStatusMapper(string platform, string host)
             ForwardedFrom = original?.AuthorHandle,
             ForwardedUrl = original?.Url,
             Hashtags = Hashtags(status, text),
-            Mentions = Mentions(status, text),
+            // A reblog wrapper has no text of its own: its mentions are the reblogged status's (Pleroma-style servers
+            // list the reblogged author as the wrapper's "mention", Mastodon lists none; neither is what the reblog says).
+            Mentions = original is not null ? original.Mentions : Mentions(status, text),
             Links = Links(anchors, status),
             Media = Media(status),
             Likes = Long(status, "favourites_count", "favorites_count", "favouritesCount"),
@@ -142,7 +148,8 @@ public sealed class MastodonStatusMapper(string platform, string host)
                 Kind = Str(attachment, "type") switch
                 {
                     "image" => "photo",
-                    "video" => "video",
+                    // Truth Social serves its own video player's files ("Truth TV") as type "tv".
+                    "video" or "tv" => "video",
                     "gifv" => "gif",
                     "audio" => "audio",
                     _ => "document",
@@ -170,4 +177,12 @@ public sealed class MastodonStatusMapper(string platform, string host)
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>The status id at the end of a status URL (<c>https://host/@user/123</c>), else null.</summary>
+    private static string? TrailingId(string? url)
+    {
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var u)) return null;
+        var last = u.AbsolutePath.TrimEnd('/').Split('/')[^1];
+        return last.Length > 0 && last.All(char.IsAsciiDigit) ? last : null;
+    }
 }

@@ -13,17 +13,42 @@ internal static class ParlerPageParser
 {
     public const string Quote = "quote";
 
-    private sealed class Output(string host, DateTime capturedAt)
+    private sealed class Output(string host, CaptureTime capture)
     {
         public readonly List<Post> Posts = [];
         public readonly Dictionary<string, Author> Authors = new(StringComparer.Ordinal);
         public readonly string Host = host;
-        public readonly DateTime CapturedAt = capturedAt;
+        public readonly CaptureTime Capture = capture;
+        private readonly Dictionary<string, string> _claimed = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The id a card is stored under, or null when the same card (same fingerprint) is already on the page, as an
+        /// echoed post shown by several echoes is. A fallback id (the reference's post_hash, or the echo's name) is
+        /// shared by different cards whenever their text, author and first tag agree ("#Stopthesteal" three times, two
+        /// image-only posts by one user): a card of its own (<paramref name="ownCard"/>: the main post of a card
+        /// wrapper), or one with another fingerprint, gets the next free "-2", "-3" in page order, so each card keeps
+        /// its own identity and a re-parse of the page gives the same ids.
+        /// </summary>
+        public string? Claim(string id, string fingerprint, bool isFallback, bool ownCard)
+        {
+            if (_claimed.TryGetValue(id, out var existing))
+            {
+                if (!isFallback || (!ownCard && existing == fingerprint)) return null;
+                var n = 2;
+                while (_claimed.ContainsKey($"{id}-{n}")) n++;
+                id = $"{id}-{n}";
+            }
+            _claimed[id] = fingerprint;
+            return id;
+        }
     }
 
-    public static ParseResult Parse(IDocument document, FetchedPage page, string host)
+    /// <summary>The capture time the relative ages are counted back from, where it came from, or why there is none.</summary>
+    public sealed record CaptureTime(DateTime? At, string Source);
+
+    public static ParseResult Parse(IDocument document, FetchedPage page, string host, CaptureTime capture)
     {
-        var output = new Output(host, page.FetchedAt);
+        var output = new Output(host, capture);
         var problems = new List<ParseProblem>();
         var profile = document.QuerySelector("#hero--wrapper");
         string? channel = null;
@@ -92,35 +117,35 @@ internal static class ParlerPageParser
         {
             if (original is null) return;
             var card = ParlerCard.Read(original);
-            Add(output, card, id ?? card.PostHash(), PostKinds.Post, 1, "new post", channel, Count(0), Count(1), Count(2), null);
-            ReadComments(scope, output, id ?? card.PostHash(), channel);
+            var postId = Add(output, card, id, card.PostHash(), PostKinds.Post, 1, "new post", channel, Count(0), Count(1), Count(2), null, ownCard: true);
+            ReadComments(scope, output, postId ?? id ?? card.PostHash(), channel);
             return;
         }
 
         ParlerCard? root = rootElement is null ? null : ParlerCard.Read(rootElement);
-        var rootId = root?.PostHash();
-        if (root is not null) Add(output, root, rootId!, PostKinds.Post, 0, null, channel, null, null, null, null);
+        var rootId = root is null ? null : Add(output, root, null, root.PostHash(), PostKinds.Post, 0, null, channel, null, null, null, null) ?? root.PostHash();
         var parent = parentElement is null ? null : ParlerCard.Read(parentElement);
-        var parentId = parent?.PostHash();
+        string? parentId = null;
 
         if (reply is null)
         {
             // An echo without a comment: the footer's counts are the echoed post's (as the reference parser reads it).
             if (parent is not null)
-                Add(output, parent, parentId!, root is null ? PostKinds.Post : Quote, 0, null, channel, Count(0), Count(1), Count(2), rootId);
+                parentId = Add(output, parent, null, parent.PostHash(), root is null ? PostKinds.Post : Quote, 0, null, channel, Count(0), Count(1), Count(2), rootId) ?? parent.PostHash();
             var echoer = EchoerOf(byline, document, profileOwner);
             var typeId = root is null ? 2 : 4;
             var typeName = root is null ? "echoed post" : "echoed post with root echo and no reply";
             // Without a Parler id an echo is identified by who echoed what: every echo by one user has the same (empty) text.
-            Add(output, echoer, id ?? $"echo:{echoer.Handle}:{parentId}", PostKinds.Reblog, typeId, typeName, channel, null, null, null, parentId,
-                reblogOf: parent, bylineTimestamp: ParlerCard.Clean(byline.QuerySelector(".eb--timestamp")?.TextContent));
+            Add(output, echoer, id, $"echo:{echoer.Handle}:{parentId}", PostKinds.Reblog, typeId, typeName, channel, null, null, null, parentId,
+                reblogOf: parent, bylineTimestamp: ParlerCard.Clean(byline.QuerySelector(".eb--timestamp")?.TextContent), ownCard: true);
         }
         else
         {
-            if (parent is not null) Add(output, parent, parentId!, root is null ? PostKinds.Post : Quote, 0, null, channel, null, null, null, rootId);
+            if (parent is not null)
+                parentId = Add(output, parent, null, parent.PostHash(), root is null ? PostKinds.Post : Quote, 0, null, channel, null, null, null, rootId) ?? parent.PostHash();
             var main = ParlerCard.Read(reply);
-            Add(output, main, id ?? main.PostHash(), Quote, root is null ? 3 : 5, root is null ? "echoed post with reply" : "echoed post with root echo and reply",
-                channel, Count(0), Count(1), Count(2), parentId);
+            Add(output, main, id, main.PostHash(), Quote, root is null ? 3 : 5, root is null ? "echoed post with reply" : "echoed post with root echo and reply",
+                channel, Count(0), Count(1), Count(2), parentId, ownCard: true);
         }
     }
 
@@ -166,11 +191,19 @@ internal static class ParlerPageParser
         }
     }
 
-    private static void Add(Output output, ParlerCard card, string id, string kind, int typeId, string? typeName, string? channel,
-        long? comments, long? echoes, long? upvotes, string? target, ParlerCard? reblogOf = null, string? bylineTimestamp = null)
+    /// <summary>
+    /// Adds a card under Parler's id, else under <paramref name="fallbackId"/> made unique on the page (see
+    /// <see cref="Output.Claim"/>); returns the id it was stored under, or null when the same card was already there
+    /// (its first id is then the fallback id as given, or the Parler id).
+    /// </summary>
+    private static string? Add(Output output, ParlerCard card, string? parlerId, string fallbackId, string kind, int typeId, string? typeName, string? channel,
+        long? comments, long? echoes, long? upvotes, string? target, ParlerCard? reblogOf = null, string? bylineTimestamp = null, bool ownCard = false)
     {
-        if (output.Posts.Any(p => p.NativeId == id)) return;
+        var fingerprint = string.Join('\u001f', card.Handle, card.Text, card.Html, card.Timestamp ?? bylineTimestamp, card.MediaJson(), target);
+        var id = output.Claim(parlerId ?? fallbackId, fingerprint, isFallback: parlerId is null, ownCard);
+        if (id is null) return null;
         output.Posts.Add(Build(output, card, id, kind, typeId, typeName, channel, comments, echoes, upvotes, target, reblogOf, bylineTimestamp));
+        return id;
     }
 
     private static Post Build(Output output, ParlerCard card, string id, string kind, int typeId, string? typeName, string? channel,
@@ -179,7 +212,19 @@ internal static class ParlerPageParser
         if (card.ToAuthor(output.Host) is { } author) output.Authors.TryAdd(author.NativeId, author);
         var timestamp = card.Timestamp ?? bylineTimestamp;
         var extra = new Dictionary<string, string>(StringComparer.Ordinal) { ["post_hash"] = card.PostHash() };
-        if (timestamp is not null) { extra["timestamp"] = timestamp; extra["created_at_estimated"] = "true"; }
+        var createdAt = RelativeAge.Estimate(output.Capture.At ?? default, timestamp);
+        if (timestamp is not null)
+        {
+            extra["timestamp"] = timestamp;
+            if (createdAt is not null)
+            {
+                // Parler showed only "2 weeks ago": the time is the capture time minus that, as exact as its unit.
+                extra["created_at_estimated"] = "true";
+                extra["captured_at"] = output.Capture.At!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                extra["captured_at_source"] = output.Capture.Source;
+            }
+            else if (output.Capture.At is null) extra["created_at_unknown"] = output.Capture.Source;
+        }
         if (typeName is not null) { extra["post_type"] = typeName; extra["post_type_id"] = typeId.ToString(System.Globalization.CultureInfo.InvariantCulture); }
         if (card.Badge is not null) extra["badge"] = card.Badge;
         if (card.Media.Count > 0) extra["media"] = card.MediaJson();
@@ -196,7 +241,7 @@ internal static class ParlerPageParser
             AuthorId = card.Handle,
             AuthorHandle = card.Handle,
             AuthorName = card.DisplayName,
-            CreatedAt = RelativeAge.Estimate(output.CapturedAt, timestamp),
+            CreatedAt = createdAt,
             Kind = kind,
             Text = card.Text ?? "",
             Html = card.Html,

@@ -21,7 +21,9 @@ public static class SiteParser
     {
         if (page.Status >= 400)
             return ParseResult.Failure($"HTTP {page.Status}: no posts on an error page", page.Url.AbsoluteUri);
+        if (Common.PageLimits.CheckSize(page.Body.Length, page.Url) is { } tooBig) return tooBig;
         var decoded = TextDecoder.Decode(page.Body.Span, page.ContentType, DocumentKind.Html);
+        if (Common.PageLimits.Check(decoded.Text, page.Url) is { } refused) return refused;
         if (profile.Parser == SiteParserKind.Fast)
         {
             var fast = new FastDom(FastHtmlParser.Parse(decoded.Text));

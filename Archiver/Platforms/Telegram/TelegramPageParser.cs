@@ -49,8 +49,10 @@ public static class TelegramPageParser
         if (page.Body.IsEmpty)
             return ParseResult.Failure("empty body: not a Telegram page", page.Url.AbsoluteUri);
 
+        if (PageLimits.CheckSize(page.Body.Length, page.Url) is { } tooBig) return tooBig;
         // The DOM may point into the decoded buffer: it goes back to the pool only once the result is built.
         using var text = DecodeWithoutBubbleTails(page.Body.Span);
+        if (PageLimits.Check(text.Memory.Span, page.Url) is { } refused) return refused;
         using var document = Parser.ParseDocument(text.Memory);
         // One walk finds the messages and the page-level markers; each further whole-page query would cost as much.
         var index = document.DocumentElement is { } root ? new ClassIndex(root, PageClasses) : null;

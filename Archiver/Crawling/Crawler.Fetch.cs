@@ -62,6 +62,9 @@ public sealed partial class Crawler
         var url = item.Request.Url;
         if (url.IsFile)
         {
+            // Only a seed the user typed names a local file; a discovered or redirected request never does.
+            if (item.Request.Depth != 0 || item.Request.Context.ContainsKey("redirects"))
+                throw new FetchFailedException(url, "a file: URL that is not a seed is refused") { Retryable = false };
             var file = await LocalFileFetch.ReadAsync(url, _options, stop).ConfigureAwait(false);
             Counters.AddPage(file.RawBody.Length);
             return new Fetched(item, file, null);

@@ -1,7 +1,7 @@
-using Archiver.Languages;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Archiver.Capturing;
+using Archiver.Languages;
 using Archiver.Model;
 using Archiver.Platforms;
 using Archiver.Storage;
@@ -113,6 +113,13 @@ public sealed partial class Crawler
         {
             Fail(item.Request, FetchFailureKind.Other, "more than 10 redirects");
             return StoreWork.Only(new FrontierOutcome(item, FrontierState.Failed, "more than 10 redirects"));
+        }
+        if (target.Scheme is not ("http" or "https"))
+        {
+            // A server's Location header never makes the crawler read a local file (file:) or another scheme.
+            var refused = $"redirect to a non-HTTP URL refused: {target.Scheme}:";
+            Fail(item.Request, FetchFailureKind.Other, refused);
+            return StoreWork.Only(new FrontierOutcome(item, FrontierState.Failed, refused));
         }
         var context = new Dictionary<string, string>(item.Request.Context) { ["redirects"] = (hops + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
         // A redirect is followed even off the seed's hosts (the page moved); the address guard still applies.

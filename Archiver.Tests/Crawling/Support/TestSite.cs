@@ -31,6 +31,8 @@ public sealed class TestSite : IAsyncDisposable
     public Uri Root { get; private set; } = null!;
     /// <summary>Where pages point their image (another site's root, to test media on a host of its own); this site by default.</summary>
     public Uri? ImageOrigin { get; set; }
+    /// <summary>Where <c>/redirect.html</c> sends the client (any scheme, as a hostile server may).</summary>
+    public string RedirectTarget { get; set; } = "/pages/0.html";
 
     private TestSite()
     {
@@ -76,6 +78,11 @@ public sealed class TestSite : IAsyncDisposable
             await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
         });
         _app.MapGet("/gone.html", () => Results.StatusCode(410));
+        _app.MapGet("/redirect.html", (HttpContext context) =>
+        {
+            context.Response.StatusCode = 302;
+            context.Response.Headers.Location = RedirectTarget;
+        });
     }
 
     public static async Task<TestSite> StartAsync(int pages = 15, int postsPerPage = 3, TimeSpan pageDelay = default)

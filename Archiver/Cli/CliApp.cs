@@ -12,6 +12,7 @@ public static class CliApp
         new DemoCommand(),
         new StatsCommand(),
         new ShowCommand(),
+        new ChannelsCommand(),
         new ImportCommand(),
         new SearchCommand(),
         new IndexCommand(),

@@ -59,7 +59,8 @@ public sealed class ReplicaCommand : ICliCommand
     private Command Truth(CommandRunner run)
     {
         var output = new Option<string>("--out") { Description = "JSONL file to write ('-' for standard output)", Required = true };
-        var command = new Command("truth", "Write the ground truth (authors, posts, feed items, media) the replica serves, as JSON lines") { seed, size, version, port, output };
+        var faults = new Option<string?>("--faults") { Description = "The faults 'serve' runs with: takedowns in force from the first request become 'takedown' lines and their posts are left out" };
+        var command = new Command("truth", "Write the ground truth (authors, posts, feed items, media, takedowns) the replica serves, as JSON lines") { seed, size, version, port, output, faults };
         command.Options.Single(o => o.Name == "--port").Description = "First port the replica is served on (hosts in records carry the port)";
         run.Attach(command, async (context, parse, ct) =>
         {
@@ -67,7 +68,10 @@ public sealed class ReplicaCommand : ICliCommand
             options.Validate();
             var network = new ReplicaNetwork(options.Seed, options.Size);
             var endpoints = ReplicaEndpoints.FromPort(options.Port == 0 ? 8470 : options.Port);
-            var truth = new ReplicaTruth(network, endpoints, options.Version);
+            var settings = FaultSettings.Parse(parse.GetValue(faults));
+            var takedowns = settings.All.Takedowns.Select(t => ((OriginKind?)null, t))
+                .Concat(settings.ByOrigin.SelectMany(p => p.Value.Takedowns.Select(t => ((OriginKind?)p.Key, t)))).ToList();
+            var truth = new ReplicaTruth(network, endpoints, options.Version, takedowns);
             var path = parse.GetValue(output)!;
             (long Authors, long Posts, long Media) counts;
             if (path == "-") counts = await truth.WriteJsonLinesAsync(context.Out, ct);

@@ -32,6 +32,11 @@ public sealed class ShowCommand : ICliCommand
         console.MarkupLine($"[bold]{Markup.Escape(stored.Key)}[/]  {Markup.Escape(p.Url ?? "")}");
         console.MarkupLine($"{Markup.Escape(p.AuthorName ?? p.AuthorHandle ?? p.Channel ?? "?")}  {p.CreatedAt:u}  kind={p.Kind}  version {stored.Version}"
             + (stored.IsDeleted ? $"  [red]deleted (seen gone {stored.DeletedAt:u}, HTTP {stored.DeletedStatus})[/]" : ""));
+        if (view.Deletion is { } d)
+        {
+            console.MarkupLine($"[red]deletion evidence:[/] {Markup.Escape(d.Reason ?? "")}; response HTTP {d.HttpStatus} from {Markup.Escape(d.Url ?? "?")} at {d.FetchedAt:u}, "
+                + $"WARC {Markup.Escape(d.WarcFile ?? "(none kept)")}@{d.WarcOffset}");
+        }
         console.WriteLine();
         console.WriteLine(p.Text);
         console.WriteLine();
@@ -58,4 +63,8 @@ public sealed class ShowCommand : ICliCommand
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 }
 
-public sealed record PostView(StoredPost Current, IReadOnlyList<PostVersion> History, DateTime? LastSeenUnchanged);
+public sealed record PostView(StoredPost Current, IReadOnlyList<PostVersion> History, DateTime? LastSeenUnchanged)
+{
+    /// <summary>Why the archive says the post was deleted: the response that showed it (null while it is not).</summary>
+    public Evidence? Deletion => Evidence.OfDeletion(Current);
+}

@@ -95,12 +95,12 @@ public sealed partial class Crawler
             var window = check.Window;
             var shown = new HashSet<string>(window.Ids, StringComparer.Ordinal);
             foreach (var post in work.Batch.Posts) shown.Add(post.Post.NativeId);
-            foreach (var (key, nativeId) in _store.LivePostsInRange(check.Platform, check.Host, window.Channel, window.FromId, window.ToId))
+            foreach (var (key, nativeId) in _store.LivePostsInRange(check.Platform, check.Host, window.Channel, window.FromId, window.ToId, window.ByAuthor))
             {
                 if (shown.Contains(nativeId) || shown.Contains(LastSegment(nativeId))) continue;
                 Counters.AddGone();
                 yield return new Disappearance(key, DisappearanceKind.Post, check.SeenAt, check.Capture.Status,
-                    $"missing from the listing of {window.Channel} ({window.FromId}-{window.ToId})", check.Capture);
+                    $"missing from the listing of {(window.ByAuthor ? "account " : "")}{window.Channel} ({window.FromId}-{window.ToId})", check.Capture);
             }
         }
     }

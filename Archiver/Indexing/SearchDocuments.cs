@@ -32,7 +32,8 @@ public static class SearchDocuments
             MediaKinds = post.Media.Select(m => m.Kind).Distinct(StringComparer.Ordinal).ToList(),
             IsReply = post.Kind == PostKinds.Reply || post.ReplyTo is not null,
             IsForward = post.Kind is PostKinds.Forward or PostKinds.Reblog || post.ForwardedFrom is not null || post.ForwardedUrl is not null,
-            IsEdited = edited || post.EditedAt is not null,
+            // An observed edit, an edit date, or the platform's own label (Telegram shows "edited" without a date).
+            IsEdited = edited || post.EditedAt is not null || (post.Extra.TryGetValue("edited", out var label) && label == "true"),
             IsDeleted = deleted,
             Views = post.Views,
             Likes = post.Likes,

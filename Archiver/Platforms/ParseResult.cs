@@ -36,4 +36,9 @@ public sealed record ParseProblem(string Reason, string? Location = null, bool F
 
 public sealed record GoneEntity(string Key, string Kind, int Status, string Reason);
 
-public sealed record ListingWindow(string Channel, long FromId, long ToId, IReadOnlyList<string> Ids);
+/// <summary>
+/// A listing page's coverage: every live post of <paramref name="Channel"/> with an id in [FromId, ToId] must be among
+/// <paramref name="Ids"/>. With <paramref name="ByAuthor"/>, <paramref name="Channel"/> is an account id and the
+/// posts are the account's own (a Mastodon-API account timeline).
+/// </summary>
+public sealed record ListingWindow(string Channel, long FromId, long ToId, IReadOnlyList<string> Ids, bool ByAuthor = false);

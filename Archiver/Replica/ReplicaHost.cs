@@ -89,7 +89,8 @@ public sealed class ReplicaHost : IAsyncDisposable
     }
 
     /// <summary>The ground truth of what this replica serves (of the current version unless given).</summary>
-    public ReplicaTruth Truth(int? version = null) => new(Network, Endpoints, version ?? Version);
+    /// Takedowns in force from the first request (switched on with <see cref="TakeDown"/> or in the faults) are part of it.
+    public ReplicaTruth Truth(int? version = null) => new(Network, Endpoints, version ?? Version, state.AllTakedowns());
 
     private List<string> BuildSeeds()
     {

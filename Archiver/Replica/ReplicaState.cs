@@ -27,6 +27,14 @@ internal sealed class ReplicaState(ReplicaOptions options)
 
     public void ClearTakedowns() => extraTakedowns = [];
 
+    /// <summary>Every takedown in force, from the fault plans and from run-time switches, with the origin it is scoped to.</summary>
+    public IReadOnlyList<(OriginKind? Origin, Takedown Takedown)> AllTakedowns() =>
+    [
+        .. faults.All.Takedowns.Select(t => ((OriginKind?)null, t)),
+        .. faults.ByOrigin.SelectMany(p => p.Value.Takedowns.Select(t => ((OriginKind?)p.Key, t))),
+        .. extraTakedowns,
+    ];
+
     public IReadOnlyList<Takedown> TakedownsFor(OriginKind origin, FaultPlan plan)
     {
         var extra = extraTakedowns;

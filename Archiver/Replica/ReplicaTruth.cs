@@ -8,21 +8,61 @@ namespace Archiver.Replica;
 public sealed record ServedMedia(string Url, string Mime, long Size, string Sha256);
 
 /// <summary>
+/// A channel, account, thread or page the replica answers with a takedown status instead of its content.
+/// <paramref name="Key"/> is the record key of its author record (Telegram channel, API account), or its page URL.
+/// </summary>
+public sealed record TakedownTruth(string Platform, string Host, string Key, string Name, string Kind, int Status);
+
+/// <summary>
 /// What the replica serves for one version, as Archiver's records filled the way docs/records.md says,
 /// streamed (never all in memory) so tests and the demo compare archived records field by field.
 /// </summary>
-public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoints, int version)
+/// Takedowns that hold from the first request (no <c>@after</c>/<c>@at</c>) are part of the truth: the entity's
+/// posts are not served (so not listed by <see cref="Posts()"/>), and <see cref="Takedowns"/> lists the entity.
+public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoints, int version,
+    IReadOnlyList<(OriginKind? Origin, Takedown Takedown)>? takedowns = null)
 {
     private readonly TelegramGenerator telegram = new(network);
     private readonly MastodonGenerator mastodon = new(network);
+    private readonly IReadOnlyList<(OriginKind? Origin, Takedown Takedown)> takedowns =
+        (takedowns ?? []).Where(t => t.Takedown.AfterRequests is null && t.Takedown.At is null).ToList();
 
     public int Version { get; } = version;
+
+    /// <summary>The status a takedown answers for this entity on this origin, or null when it is served.</summary>
+    public int? TakenDown(OriginKind origin, string entity) =>
+        takedowns.Where(t => (t.Origin is null || t.Origin == origin) && string.Equals(t.Takedown.Target, entity, StringComparison.OrdinalIgnoreCase))
+            .Select(t => (int?)t.Takedown.Status).FirstOrDefault();
+
+    /// <summary>Every channel, account, thread and page answered with a takedown status.</summary>
+    public IEnumerable<TakedownTruth> Takedowns()
+    {
+        var tgHost = endpoints.Host(OriginKind.Telegram);
+        foreach (var c in network.Channels)
+            if (TakenDown(OriginKind.Telegram, c.Name) is { } status)
+                yield return new TakedownTruth("telegram", tgHost, PostKey.Of("telegram", tgHost, c.Name), c.Name, "channel", status);
+        foreach (var flavor in Enum.GetValues<Flavor>())
+        {
+            var kind = ReplicaEndpoints.OriginOf(flavor);
+            var host = endpoints.Host(kind);
+            var platform = ReplicaEndpoints.PlatformOf(flavor);
+            foreach (var a in network.AccountsOf(flavor))
+                if (TakenDown(kind, a.Username) is { } status)
+                    yield return new TakedownTruth(platform, host, PostKey.Of(platform, host, a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), a.Username, "account", status);
+        }
+        foreach (var t in network.Threads)
+            if (TakenDown(OriginKind.Forum, t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is { } status)
+                yield return new TakedownTruth("site", endpoints.Host(OriginKind.Forum), $"{endpoints.Origin(OriginKind.Forum)}/forum/t/{t.Id}", t.Title, "thread", status);
+        foreach (var t in network.JsPages)
+            if (TakenDown(OriginKind.Js, t.Slug) is { } status)
+                yield return new TakedownTruth("site", endpoints.Host(OriginKind.Js), $"{endpoints.Origin(OriginKind.Js)}/js/{t.Slug}", t.Title, "page", status);
+    }
 
     public IEnumerable<Post> Posts() =>
         TelegramPosts().Concat(ApiPosts(Flavor.Mastodon)).Concat(ApiPosts(Flavor.TruthSocial)).Concat(ApiPosts(Flavor.Gab))
             .Concat(ForumPosts()).Concat(JsPosts());
 
-    public IEnumerable<Post> TelegramPosts() => network.Channels.SelectMany(TelegramPosts);
+    public IEnumerable<Post> TelegramPosts() => network.Channels.Where(c => TakenDown(OriginKind.Telegram, c.Name) is null).SelectMany(TelegramPosts);
 
     /// <summary>A channel's posts, oldest first.</summary>
     public IEnumerable<Post> TelegramPosts(TelegramChannel c)
@@ -33,7 +73,8 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
             if (telegram.Post(c, i, Version) is { } p) yield return TelegramRecords.Post(p, origin, host);
     }
 
-    public IEnumerable<Post> ApiPosts(Flavor flavor) => network.AccountsOf(flavor).SelectMany(a => ApiPosts(a));
+    public IEnumerable<Post> ApiPosts(Flavor flavor) =>
+        network.AccountsOf(flavor).Where(a => TakenDown(ReplicaEndpoints.OriginOf(flavor), a.Username) is null).SelectMany(a => ApiPosts(a));
 
     /// <summary>An account's statuses, oldest first (reblog wrappers included; originals are their authors' posts).</summary>
     public IEnumerable<Post> ApiPosts(ApiAccount a)
@@ -44,9 +85,10 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
             if (mastodon.Status(a, i, Version) is { } s) yield return MastodonRecords.Post(s, json, host);
     }
 
-    public IEnumerable<Post> ForumPosts() => network.Threads.SelectMany(t => SitePosts(t, OriginKind.Forum));
+    public IEnumerable<Post> ForumPosts() =>
+        network.Threads.Where(t => TakenDown(OriginKind.Forum, t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) is null).SelectMany(t => SitePosts(t, OriginKind.Forum));
 
-    public IEnumerable<Post> JsPosts() => network.JsPages.SelectMany(t => SitePosts(t, OriginKind.Js));
+    public IEnumerable<Post> JsPosts() => network.JsPages.Where(t => TakenDown(OriginKind.Js, t.Slug) is null).SelectMany(t => SitePosts(t, OriginKind.Js));
 
     private IEnumerable<Post> SitePosts(ForumThread t, OriginKind kind)
     {
@@ -84,7 +126,7 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
     {
         var tgOrigin = endpoints.Origin(OriginKind.Telegram);
         var feeds = new FeedRenderer(telegram, tgOrigin, endpoints.Origin(OriginKind.Feeds));
-        foreach (var c in network.Channels)
+        foreach (var c in network.Channels.Where(c => TakenDown(OriginKind.Feeds, c.Name) is null))
             foreach (var p in feeds.Latest(c, Version))
             {
                 yield return new Post
@@ -131,7 +173,7 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
         }
     }
 
-    /// <summary>Writes authors, posts, feed items and media as JSON lines, each with its record type.</summary>
+    /// <summary>Writes authors, posts, feed items, media and takedowns as JSON lines, each with its record type.</summary>
     public async Task<(long Authors, long Posts, long Media)> WriteJsonLinesAsync(TextWriter writer, CancellationToken ct)
     {
         var options = new JsonSerializerOptions
@@ -151,6 +193,7 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
         foreach (var p in Posts()) { await Line("post", p); posts++; }
         foreach (var p in FeedPosts()) { await Line("feed_item", p); }
         foreach (var m in Media()) { await Line("media", m); media++; }
+        foreach (var t in Takedowns()) await Line("takedown", t);
         return (authors, posts, media);
     }
 }

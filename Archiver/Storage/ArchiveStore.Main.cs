@@ -105,15 +105,45 @@ public sealed partial class ArchiveStore
 
     private bool MarkAuthorGone(Disappearance gone, long sequence)
     {
-        var author = _authors.FindById(gone.Key);
+        var author = _authors.FindById(gone.Key) ?? FindAuthorByHandle(gone.Key);
         if (author is null || author["status"].AsString == nameof(AuthorStatus.Gone)) return false;
         author["status"] = nameof(AuthorStatus.Gone);
         author["goneAt"] = gone.SeenAt;
         author["goneStatus"] = gone.Status;
         author["goneReason"] = gone.Reason;
+        if (gone.Capture is not null) author["goneCap"] = BsonMapping.FromCapture(gone.Capture);
         author["seq"] = sequence;
         _authors.Update(author);
         return true;
+    }
+
+    /// <summary>
+    /// An account named by its handle where the archive keys it by the platform's numeric id: a Mastodon-API
+    /// lookup (<c>accounts/lookup?acct=alice</c>) that answers 410 knows only the handle. Matched on platform,
+    /// host and handle (a <c>user@host</c> handle of this host matches <c>user</c>); no match, no claim.
+    /// </summary>
+    private BsonDocument? FindAuthorByHandle(string key)
+    {
+        // platform:host:handle, where the host may carry a port (127.0.0.1:8471) and a handle has no colon.
+        var first = key.IndexOf(':');
+        var last = key.LastIndexOf(':');
+        if (first <= 0 || last <= first + 1 || last == key.Length - 1) return null;
+        var parts = (Platform: key[..first], Host: key[(first + 1)..last]);
+        var handle = key[(last + 1)..].TrimStart('@');
+        var at = handle.IndexOf('@');
+        var local = at < 0 ? handle : handle[..at];
+        BsonDocument? found = null;
+        foreach (var doc in _authors.Find(LiteDB.Query.EQ("platform", parts.Platform)))
+        {
+            if (!string.Equals(BsonMapping.Str(doc, "host"), parts.Host, StringComparison.OrdinalIgnoreCase)) continue;
+            var candidate = BsonMapping.Str(doc, "handle");
+            if (candidate is null) continue;
+            if (!string.Equals(candidate, handle, StringComparison.OrdinalIgnoreCase) && !string.Equals(candidate, local, StringComparison.OrdinalIgnoreCase)) continue;
+            // Two accounts with this handle (a renamed one and its successor): which one is gone is not known.
+            if (found is not null) return null;
+            found = doc;
+        }
+        return found;
     }
 
     private void InsertSightings(IReadOnlyList<(string Key, DateTime SeenAt, Capture? Capture)> sightings, long sequence)

@@ -101,6 +101,7 @@ public sealed partial class ArchiveStore
         DeletedAt = BsonMapping.Date(doc, "del"),
         DeletedStatus = BsonMapping.Int(doc, "delStatus"),
         DeletedReason = BsonMapping.Str(doc, "delReason"),
+        DeletedCapture = doc.TryGetValue("delCap", out var delCap) ? BsonMapping.ToCapture(delCap) : null,
         Capture = doc.TryGetValue("cap", out var cap) ? BsonMapping.ToCapture(cap) : null,
         Sequence = doc["seq"].AsInt64,
     };
@@ -113,6 +114,8 @@ public sealed partial class ArchiveStore
         LastSeen = BsonMapping.Date(doc, "ls") ?? default,
         GoneAt = BsonMapping.Date(doc, "goneAt"),
         GoneStatus = BsonMapping.Int(doc, "goneStatus"),
+        GoneReason = BsonMapping.Str(doc, "goneReason"),
+        GoneCapture = doc.TryGetValue("goneCap", out var goneCap) ? BsonMapping.ToCapture(goneCap) : null,
         Version = BsonMapping.Int(doc, "ver") ?? 1,
         Capture = doc.TryGetValue("cap", out var cap) ? BsonMapping.ToCapture(cap) : null,
     };

@@ -145,6 +145,9 @@ internal sealed class LiveChannelPosts
         }
     }
 
+    /// <summary>The name an account's posts are held under (by author id), apart from any channel's name.</summary>
+    public static string AuthorChannel(string authorId) => "\u0001author:" + authorId;
+
     /// <summary>Keeps loaded channels in step with a committed batch.</summary>
     public void Apply(StoreBatch batch)
     {
@@ -154,9 +157,12 @@ internal sealed class LiveChannelPosts
             foreach (var observation in batch.Posts)
             {
                 var post = observation.Post;
-                if (post.Channel is null) continue;
-                if (_channels.TryGetValue((post.Platform.ToLowerInvariant(), post.Host.ToLowerInvariant(), post.Channel), out var live))
+                if (post.Channel is not null
+                    && _channels.TryGetValue((post.Platform.ToLowerInvariant(), post.Host.ToLowerInvariant(), post.Channel), out var live))
                     live.Add(post.NativeId);
+                if (post.AuthorId is not null
+                    && _channels.TryGetValue((post.Platform.ToLowerInvariant(), post.Host.ToLowerInvariant(), AuthorChannel(post.AuthorId)), out var byAuthor))
+                    byAuthor.Add(post.NativeId);
             }
             foreach (var gone in batch.Disappearances)
             {

@@ -126,6 +126,18 @@ internal sealed partial class PostSegment : IDisposable
 
     public IEnumerable<BsonDocument> FindByChannel(string channel) => _posts.Find(LiteDB.Query.EQ("channel", channel));
 
+    private bool _authorIndex;
+
+    /// <summary>Built on first use, as the channel index: only listing checks of account timelines need it.</summary>
+    public void EnsureAuthorIndex()
+    {
+        if (_authorIndex) return;
+        _posts.EnsureIndex("authorId", "$.authorId");
+        _authorIndex = true;
+    }
+
+    public IEnumerable<BsonDocument> FindByAuthor(string authorId) => _posts.Find(LiteDB.Query.EQ("authorId", authorId));
+
     public void Checkpoint() => _db.Checkpoint();
 
     private readonly bool _readOnly;

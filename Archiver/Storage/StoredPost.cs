@@ -15,6 +15,8 @@ public sealed record StoredPost
     public DateTime? DeletedAt { get; init; }
     public int? DeletedStatus { get; init; }
     public string? DeletedReason { get; init; }
+    /// <summary>The evidence of the deletion: the captured response (the post's own 404/410/451, or the listing that no longer showed it).</summary>
+    public Capture? DeletedCapture { get; init; }
     public Capture? Capture { get; init; }
     /// <summary>The store sequence number of the batch that last changed this post.</summary>
     public required long Sequence { get; init; }
@@ -44,6 +46,9 @@ public sealed record StoredAuthor
     public required DateTime LastSeen { get; init; }
     public DateTime? GoneAt { get; init; }
     public int? GoneStatus { get; init; }
+    public string? GoneReason { get; init; }
+    /// <summary>The evidence of the takedown: the captured response that answered 404/410/451 or said the channel is gone.</summary>
+    public Capture? GoneCapture { get; init; }
     public int Version { get; init; } = 1;
     public Capture? Capture { get; init; }
 }

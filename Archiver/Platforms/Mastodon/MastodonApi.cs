@@ -6,6 +6,8 @@ namespace Archiver.Platforms.Mastodon;
 public static class MastodonApi
 {
     public const string Lookup = "account-lookup";
+    /// <summary>An account by id, asked only to learn whether it still exists (its timeline is not walked again).</summary>
+    public const string Account = "account";
     public const string AccountStatuses = "account-statuses";
     public const string TagTimeline = "tag-timeline";
     public const string Status = "status";
@@ -30,6 +32,8 @@ public static class MastodonApi
 
     public static Uri TagUrl(string origin, string tag) =>
         new(string.Create(CultureInfo.InvariantCulture, $"{origin}/api/v1/timelines/tag/{Uri.EscapeDataString(tag)}?limit={PageSize}"));
+
+    public static Uri AccountUrl(string origin, string id) => new($"{origin}/api/v1/accounts/{Uri.EscapeDataString(id)}");
 
     public static Uri StatusUrl(string origin, string id) => new($"{origin}/api/v1/statuses/{Uri.EscapeDataString(id)}");
 

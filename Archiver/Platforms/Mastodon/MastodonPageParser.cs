@@ -55,7 +55,7 @@ public static class MastodonPageParser
     private static ParseResult Dispatch(FetchedPage page, MastodonNetwork network, string host, string? purpose, JsonElement root) =>
         purpose switch
         {
-            MastodonApi.Lookup => Account(page, network, host, root),
+            MastodonApi.Lookup or MastodonApi.Account => Account(page, network, host, root),
             MastodonApi.AccountStatuses or MastodonApi.TagTimeline or "timeline" => Timeline(page, network, host, root),
             MastodonApi.Context => Context(network, host, root),
             MastodonApi.History => MastodonHistory.Parse(page, network, host, root),
@@ -77,29 +77,52 @@ public static class MastodonPageParser
                 page.Url.AbsoluteUri, fatal: true) with
             { RateLimit = rate };
         }
-        if (page.Status is 404 or 410 && GoneKey(page, network, host, purpose) is { } gone)
-            return new ParseResult { Gone = [new GoneEntity(gone.Key, gone.Kind, page.Status, $"{host}: {reason}")], RateLimit = rate };
+        if (page.Status is 404 or 410 or 451)
+        {
+            if (GoneKey(page, network, host) is { } gone)
+                return new ParseResult { Gone = [new GoneEntity(gone.Key, gone.Kind, page.Status, $"{host} answered HTTP {page.Status} for the {gone.Kind} itself: {reason}")], RateLimit = rate };
+            // A sub-resource (a status's /history or /context, an account's /statuses) answering 404 says nothing
+            // about the status or account: servers answer 404 for "no edit history" or an endpoint they lack. Ask
+            // the resource itself; only its own answer is evidence.
+            if (Parent(page, network) is { } parent) return new ParseResult { Next = [parent], RateLimit = rate };
+        }
         if (page.Status == 429)
             return ParseResult.Failure($"{host} is rate limiting (HTTP 429: {reason}); retry after {rate?.Reset?.ToString("O") ?? "a pause"}", page.Url.AbsoluteUri) with { RateLimit = rate };
         return ParseResult.Failure($"HTTP {page.Status} from {host}: {reason}", page.Url.AbsoluteUri) with { RateLimit = rate };
     }
 
-    /// <summary>What a 404/410 says is gone: an account (lookup, accounts/:id) or a status (statuses/:id and its thread/history).</summary>
-    private static (string Key, string Kind)? GoneKey(FetchedPage page, MastodonNetwork network, string host, string? purpose)
+    /// <summary>
+    /// What a 404/410/451 says is gone: only the resource itself, an account (lookup, accounts/:id) or a status
+    /// (statuses/:id). Never a sub-resource (docs/records.md: a deletion is recorded only on evidence).
+    /// </summary>
+    private static (string Key, string Kind)? GoneKey(FetchedPage page, MastodonNetwork network, string host)
     {
         var context = page.Request?.Context ?? CrawlRequest.EmptyContext;
         var segments = page.Url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (purpose == MastodonApi.Lookup || segments is ["api", "v1", "accounts", "lookup"])
+        if (segments is ["api", "v1", "accounts", "lookup"])
         {
-            var acct = context.GetValueOrDefault(MastodonApi.ContextAcct) ?? QueryValue(page.Url, "acct");
+            var acct = QueryValue(page.Url, "acct") ?? context.GetValueOrDefault(MastodonApi.ContextAcct);
             return acct is null ? null : (PostKey.Of(network.Name, host, acct), "account");
         }
         return segments switch
         {
-            ["api", "v1", "statuses", var id] => (PostKey.Of(network.Name, host, id), "post"),
-            ["api", "v1", "statuses", var id, "context" or "history"] => (PostKey.Of(network.Name, host, id), "post"),
-            ["api", "v1", "accounts", var account] => (PostKey.Of(network.Name, host, account), "account"),
-            ["api", "v1", "accounts", var account, "statuses"] => (PostKey.Of(network.Name, host, account), "account"),
+            ["api", "v1", "statuses", var id] => (PostKey.Of(network.Name, host, Uri.UnescapeDataString(id)), "post"),
+            ["api", "v1", "accounts", var account] => (PostKey.Of(network.Name, host, Uri.UnescapeDataString(account)), "account"),
+            _ => null,
+        };
+    }
+
+    /// <summary>The request for the resource a sub-resource belongs to (statuses/:id for its context or history, accounts/:id for its statuses).</summary>
+    private static CrawlRequest? Parent(FetchedPage page, MastodonNetwork network)
+    {
+        var origin = UrlTools.Origin(page.Url);
+        var segments = page.Url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments switch
+        {
+            ["api", "v1", "statuses", var id, _] => Follow(page, MastodonApi.StatusUrl(origin, Uri.UnescapeDataString(id)), MastodonApi.Status, network,
+                (page.Request?.Priority ?? MastodonApi.NewestPriority) + 1, new() { [MastodonApi.ContextStatusId] = Uri.UnescapeDataString(id) }, deeper: false),
+            ["api", "v1", "accounts", var id, _] when id != "lookup" => Follow(page, MastodonApi.AccountUrl(origin, Uri.UnescapeDataString(id)), MastodonApi.Account, network,
+                (page.Request?.Priority ?? MastodonApi.NewestPriority) + 1, new() { [MastodonApi.ContextAccountId] = Uri.UnescapeDataString(id) }, deeper: false),
             _ => null,
         };
     }
@@ -152,10 +175,50 @@ public static class MastodonPageParser
                 next.Add(Follow(page, MastodonApi.HistoryUrl(origin, post.NativeId), MastodonApi.History, network, priority - 2,
                     new() { [MastodonApi.ContextStatusId] = post.NativeId }, deeper: true));
         }
+        var listing = AccountListing(page, root);
         var reachedSince = since is { } bound && oldest is { } o && o < bound;
         if (count > 0 && !reachedSince && LinkHeader.Find(page.Headers.GetValueOrDefault("Link"), "next", page.Url) is { } nextPage && nextPage != page.Url)
             next.Insert(0, Follow(page, nextPage, page.Request?.Purpose ?? MastodonApi.PurposeOf(page.Url) ?? "timeline", network, priority - 1, [], deeper: false));
-        return new ParseResult { Posts = mapper.Posts, Authors = mapper.Authors.Values.ToList(), Next = next, Problems = problems };
+        return new ParseResult { Posts = mapper.Posts, Authors = mapper.Authors.Values.ToList(), Next = next, Problems = problems, Listing = listing };
+    }
+
+    /// <summary>
+    /// What an account timeline page proves about the account's statuses: with <c>max_id</c> paging, every status
+    /// of the account with an id from the page's oldest up to <c>max_id</c> (or the page's newest, on the first
+    /// page) is on the page, so one archived in that range and missing was deleted. Only unfiltered pages of the
+    /// account's own timeline count (a filter such as <c>exclude_replies</c> or <c>only_media</c> leaves statuses
+    /// out on purpose); pinned statuses head the page out of order and do not bound it; ids must be numbers.
+    /// </summary>
+    private static ListingWindow? AccountListing(FetchedPage page, JsonElement root)
+    {
+        if ((page.Request?.Purpose ?? MastodonApi.PurposeOf(page.Url)) != MastodonApi.AccountStatuses) return null;
+        if (page.Url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries) is not ["api", "v1", "accounts", var accountId, "statuses"]) return null;
+        long? maxId = null;
+        foreach (var pair in page.Url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=');
+            var name = eq < 0 ? pair : pair[..eq];
+            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            if (name == "limit") continue;
+            if (name == "max_id" && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var max)) maxId = max;
+            else return null;
+        }
+        var ids = new List<string>();
+        long? lowest = null, highest = null;
+        foreach (var status in root.EnumerateArray())
+        {
+            if (status.ValueKind != JsonValueKind.Object || Str(status, "id") is not { } id) return null;
+            ids.Add(id);
+            if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)) return null;
+            if (Bool(status, "pinned") == true) continue;
+            // Statuses of other accounts (a fork that mixes them in) would make the range meaningless.
+            if (Obj(status, "account") is { } account && Str(account, "id") is { } owner && owner != Uri.UnescapeDataString(accountId)) return null;
+            lowest = lowest is null ? n : Math.Min(lowest.Value, n);
+            highest = highest is null ? n : Math.Max(highest.Value, n);
+        }
+        if (lowest is null || highest is null) return null;
+        var to = maxId is { } m ? Math.Max(m - 1, highest.Value) : highest.Value;
+        return new ListingWindow(Uri.UnescapeDataString(accountId), lowest.Value, to, ids, ByAuthor: true);
     }
 
     private static ParseResult Context(MastodonNetwork network, string host, JsonElement root)

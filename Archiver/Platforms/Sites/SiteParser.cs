@@ -57,7 +57,33 @@ public static class SiteParser
             problems.Add(new ParseProblem(profile.NeedsJavascript && page.Request?.NeedsBrowser != true
                 ? $"no element matches \"{profile.ItemText}\"; profile {profile.Name} needs JavaScript, fetch the page with the browser"
                 : $"no element matches \"{profile.ItemText}\" (profile {profile.Name})", page.Url.AbsoluteUri));
-        return new ParseResult { Posts = posts, Next = NextRequests(profile, reader, page), Problems = problems };
+        var listing = profile.Listing ? Listing(page, posts) : null;
+        return new ParseResult { Posts = posts, Next = NextRequests(profile, reader, page, listing), Problems = problems, Listing = listing };
+    }
+
+    /// <summary>Context key of a next-page request: the highest post id the page before it showed.</summary>
+    public const string ListedUpToKey = "listed_up_to";
+
+    /// <summary>
+    /// The run of ids a listing page covers: from just above the previous page's last id (when this page was reached
+    /// through its next link) or this page's first id, up to this page's last. Only when every post has a numeric id
+    /// and one channel, and the ids increase down the page; otherwise no claim.
+    /// </summary>
+    private static ListingWindow? Listing(FetchedPage page, List<Post> posts)
+    {
+        if (posts.Count == 0 || posts[0].Channel is not { } channel) return null;
+        long previous = long.MinValue;
+        foreach (var post in posts)
+        {
+            if (post.Channel != channel || !long.TryParse(post.NativeId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id <= previous)
+                return null;
+            previous = id;
+        }
+        var first = long.Parse(posts[0].NativeId, System.Globalization.CultureInfo.InvariantCulture);
+        var from = page.Request?.Context.TryGetValue(ListedUpToKey, out var upTo) == true
+            && long.TryParse(upTo, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after) && after < first
+            ? after + 1 : first;
+        return new ListingWindow(channel, from, previous, posts.Select(p => p.NativeId).ToList());
     }
 
     private static Post ReadPost<TNode>(SiteProfile profile, FieldReader<TNode> reader, TNode item, string host, List<ParseProblem> problems)
@@ -131,13 +157,16 @@ public static class SiteParser
         page.Headers.FirstOrDefault(h => h.Key.Equals("Content-Language", StringComparison.OrdinalIgnoreCase)).Value is var value
         && Declared(value) is { } tag && !tag.Contains(',') ? tag : null;
 
-    private static List<CrawlRequest> NextRequests<TNode>(SiteProfile profile, FieldReader<TNode> reader, FetchedPage page)
+    private static List<CrawlRequest> NextRequests<TNode>(SiteProfile profile, FieldReader<TNode> reader, FetchedPage page, ListingWindow? listing)
     {
         var requests = new List<CrawlRequest>();
         var seen = new HashSet<string>(StringComparer.Ordinal) { page.Url.AbsoluteUri };
         var depth = (page.Request?.Depth ?? 0) + 1;
-        var context = new Dictionary<string, string> { [ProfileKey] = profile.Name };
-        void Add(FieldSpec? spec, string purpose, int priority)
+        var threadContext = new Dictionary<string, string> { [ProfileKey] = profile.Name };
+        // The next page continues this page's run of ids: it covers everything after this page's last one.
+        var nextContext = listing is null ? threadContext
+            : new Dictionary<string, string> { [ProfileKey] = profile.Name, [ListedUpToKey] = listing.ToId.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        void Add(FieldSpec? spec, string purpose, int priority, Dictionary<string, string> context)
         {
             if (spec is null) return;
             foreach (var href in reader.All(spec, reader.Dom.Root))
@@ -157,8 +186,8 @@ public static class SiteParser
                 });
             }
         }
-        Add(profile.NextPage, PagePurpose, 1);
-        Add(profile.ThreadLinks, ThreadPurpose, 0);
+        Add(profile.NextPage, PagePurpose, 1, nextContext);
+        Add(profile.ThreadLinks, ThreadPurpose, 0, threadContext);
         return requests;
     }
 

@@ -24,6 +24,12 @@ public sealed record SiteProfile
     public FieldSpec? NextPage { get; init; }
     public FieldSpec? ThreadLinks { get; init; }
     public bool NeedsJavascript { get; init; }
+    /// <summary>
+    /// The site promises that a page shows every post of its channel in a run of increasing numeric ids, continued
+    /// by <see cref="NextPage"/> (a forum thread): a re-crawl may then take an archived post missing from the run
+    /// as deleted. Off unless the profile says <c>"listing": true</c>.
+    /// </summary>
+    public bool Listing { get; init; }
     /// <summary>For the browser fetcher: a selector to wait for before the page counts as rendered.</summary>
     public string? WaitFor { get; init; }
 

@@ -15,7 +15,7 @@ public static class SiteProfileLoader
     private static readonly HashSet<string> TopLevelKeys = new(StringComparer.Ordinal)
     {
         "name", "description", "urls", "item", "fields", "date_format", "date_culture", "next_page", "thread_links",
-        "needs_javascript", "wait_for", "parser", "$comment",
+        "needs_javascript", "wait_for", "parser", "listing", "$comment",
     };
 
     private static readonly CssSelectorParser Css = new();
@@ -83,6 +83,7 @@ public static class SiteProfileLoader
                 NextPage = root.TryGetProperty("next_page", out var next) && next.ValueKind != JsonValueKind.Null ? Field(next, source, "next_page") : null,
                 ThreadLinks = root.TryGetProperty("thread_links", out var threads) && threads.ValueKind != JsonValueKind.Null ? Field(threads, source, "thread_links") : null,
                 NeedsJavascript = root.TryGetProperty("needs_javascript", out var js) && js.ValueKind == JsonValueKind.True,
+                Listing = root.TryGetProperty("listing", out var listing) && listing.ValueKind == JsonValueKind.True,
                 WaitFor = String(root, "wait_for", source),
             };
             if (parser == SiteParserKind.Fast) RequireFast(profile, source);

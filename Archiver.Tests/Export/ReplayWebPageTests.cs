@@ -112,6 +112,83 @@ public sealed partial class ReplayWebPageTests
         Assert.All(captured, url => Assert.Contains(url, listing));
     }
 
+    [Fact]
+    public async Task ReplayWeb_page_serves_the_images_of_a_replayed_page_from_a_wacz_exported_with_media()
+    {
+        var package = FindReplayWebPage();
+        Assert.SkipWhen(package is null,
+            "ReplayWeb.page not found: set ARCHIVER_REPLAYWEB to the unpacked npm 'replaywebpage' package (with ui.js and sw.js), as .ci/run does.");
+        Assert.True(File.Exists(Chromium()), $"Chromium not found at {Chromium()} (.ci/run installs it; set ARCHIVER_CHROMIUM elsewhere).");
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempArchive();
+        var data = dir.File("archive");
+        string pageUrl;
+        await using (var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 5, Size = ReplicaSize.Small, LogRequests = false }, ct))
+        {
+            var seed = replica.Seeds.First(s => s.StartsWith("telegram:", StringComparison.Ordinal));
+            var crawl = await Support.Cli.RunAsync(["crawl", "--data", data, "--allow-private", "--rate", "0", "--no-index", "-q", seed]);
+            Assert.True(crawl.ExitCode == 0, crawl.Error);
+            pageUrl = seed["telegram:".Length..];
+        }
+        // The images of the posts on the channel's first page, with the SHA-256 the archive recorded.
+        Dictionary<string, string> images;
+        using (var store = ArchiveStore.Open(data, readOnly: true))
+        {
+            var onPage = store.ScanPosts().Where(p => p.Capture?.Url == pageUrl).SelectMany(p => p.Post.Media).Select(m => m.Sha256).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+            images = store.ScanMedia().Where(m => onPage.Contains(m.Sha256) && m.Mime.StartsWith("image/", StringComparison.Ordinal))
+                .Take(4).ToDictionary(m => m.SourceUrl, m => m.Sha256.ToLowerInvariant());
+        }
+        Assert.True(images.Count >= 1, $"no archived image on {pageUrl}");
+        var expected = ExpectedTexts(data, pageUrl);
+        var output = dir.File("wacz-export");
+        var export = await Support.Cli.RunAsync(["--data", data, "-q", "export", "--format", "wacz", "--out", output, "--with-media"]);
+        Assert.True(export.ExitCode == 0, export.Error);
+
+        await using var server = await ReplayWebPageServer.StartAsync(package!, Path.Combine(output, "archive.wacz"), ct);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium(),
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(server.PageFor(pageUrl).ToString());
+        var active = await page.EvaluateAsync<bool>("""
+            async () => {
+              for (let i = 0; i < 600; i++) {
+                const registrations = await navigator.serviceWorker.getRegistrations();
+                if (registrations.some(r => r.active)) return true;
+                await new Promise(resolve => setTimeout(resolve, 100));
+              }
+              return false;
+            }
+            """);
+        Assert.True(active, "ReplayWeb.page's service worker did not become active within 60 s.");
+        await page.GotoAsync(server.PageFor(pageUrl).ToString());
+        var frame = await WaitForReplayAsync(page, pageUrl, expected[pageUrl][0], ct);
+        Assert.True(frame is not null, $"ReplayWeb.page did not replay {pageUrl}");
+
+        // Inside the replayed page, the page's own requests for its images are answered by the replay (the
+        // replica is gone): each must come back 200 with exactly the archived bytes.
+        var answers = await frame!.EvaluateAsync<string[]>("""
+            async urls => {
+              const out = [];
+              for (const url of urls) {
+                try {
+                  const response = await fetch(url);
+                  const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
+                  out.push(response.status + ' ' + [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, '0')).join(''));
+                } catch (e) {
+                  out.push('error ' + e);
+                }
+              }
+              return out;
+            }
+            """, images.Keys.ToArray());
+        Assert.Equal(images.Values.Select(sha => "200 " + sha), answers);
+    }
+
     /// <summary>Polls every frame's text, shadow roots included, until one contains <paramref name="text"/>; returns that text.</summary>
     private static async Task<string?> WaitForTextAsync(IPage page, string text, CancellationToken ct)
     {

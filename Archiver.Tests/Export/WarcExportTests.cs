@@ -146,6 +146,74 @@ public sealed class WarcExportTests
         Assert.Equal(responses.Count, Read(zip, "indexes/index.cdxj").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    [Fact]
+    public async Task A_wacz_with_media_holds_the_captured_media_responses_byte_for_byte_and_no_media_pages()
+    {
+        using var dir = new TempArchive();
+        var data = dir.File("archive");
+        await using (var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 5, Size = ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken))
+        {
+            var seeds = replica.Seeds.Where(s => s.StartsWith("telegram:", StringComparison.Ordinal)).Take(2).ToList();
+            var crawl = await Support.Cli.RunAsync(["crawl", "--data", data, "--allow-private", "--rate", "0", "--no-index", "-q", .. seeds]);
+            Assert.True(crawl.ExitCode == 0, crawl.Error);
+        }
+        Dictionary<string, string> media;
+        using (var store = ArchiveStore.Open(data, readOnly: true))
+        {
+            var referenced = store.ScanPosts().SelectMany(p => p.Post.Media).Select(m => m.Sha256).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+            media = store.ScanMedia().Where(m => referenced.Contains(m.Sha256)).ToDictionary(m => m.SourceUrl, m => m.Sha256.ToLowerInvariant());
+        }
+        Assert.True(media.Count >= 3, $"the replica channels gave only {media.Count} media files");
+        var output = dir.File("wacz-media");
+
+        var result = await Support.Cli.RunAsync("--data", data, "export", "--format", "wacz", "--out", output, "--with-media");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var zip = ZipFile.OpenRead(Path.Combine(output, "archive.wacz"));
+        var copy = dir.File("copied.warc.gz");
+        zip.GetEntry("archive/data.warc.gz")!.ExtractToFile(copy);
+        var responses = WarcReader.Read(copy, new WarcReadOptions { Strict = true }).Where(r => r.Type == "response").ToList();
+        foreach (var (url, sha) in media)
+        {
+            var record = responses.FirstOrDefault(r => r.TargetUri == url);
+            Assert.True(record is not null, $"no media response for {url}");
+            Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(record!.Payload.Span)));
+        }
+        var cdxj = Read(zip, "indexes/index.cdxj");
+        Assert.All(media.Keys, url => Assert.Contains(url, cdxj));
+        var pages = Read(zip, "pages/pages.jsonl");
+        Assert.All(media.Keys, url => Assert.DoesNotContain(url, pages));
+        Assert.Contains($"captures of {media.Count} media files", result.Out);
+    }
+
+    [Fact]
+    public async Task Warcio_reads_a_warc_export_record_for_record()
+    {
+        var warcio = Environment.GetEnvironmentVariable("ARCHIVER_WARCIO");
+        Assert.SkipWhen(string.IsNullOrEmpty(warcio) || !File.Exists(warcio), "npm warcio not found: set ARCHIVER_WARCIO (CI does).");
+        using var dir = new TempArchive();
+        var data = await CrawlTelegram(dir);
+        var output = dir.File("warc-export");
+        Assert.Equal(0, (await Support.Cli.RunAsync("--data", data, "-q", "export", "--format", "warc", "--out", output)).ExitCode);
+        var file = Path.Combine(output, "data.warc.gz");
+
+        var start = new System.Diagnostics.ProcessStartInfo(warcio!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "index", file, "-f", "offset,warc-type,warc-target-uri,warc-record-id" }) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var listing = await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, process.ExitCode);
+
+        var theirs = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var ours = WarcReader.Read(file, new WarcReadOptions { Strict = true }).ToList();
+        Assert.Equal(ours.Count, theirs.Count);
+        Assert.Equal(ours.Select(r => r.RecordId), theirs.Select(t => t.GetProperty("warc-record-id").GetString()));
+        Assert.Equal(ours.Select(r => r.Offset), theirs.Select(t => t.GetProperty("offset").GetInt64()));
+        var cdxj = File.ReadAllLines(Path.Combine(output, "index.cdxj")).Select(l => CdxjEntry.Parse(l)!).ToList();
+        Assert.Equal(theirs.Count(t => t.GetProperty("warc-type").GetString() == "response"), cdxj.Count);
+        Assert.All(cdxj, e => Assert.Contains(theirs, t => t.GetProperty("offset").GetInt64() == e.Offset && t.GetProperty("warc-target-uri").GetString() == e.Url));
+    }
+
     private static string Read(ZipArchive zip, string name)
     {
         using var reader = new StreamReader(zip.GetEntry(name)!.Open());

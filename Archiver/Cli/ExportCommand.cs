@@ -134,6 +134,7 @@ public sealed class ExportCommand : ICliCommand
         output.WriteLine($"Exported {Format.Count(result.Posts)} posts"
             + (result.EarlierVersions > 0 ? $" (+{Format.Count(result.EarlierVersions)} earlier versions)" : "")
             + (result.Format is "ids" or "warc" or "wacz" || result.Streamed ? "" : $", {Format.Count(result.Authors)} authors, {MediaSummary(result)}")
+            + (result.Format is "warc" or "wacz" && result.WithMedia ? $", with the captures of {Format.Count(result.MediaFiles)} media files" : "")
             + $" as {result.Format} to {(result.Streamed ? "stdout" : result.Path)}");
         output.WriteLine($"  {result.Elapsed.TotalSeconds:0.00} s, {Format.Rate(result.PostsPerSecond)} posts/s; {Format.Count(result.Scanned)} posts looked at");
         foreach (var file in result.Files)

@@ -173,7 +173,7 @@ internal sealed class CaptureCopier(string warcDirectory)
             record.Headers["WARC-Payload-Digest"] ?? record.Headers["WARC-Block-Digest"] ?? "", length, offset, outputName));
     }
 
-    private void Warn(string message)
+    public void Warn(string message)
     {
         if (_warnings.Count < 1000) _warnings.Add(message);
     }

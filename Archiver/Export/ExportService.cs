@@ -101,7 +101,7 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
         using var directory = request.Stdout is null ? ExportDirectory.Create(request.OutPath, request.Force) : null;
         await using var exporter = request.Stdout is { } stdout
             ? new StreamExporter(TableFormats.Find(format)!, stdout, posts, request.FormatOptions)
-            : CreateExporter(format, directory!, posts, request.FormatOptions, store.Paths.Warc, toolVersion, time);
+            : CreateExporter(format, directory!, posts, request.FormatOptions, store.Paths.Warc, toolVersion, time, request.WithMedia);
         var counts = new Counts();
         var authorKeys = new HashSet<ulong>();
         var mediaHashes = new HashSet<ulong>();
@@ -161,9 +161,24 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
             }
         }
 
+        if (exporter is WarcExporter warcMedia && request.WithMedia)
+        {
+            // The media files' source URLs, where the crawl captured them (a post's media URL may differ).
+            progress.Phase = "media";
+            foreach (var media in store.ScanMedia())
+            {
+                ct.ThrowIfCancellationRequested();
+                if (mediaHashes.Contains(Hash(media.Sha256.ToLowerInvariant()))) warcMedia.WantMedia(media.SourceUrl);
+            }
+        }
+
         progress.Phase = "manifest";
         var files = await exporter.CompleteAsync(ct);
-        if (exporter is WarcExporter warc) warnings.AddRange(warc.Warnings);
+        if (exporter is WarcExporter warc)
+        {
+            warnings.AddRange(warc.Warnings);
+            mediaFiles = warc.MediaRecords;
+        }
         if (directory is null)
         {
             // Streamed: no directory, so no manifest; what was written is the stream itself.
@@ -328,7 +343,7 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
         var row = PostRow.From(stored);
         IReadOnlyList<PostRow> history = [];
         if (request.WithHistory && stored.Version > 1) history = store.GetVersions(stored.Key).Select(PostRow.From).ToList();
-        if (exporter.WantsAuthorsAndMedia) Remember(stored.Post, history, authorKeys, mediaHashes);
+        if (exporter.WantsAuthorsAndMedia || (request.WithMedia && exporter is WarcExporter)) Remember(stored.Post, history, authorKeys, mediaHashes);
         if (request.Pseudonymizer is { } p)
         {
             row = p.Apply(row);
@@ -378,10 +393,10 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
     }
 
     private static IExporter CreateExporter(string format, ExportDirectory directory, Table<PostRow> posts, TableFormatOptions options,
-        string warcDirectory, string toolVersion, TimeProvider time) => format switch
+        string warcDirectory, string toolVersion, TimeProvider time, bool withMedia) => format switch
         {
             "ids" => new IdsExporter(directory),
-            "warc" or "wacz" => new WarcExporter(directory, warcDirectory, wacz: format == "wacz", toolVersion, time),
+            "warc" or "wacz" => new WarcExporter(directory, warcDirectory, wacz: format == "wacz", toolVersion, time, withMedia),
             _ => new TabularExporter(TableFormats.Find(format)!, directory, posts, options),
         };
 

@@ -63,6 +63,7 @@ public sealed class NetworkSafetyTests
 
         Assert.True(code == 0, stderr + stdout);
         Assert.Empty(proxy.RequestLines);
+        Assert.Contains("HTTP_PROXY is set but not used: pass --proxy URL", stderr);
         Assert.Equal(1, site.Count("/pages/0.html"));
         Assert.Equal(6, JsonDocument.Parse(stdout).RootElement.GetProperty("posts").GetInt64());
     }

@@ -62,8 +62,8 @@ public sealed partial class Crawler
             var tally = _tallies.GetValueOrDefault(seed) ?? new SeedTally();
             lock (tally) outcomes.Add(Decide(seed, tally, waiting.Contains(seed)));
         }
-        // Remembered so that a later 404 of a seed archived once reads "gone", not "not found".
-        _frontier.RememberArchived(outcomes.Where(o => o.Outcome == SeedOutcomeKind.Archived && o.Pages > 0).Select(o => o.Seed));
+        // Remembered so that a later 404 of a seed archived once reads "gone", not "not found", and a failed seed is tried again.
+        _frontier.RememberOutcomes(outcomes);
         return outcomes;
     }
 

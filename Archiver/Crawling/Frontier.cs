@@ -115,8 +115,9 @@ public sealed class Frontier : IDisposable
 
     /// <summary>
     /// Adds the seeds' start requests. A start request that failed or was skipped in this generation (refused
-    /// without --allow-private, host down, robots) is queued again: a refusal is not "done", and the user who
-    /// re-runs the crawl (having fixed the cause) means to crawl it.
+    /// without --allow-private, host down, robots), or whose seed's last outcome was a failure (not found), is
+    /// queued again: a refusal is not "done", and the user who re-runs the crawl (having fixed the cause) means
+    /// to crawl it.
     /// </summary>
     public int AddSeeds(IReadOnlyList<CrawlRequest> requests)
     {
@@ -129,11 +130,12 @@ public sealed class Frontier : IDisposable
                 var id = UrlCanonicalizer.Canonicalize(request.Url);
                 if (_urls.FindById(id) is not { } doc || doc["g"].AsInt32 != Generation) continue;
                 var state = (FrontierState)doc["s"].AsInt32;
-                if (state is not (FrontierState.Failed or FrontierState.Skipped)) continue;
+                var seedFailed = request.SeedOriginal is { } seed && _seeds.FindById(seed) is { } memo && memo.TryGetValue("failed", out var f) && f.AsBoolean;
+                if (state is not (FrontierState.Failed or FrontierState.Skipped) && !(state == FrontierState.Done && seedFailed)) continue;
                 _urls.Upsert(ToBson(id, request, FrontierState.Pending, attempts: 0, error: null));
                 revived.Add(new FrontierItem(id, request, 0));
                 if (state == FrontierState.Failed) FailedCount--;
-                else DoneCount--;
+                else if (state is FrontierState.Done or FrontierState.Skipped) DoneCount--;
             }
             if (revived.Count > 0) _meta.Upsert(new BsonDocument { ["_id"] = "frontier", ["gen"] = Generation, ["finished"] = false });
             _db.Commit();
@@ -151,11 +153,16 @@ public sealed class Frontier : IDisposable
     }
 
     /// <summary>Whether a run archived pages of this seed (in any generation).</summary>
-    public bool WasArchived(string seed) => _seeds.FindById(seed) is not null;
+    public bool WasArchived(string seed) => _seeds.FindById(seed) is { } memo && memo["archived"].AsBoolean;
 
-    public void RememberArchived(IEnumerable<string> seeds)
+    /// <summary>Remembers, per seed, whether it was ever archived and whether its last outcome was a failure.</summary>
+    public void RememberOutcomes(IEnumerable<SeedOutcome> outcomes)
     {
-        foreach (var seed in seeds) _seeds.Upsert(new BsonDocument { ["_id"] = seed, ["archived"] = true });
+        foreach (var outcome in outcomes)
+        {
+            var archived = WasArchived(outcome.Seed) || (outcome.Outcome == SeedOutcomeKind.Archived && outcome.Pages > 0);
+            _seeds.Upsert(new BsonDocument { ["_id"] = outcome.Seed, ["archived"] = archived, ["failed"] = outcome.Failed });
+        }
     }
 
     /// <summary>The seeds that still have requests queued.</summary>

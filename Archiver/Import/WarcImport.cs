@@ -216,8 +216,13 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
             return new RecordOutcome(record.Offset, true, true, [new ImportProblem(file, record.Offset, $"{platform.Name} parser failed: {e.Message}")], [], []);
         }
         var problems = parsed.Problems.Select(problem => new ImportProblem(file, record.Offset, $"{platform.Name}: {problem.Reason}")).ToList();
-        return new RecordOutcome(record.Offset, true, true, problems,
-            parsed.Posts.Select(post => new PostObservation(post, fetchedAt, capture)).ToList(),
+        var storable = new List<PostObservation>(parsed.Posts.Count);
+        foreach (var post in parsed.Posts)
+        {
+            if (PostLimits.Oversized(post) is { } tooBig) problems.Add(new ImportProblem(file, record.Offset, tooBig));
+            else storable.Add(new PostObservation(post, fetchedAt, capture));
+        }
+        return new RecordOutcome(record.Offset, true, true, problems, storable,
             parsed.Authors.Select(author => new AuthorObservation(author, fetchedAt, capture)).ToList());
     }
 

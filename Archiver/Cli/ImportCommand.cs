@@ -84,6 +84,7 @@ public sealed class ImportCommand : ICliCommand
         console.MarkupLine($"WARC/WACZ/ARC: {Format.Count(r.Records)} records, {Format.Count(r.Responses)} HTTP responses, {Format.Count(r.Routed)} parsed by a platform: "
             + $"{Format.Count(r.Inserted)} new posts, {Format.Count(r.Unchanged)} already archived, {Format.Count(r.Authors)} author records.");
         if (r.SkippedFiles > 0) console.MarkupLine($"{r.SkippedFiles} WARC input(s) were already imported completely and were skipped (use --again).");
+        foreach (var warning in r.Warnings) console.MarkupLine(Markup.Escape($"warning: {warning}"));
         if (r.ProblemCount > 0)
         {
             console.MarkupLine($"[yellow]{Format.Count(r.ProblemCount)} problem(s)[/] (first {r.Problems.Count} shown, file:offset):");

@@ -34,7 +34,9 @@ public sealed class DatasetImportTests : IDisposable
 
         var result = await Support.Cli.RunAsync("import", input, "--data", _dir.File("archive"), "--json");
 
-        Assert.Equal(0, result.ExitCode);
+        // Two lines failed: the import says so and exits 1, though the good lines are stored.
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("2 of 4 line(s) could not be imported", result.Error);
         using var store = ArchiveStore.Open(_dir.File("archive"), readOnly: true);
         var post = store.GetPost("parler:parler.com:a1b2c3")!.Post;
         Assert.Equal(new DateTime(2021, 1, 6, 18, 30, 2, DateTimeKind.Utc), post.CreatedAt);
@@ -54,6 +56,34 @@ public sealed class DatasetImportTests : IDisposable
         Assert.Contains("\"line\": 3", result.Out);
         Assert.Contains("\"line\": 4", result.Out);
         Assert.Equal(2, store.Counters.Posts);
+    }
+
+    [Fact]
+    public async Task An_import_in_which_every_line_fails_exits_1_and_says_how_many()
+    {
+        var input = Write("nothing.jsonl", "not json at all\n{\"some\":\"object\"}\n[1,2,3]\n");
+
+        var result = await Support.Cli.RunAsync("import", input, "--data", _dir.File("archive"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("3 of 3 line(s) could not be imported", result.Error);
+    }
+
+    [Fact]
+    public async Task Dataset_posts_and_authors_say_which_file_they_were_imported_from()
+    {
+        var input = Write("parler.ndjson", ParlerLines);
+
+        await Support.Cli.RunAsync("import", input, "--data", _dir.File("archive"), "--no-index");
+        var show = await Support.Cli.RunAsync("--data", _dir.File("archive"), "show", "parler:parler.com:a1b2c3");
+
+        using var store = ArchiveStore.Open(_dir.File("archive"), readOnly: true);
+        var stored = store.GetPost("parler:parler.com:a1b2c3")!;
+        Assert.Equal(new Uri(input).AbsoluteUri, stored.Capture?.Url);
+        Assert.True(stored.Capture!.FetchedAt > DateTime.UtcNow.AddMinutes(-10));
+        Assert.Null(stored.Capture.WarcFile);
+        Assert.Equal(new Uri(input).AbsoluteUri, store.GetAuthor("parler:parler.com:u-77")!.Capture?.Url);
+        Assert.Contains("parler.ndjson", show.Out);
     }
 
     [Fact]
@@ -88,7 +118,9 @@ public sealed class DatasetImportTests : IDisposable
 
         var result = await Support.Cli.RunAsync("import", gz, zipPath, "--data", _dir.File("a"));
 
-        Assert.Equal(0, result.ExitCode);
+        // The Parler lines hold two bad lines: reported, exit 1; everything else is read.
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("2 of 5 line(s) could not be imported", result.Error);
         using var store = ArchiveStore.Open(_dir.File("a"), readOnly: true);
         Assert.Equal(4, store.Counters.Posts);
     }
@@ -107,7 +139,7 @@ public sealed class DatasetImportTests : IDisposable
         var result = await Support.Cli.RunAsync("import", zst, "--data", _dir.File("a"), "--json");
         var broken = await Support.Cli.RunAsync("import", corrupt, "--data", _dir.File("b"));
 
-        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.True(result.ExitCode == 1, result.Error);
         Assert.Contains("\"bad_lines\": 2", result.Out);
         using (var store = ArchiveStore.Open(_dir.File("a"), readOnly: true))
         {

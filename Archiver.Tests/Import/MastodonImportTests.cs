@@ -19,7 +19,9 @@ public sealed class MastodonImportTests : IDisposable
     private static async Task<Support.Cli.Result> ImportAsync(string data, params string[] args)
     {
         var result = await Support.Cli.RunAsync(["import", .. args, "--data", data, "--no-index", "--json"]);
-        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        // Entries that could not be imported make the import exit 1 (the tests check which ones).
+        var expected = result.Out.Contains("\"bad_lines\": 0", StringComparison.Ordinal) ? 0 : 1;
+        Assert.True(result.ExitCode == expected, result.Error + result.Out);
         return result;
     }
 

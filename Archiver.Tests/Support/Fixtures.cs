@@ -10,6 +10,9 @@ public static class Fixtures
     public static string Bench => System.IO.Path.Combine(Shared, "bench");
 
     public static string Path(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>A real file kept in Archiver.Tests/Fixtures (provenance in its SOURCES.md), copied beside the test binary.</summary>
+    public static string Local(string relative) => System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", relative);
     public static byte[] Bytes(string relative) => File.ReadAllBytes(Path(relative));
     public static string Text(string relative) => File.ReadAllText(Path(relative));
 

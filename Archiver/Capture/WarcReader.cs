@@ -8,6 +8,11 @@ public sealed record WarcReadOptions
 {
     public bool Strict { get; init; }
     public Action<WarcProblem>? OnProblem { get; init; }
+    /// <summary>
+    /// Records read in spite of a known writer quirk (a Content-Length that counts the record's closing CRLF,
+    /// header lines ending in CR CR LF): nothing was lost, but the file is not what the standard says.
+    /// </summary>
+    public Action<WarcProblem>? OnWarning { get; init; }
     /// <summary>Largest record block (or gzip member) held in memory.</summary>
     public long MaxRecordBytes { get; init; } = 512L * 1024 * 1024;
     /// <summary>
@@ -120,7 +125,8 @@ public static class WarcReader
             var start = stream.Position;
             if (start >= stream.Length) yield break;
             var where = state.BaseOffset ?? start;
-            var outcome = TryReadRecord(stream, state.Format, out var record, out var problem);
+            var outcome = TryReadRecord(stream, state.Format, out var record, out var problem, out var quirk);
+            if (outcome == Outcome.Record && quirk is not null) options.OnWarning?.Invoke(new WarcProblem(file, where, quirk));
             if (outcome == Outcome.Record)
             {
                 yield return new WarcRecord
@@ -151,11 +157,12 @@ public static class WarcReader
 
     private sealed record Parsed(string Version, WarcHeaders Headers, ReadOnlyMemory<byte> Block);
 
-    private static Outcome TryReadRecord(Stream stream, FormatState format, out Parsed? record, out string? problem)
+    private static Outcome TryReadRecord(Stream stream, FormatState format, out Parsed? record, out string? problem, out string? quirk)
     {
         record = null;
         problem = null;
-        var first = ReadLine(stream, MaxHeaderBytes, out var crlf);
+        quirk = null;
+        var first = ReadLine(stream, MaxHeaderBytes, out var crlf, out var extraCr);
         if (first is null)
         {
             problem = "file ends inside a record header";
@@ -172,7 +179,8 @@ public static class WarcReader
         var headerBytes = 0;
         while (true)
         {
-            var line = ReadLine(stream, MaxHeaderBytes);
+            var line = ReadLine(stream, MaxHeaderBytes, out _, out var more);
+            extraCr |= more;
             if (line is null)
             {
                 problem = "file ends inside a record header";
@@ -201,10 +209,20 @@ public static class WarcReader
         var block = new byte[length];
         stream.ReadExactly(block);
         var blockEnd = stream.Position;
-        if (!ReadRecordEnd(stream, lenient: !crlf) && !ReadShortRecordEnd(stream, blockEnd, headers, block))
+        // Header lines ending in CR CR LF (a CRLF written through a text-mode LF-to-CRLF conversion) are read as
+        // warcio and pywb read them: the extra CR is dropped, and the record end is read leniently.
+        if (extraCr) quirk = "header lines end in CR CR LF instead of CRLF; read as CRLF (as warcio and pywb do)";
+        if (!ReadRecordEnd(stream, lenient: !crlf || extraCr) && !ReadShortRecordEnd(stream, blockEnd, headers, block))
         {
-            problem = $"record does not end after its Content-Length {length} (wrong length?)";
-            return Outcome.Skip;
+            // node-warc counts the record's closing CRLF in Content-Length: the block ends in CRLF and one more
+            // CRLF, then the next record (or the end), follows. warcio and pywb read such records whole (the
+            // block as long as its Content-Length says); so does this, saying so.
+            if (!ReadLongByOneCrlfEnd(stream, blockEnd, block))
+            {
+                problem = $"record does not end after its Content-Length {length} (wrong length?)";
+                return Outcome.Skip;
+            }
+            quirk = $"Content-Length {length} counts the record's closing CRLF (as node-warc writes); the record was read as warcio and pywb read it";
         }
         record = new Parsed(first.Trim(), headers, block);
         return Outcome.Record;
@@ -276,6 +294,23 @@ public static class WarcReader
         return true;
     }
 
+    /// <summary>
+    /// The block ends in CRLF (the first half of the record end, counted in Content-Length) and exactly one CRLF
+    /// follows, then the next record's version line or the end of the data.
+    /// </summary>
+    private static bool ReadLongByOneCrlfEnd(Stream stream, long blockEnd, byte[] block)
+    {
+        if (!block.AsSpan().EndsWith("\r\n"u8)) return false;
+        stream.Position = blockEnd;
+        Span<byte> next = stackalloc byte[7];
+        var n = stream.ReadAtLeast(next, 7, throwOnEndOfStream: false);
+        var got = next[..n];
+        var atEnd = n == 2 && got.SequenceEqual("\r\n"u8);
+        if (!atEnd && !(n == 7 && got.StartsWith("\r\nWARC/"u8))) return false;
+        stream.Position = blockEnd + 2;
+        return true;
+    }
+
     private static void SkipBlankLines(Stream stream)
     {
         while (true)
@@ -334,11 +369,12 @@ public static class WarcReader
         }
     }
 
-    private static string? ReadLine(Stream stream, int max) => ReadLine(stream, max, out _);
+    private static string? ReadLine(Stream stream, int max) => ReadLine(stream, max, out _, out _);
 
-    private static string? ReadLine(Stream stream, int max, out bool crlf)
+    private static string? ReadLine(Stream stream, int max, out bool crlf, out bool extraCr)
     {
         crlf = false;
+        extraCr = false;
         var bytes = new List<byte>(128);
         while (true)
         {
@@ -352,6 +388,11 @@ public static class WarcReader
         {
             bytes.RemoveAt(bytes.Count - 1);
             crlf = true;
+            while (bytes.Count > 0 && bytes[^1] == '\r')
+            {
+                bytes.RemoveAt(bytes.Count - 1);
+                extraCr = true;
+            }
         }
         return Encoding.UTF8.GetString(bytes.ToArray());
     }

@@ -26,6 +26,9 @@ public sealed class ImportCommand : ICliCommand
             foreach (var input in all)
             {
                 if (!File.Exists(input)) throw new UsageException($"Input file not found: {input}");
+                // A FIFO or device opened for reading may wait forever (or never end): only read as a stream of
+                // lines when the user said what the lines are.
+                if (!InputFiles.IsRegular(input) && (chosen == ImportFormat.Auto || warcs.Contains(input))) throw InputFiles.NotRegular(input);
             }
             using var store = ArchiveStore.Open(context.DataDir);
             // The index follows the store during the import (on its own thread); --no-index leaves it to `archiver index`.
@@ -65,10 +68,13 @@ public sealed class ImportCommand : ICliCommand
                 if (index is not null && indexTail >= TimeSpan.FromSeconds(0.1))
                     context.Console.MarkupLine($"The search index caught up {indexTail.TotalSeconds:0.0} s after the last stored batch.");
             }
-            // Inputs of which nothing at all could be read are a failure; some bad lines or records among good ones are not.
-            var datasetsUnreadable = inputs.Length > 0 && report.Lines == 0 && report.SkippedFiles == 0 && report.BadLines > 0;
+            // Lines that could not be imported are a failure (said with their count): a script must not take a
+            // file of which nothing, or only part, was imported for a finished import. WARC inputs fail when no
+            // record at all could be read; a damaged record among good ones is reported, not fatal.
             var capturesUnreadable = warcReport is { Records: 0, SkippedFiles: 0, ProblemCount: > 0 };
-            return datasetsUnreadable || capturesUnreadable ? ExitCodes.Failure : ExitCodes.Ok;
+            if (report.BadLines > 0)
+                context.Error.WriteLine($"archiver import: {report.BadLines:N0} of {report.Lines:N0} line(s) could not be imported; see the problems listed above.");
+            return report.BadLines > 0 || capturesUnreadable ? ExitCodes.Failure : ExitCodes.Ok;
         });
         return command;
     }
@@ -78,6 +84,7 @@ public sealed class ImportCommand : ICliCommand
         console.MarkupLine($"WARC/WACZ/ARC: {Format.Count(r.Records)} records, {Format.Count(r.Responses)} HTTP responses, {Format.Count(r.Routed)} parsed by a platform: "
             + $"{Format.Count(r.Inserted)} new posts, {Format.Count(r.Unchanged)} already archived, {Format.Count(r.Authors)} author records.");
         if (r.SkippedFiles > 0) console.MarkupLine($"{r.SkippedFiles} WARC input(s) were already imported completely and were skipped (use --again).");
+        foreach (var warning in r.Warnings) console.MarkupLine(Markup.Escape($"warning: {warning}"));
         if (r.ProblemCount > 0)
         {
             console.MarkupLine($"[yellow]{Format.Count(r.ProblemCount)} problem(s)[/] (first {r.Problems.Count} shown, file:offset):");
@@ -92,9 +99,10 @@ public sealed class ImportCommand : ICliCommand
             + $"{Format.Count(r.Inserted)} new posts, {Format.Count(r.Edited)} edited, {Format.Count(r.Unchanged)} already archived, {Format.Count(r.Authors)} author records.");
         if (r.SkippedFiles > 0) console.MarkupLine($"{r.SkippedFiles} input(s) were already imported completely and were skipped (use --again to read them anyway).");
         if (r.ResumedFromLine > 0) console.MarkupLine($"Resumed an interrupted import after line {Format.Count(r.ResumedFromLine)}.");
+        foreach (var warning in r.Warnings) console.MarkupLine(Markup.Escape($"warning: {warning}"));
         if (r.BadLines > 0)
         {
-            console.MarkupLine($"[yellow]{Format.Count(r.BadLines)} line(s) could not be imported[/] (first {r.Problems.Count} shown):");
+            console.MarkupLine($"[yellow]{Format.Count(r.BadLines)} of {Format.Count(r.Lines)} line(s) could not be imported[/] (first {r.Problems.Count} shown):");
             foreach (var p in r.Problems) console.MarkupLine(Markup.Escape($"  {p.Source}:{p.Line}: {p.Reason}"));
         }
     }

@@ -16,6 +16,8 @@ public sealed record ImportReport
     public long SkippedFiles { get; set; }
     public long ResumedFromLine { get; set; }
     public List<ImportProblem> Problems { get; } = [];
+    /// <summary>What was read in a way the user should know about, though nothing was lost.</summary>
+    public List<string> Warnings { get; } = [];
     public TimeSpan Elapsed { get; set; }
 
     /// <summary>Only the first problems are kept with their line numbers; the count covers all of them.</summary>

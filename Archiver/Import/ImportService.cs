@@ -49,12 +49,14 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         {
             // Archiver's own export and single-document Mastodon responses are not one record per line.
             if (DocumentImports.TryImport(store, clock, path, format, again, report, r => Committed?.Invoke(r), ct)) continue;
+            // A FIFO or device (read only with --format): a stream has no identity to resume or skip by.
+            var once = !InputFiles.IsRegular(path);
             foreach (var (name, stream) in InputStreams.Open(path))
             {
                 await using (stream)
                 {
                     var id = CheckpointId(path, name);
-                    var checkpoint = store.GetImportCheckpoint(id);
+                    var checkpoint = once ? null : store.GetImportCheckpoint(id);
                     if (checkpoint is { Finished: true } && !again)
                     {
                         report.SkippedFiles++;
@@ -74,6 +76,24 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
 
     /// <summary>Lines read but not parsed yet, with the format in force at the first of them.</summary>
     private sealed record RawChunk(List<(long Number, string Text)> Lines, long LastLine, IDatasetFormat? Format);
+
+    /// <summary>The cap on one line's bytes (docs/import.md); lower only in tests.</summary>
+    public int MaxLineBytes { get; init; } = LineReader.DefaultMaxLineBytes;
+
+    /// <summary>A chunk is dispatched at this many characters too, so long lines cannot pile up thousands to a chunk.</summary>
+    private const long ChunkChars = 32L << 20;
+
+    /// <summary>
+    /// What every post of a dataset says about where it came from: the input file (a zip entry after '!') and
+    /// when it was imported. One value per input, so the store's sightings stay one per batch.
+    /// </summary>
+    public static Capture ImportCapture(string name, DateTime importedAt)
+    {
+        var bang = name.IndexOf('!', StringComparison.Ordinal);
+        var file = bang < 0 ? name : name[..bang];
+        var url = new Uri(Path.GetFullPath(file)).AbsoluteUri + (bang < 0 ? "" : "!/" + name[(bang + 1)..]);
+        return new Capture { Url = url, FetchedAt = importedAt };
+    }
 
     private async Task ImportStreamAsync(string name, string id, Stream stream, ImportFormat format, long skip, ImportReport report, CancellationToken ct)
     {
@@ -134,23 +154,37 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            // Bounded: one line of a decompression bomb (or of a file that is not line-oriented) is refused at
+            // MaxLineBytes instead of growing one string until memory runs out.
+            using var reader = new LineReader(stream, MaxLineBytes);
             IDatasetFormat? format = requested == ImportFormat.Auto ? null : Formats.First(f => f.Format == requested);
             var observedAt = clock.GetUtcNow().UtcDateTime;
             var lines = new List<(long, string)>(BatchLines);
+            long chars = 0;
             var chunkFormat = format;
-            while (reader.ReadLine() is { } line)
+            while (reader.TryRead(out var input))
             {
-                lineNumber++;
-                if (lineNumber <= skip || string.IsNullOrWhiteSpace(line)) continue;
-                // --format auto settles on the first line some format recognises; each chunk starts with the
-                // format in force at its first line, exactly as one sequential parse would.
+                lineNumber = input.Number;
+                if (lineNumber <= skip) continue;
+                if (input.TooLong)
+                {
+                    // The lines before it are stored; nothing after it can be split into lines safely.
+                    if (lines.Count > 0) Dispatch(new RawChunk(lines, lineNumber - 1, chunkFormat));
+                    throw reader.TooLong(name, input);
+                }
+                var line = input.Text!;
+                if (string.IsNullOrWhiteSpace(line)) continue;
+                // --format auto settles on the first line some format recognises (lines that are not JSON or
+                // match no format are passed over); each chunk starts with the format in force at its first
+                // line, exactly as one sequential parse would.
                 format ??= Recognise(line);
                 lines.Add((lineNumber, line));
-                if (lines.Count >= BatchLines)
+                chars += line.Length;
+                if (lines.Count >= BatchLines || chars >= ChunkChars)
                 {
                     Dispatch(new RawChunk(lines, lineNumber, chunkFormat));
                     lines = new List<(long, string)>(BatchLines);
+                    chars = 0;
                     chunkFormat = format;
                 }
             }
@@ -194,7 +228,8 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
         var problems = new List<ImportProblem>();
         var languages = PostLanguages.Current;
-        foreach (var (number, text) in raw.Lines) ParseLine(name, number, text, ref format, requested, posts, authors, problems, observedAt, languages);
+        var capture = ImportCapture(name, observedAt);
+        foreach (var (number, text) in raw.Lines) ParseLine(name, number, text, ref format, requested, posts, authors, problems, observedAt, capture, languages);
         AddTicks(ref _parseTicks, started);
         return new Chunk(new StoreBatch { Posts = posts, Authors = authors.Values.ToList() }, raw.LastLine, raw.Lines.Count, problems);
     }
@@ -203,7 +238,7 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         Interlocked.Add(ref total, System.Diagnostics.Stopwatch.GetTimestamp() - startedTimestamp);
 
     private static void ParseLine(string name, long lineNumber, string line, ref IDatasetFormat? format, ImportFormat requested,
-        List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, List<ImportProblem> problems, DateTime observedAt, PostLanguages languages)
+        List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, List<ImportProblem> problems, DateTime observedAt, Capture capture, PostLanguages languages)
     {
         JsonDocument document;
         try
@@ -235,8 +270,12 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
                 problems.Add(new ImportProblem(name, lineNumber, parsed.Error));
                 return;
             }
-            foreach (var post in parsed.Posts) posts.Add(new PostObservation(languages.Label(post), observedAt));
-            foreach (var author in parsed.Authors) authors[author.Key] = new AuthorObservation(author, observedAt);
+            foreach (var post in parsed.Posts)
+            {
+                if (PostLimits.Oversized(post) is { } tooBig) problems.Add(new ImportProblem(name, lineNumber, tooBig));
+                else posts.Add(new PostObservation(languages.Label(post), observedAt, capture));
+            }
+            foreach (var author in parsed.Authors) authors[author.Key] = new AuthorObservation(author, observedAt, capture);
         }
     }
 

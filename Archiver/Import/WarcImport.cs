@@ -21,6 +21,8 @@ public sealed record WarcImportReport
     public long SkippedFiles { get; set; }
     public List<ImportProblem> Problems { get; } = [];
     public long ProblemCount { get; set; }
+    /// <summary>Writer quirks read around (nothing lost): one line per file and kind, with how many records and the first offset.</summary>
+    public List<string> Warnings { get; } = [];
 }
 
 /// <summary>
@@ -120,7 +122,18 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         }
         var resumeAfter = again ? -1 : (checkpoint?.LinesDone ?? 0) - 1;
         // A file named .arc is read as ARC from its first byte, so a damaged one is reported as a damaged ARC.
-        var options = new WarcReadOptions { Arc = WarcReader.IsArcFileName(name), OnProblem = p => Problem(report, new ImportProblem(p.File, p.Offset, p.Reason)) };
+        var quirks = new Dictionary<string, (long Count, long FirstOffset)>(StringComparer.Ordinal);
+        var options = new WarcReadOptions
+        {
+            Arc = WarcReader.IsArcFileName(name),
+            OnProblem = p => Problem(report, new ImportProblem(p.File, p.Offset, p.Reason)),
+            // One line per kind of quirk (the Content-Length in the text differs per record).
+            OnWarning = w =>
+            {
+                var kind = string.Concat(w.Reason.Where(c => !char.IsAsciiDigit(c)));
+                quirks[kind] = quirks.TryGetValue(kind, out var seen) ? (seen.Count + 1, seen.FirstOffset) : (1, w.Offset);
+            },
+        };
         var posts = new List<PostObservation>();
         var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
         long lastOffset = -1;
@@ -147,6 +160,8 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         }
         Commit(posts, authors, report);
         store.SaveImportCheckpoint(new ImportCheckpoint(id, name, lastOffset + 1, true, clock.GetUtcNow().UtcDateTime));
+        foreach (var (kind, (count, first)) in quirks)
+            report.Warnings.Add($"{name}: {count:N0} record(s), the first at offset {first:N0}: {kind.Replace("Content-Length  ", "Content-Length ", StringComparison.Ordinal)}");
 
         void Apply(RecordOutcome outcome)
         {
@@ -217,8 +232,13 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
             return new RecordOutcome(record.Offset, true, true, [new ImportProblem(file, record.Offset, $"{platform.Name} parser failed: {e.Message}")], [], []);
         }
         var problems = parsed.Problems.Select(problem => new ImportProblem(file, record.Offset, $"{platform.Name}: {problem.Reason}")).ToList();
-        return new RecordOutcome(record.Offset, true, true, problems,
-            PostLanguages.Current.Label(parsed.Posts).Select(post => new PostObservation(post, fetchedAt, capture)).ToList(),
+        var storable = new List<PostObservation>(parsed.Posts.Count);
+        foreach (var post in PostLanguages.Current.Label(parsed.Posts))
+        {
+            if (PostLimits.Oversized(post) is { } tooBig) problems.Add(new ImportProblem(file, record.Offset, tooBig));
+            else storable.Add(new PostObservation(post, fetchedAt, capture));
+        }
+        return new RecordOutcome(record.Offset, true, true, problems, storable,
             parsed.Authors.Select(author => new AuthorObservation(author, fetchedAt, capture)).ToList());
     }
 

@@ -12,11 +12,16 @@ public static class DocumentImports
     public static bool TryImport(ArchiveStore store, TimeProvider clock, string path, ImportFormat format, bool again, ImportReport report,
         Action<StoreBatchResult>? committed, CancellationToken ct)
     {
-        if (ExportImport.Handles(path, format))
+        var regular = InputFiles.IsRegular(path);
+        // A FIFO is not opened to look at it (its lines would be gone): only --format jsonl sends it here.
+        if ((regular || format == ImportFormat.Jsonl) && ExportImport.Handles(path, format))
         {
-            new ExportImport(store, clock).Import(path, again, report, committed, ct);
+            // A stream (FIFO) has no identity to resume or skip by: read it whole.
+            new ExportImport(store, clock).Import(path, again || !regular, report, committed, ct);
             return true;
         }
+        // A saved document is read twice (recognised, then parsed): not from a stream.
+        if (!regular) return false;
         if (MastodonFileImport.Handles(path, format))
         {
             new MastodonFileImport(store, clock).Import(path, again, report, committed, ct);

@@ -30,18 +30,21 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
         if (lower.EndsWith(".warc", StringComparison.Ordinal) || lower.EndsWith(".warc.gz", StringComparison.Ordinal) || lower.EndsWith(".wacz", StringComparison.Ordinal)) return false;
         foreach (var (_, stream) in InputStreams.Open(path))
         {
-            using var reader = new StreamReader(stream, Encoding.UTF8, true, 1 << 16);
-            for (var i = 0; i < 16 && reader.ReadLine() is { } line; i++)
+            // The first line that some format recognises decides: a garbage line (or a few) before the rows of
+            // an export must not hand the whole file to a dataset format that then rejects every row.
+            using var reader = new LineReader(stream);
+            for (var i = 0; i < 64 && reader.TryRead(out var line); i++)
             {
-                if (string.IsNullOrWhiteSpace(line)) continue;
+                if (line.TooLong || string.IsNullOrWhiteSpace(line.Text)) continue;
                 try
                 {
-                    using var doc = JsonDocument.Parse(line);
-                    return ExportRows.Recognises(doc.RootElement);
+                    using var doc = JsonDocument.Parse(line.Text);
+                    if (ExportRows.Recognises(doc.RootElement)) return true;
+                    if (ImportService.Formats.Any(f => f.Recognises(doc.RootElement))) return false;
                 }
                 catch (JsonException)
                 {
-                    return false;
+                    // Not JSON: look further.
                 }
             }
             return false;
@@ -109,21 +112,25 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
         private readonly string _directory = Path.GetDirectoryName(Path.GetFullPath(name.Split('!')[0])) ?? ".";
         private long _line;
         private int _rows;
+        private long _detached;
 
         public long Read(Stream stream, CancellationToken ct)
         {
-            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            while (reader.ReadLine() is { } text)
+            using var reader = new LineReader(stream);
+            while (reader.TryRead(out var line))
             {
-                _line++;
-                if (_line <= skip || string.IsNullOrWhiteSpace(text)) continue;
+                _line = line.Number;
+                if (_line <= skip || (!line.TooLong && string.IsNullOrWhiteSpace(line.Text))) continue;
                 ct.ThrowIfCancellationRequested();
                 report.Lines++;
-                Row(text);
+                if (line.TooLong) throw reader.TooLong(name, line);
+                Row(line.Text!);
                 if (_group.Count == 0 && _rows >= owner.BatchRows) Commit();
             }
             EndGroup();
             Commit();
+            if (_detached > 0)
+                report.Warnings.Add($"{name}: {_detached:N0} capture(s) named a WARC file by a path outside an archive's warc/ folder; they were kept without file and offset (a WARC export will not read that path)");
             return _line;
         }
 
@@ -157,7 +164,11 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
                         if (ExportRows.Media(row, out error) is { } media) error = AddMedia(media);
                         break;
                     default:
-                        if (ExportRows.Post(row, out error) is { } post) AddPost(post);
+                        if (ExportRows.Post(row, out error) is { } post)
+                        {
+                            error = PostLimits.Oversized(post.Post);
+                            if (error is null) AddPost(post);
+                        }
                         break;
                 }
                 if (error is not null) Problem(error);
@@ -198,7 +209,7 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
             {
                 var row = _group[i];
                 var seen = i == start && stored is null ? row.FirstSeen ?? row.VersionSeen : row.VersionSeen ?? row.FirstSeen;
-                _posts.Add(new PostObservation(row.Post, seen ?? now, row.Capture));
+                _posts.Add(new PostObservation(row.Post, seen ?? now, Contained(row.Capture)));
                 report.Posts++;
             }
             var current = _group[^1];
@@ -212,7 +223,7 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
         {
             var now = owner.Clock.GetUtcNow().UtcDateTime;
             var first = row.FirstSeen ?? now;
-            _authors.Add(new AuthorObservation(row.Author, first, row.Capture));
+            _authors.Add(new AuthorObservation(row.Author, first, Contained(row.Capture)));
             if (row.LastSeen is { } last && last != first) _authors.Add(new AuthorObservation(row.Author, last));
             if (row.Gone)
                 _gone.Add(new Disappearance(row.Author.Key, DisappearanceKind.Author, row.GoneAt ?? now, row.GoneStatus ?? 0, "gone (imported from an export)", null));
@@ -220,26 +231,73 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
             _rows++;
         }
 
-        /// <summary>A media record is kept only with its file: the export must carry it (--with-media) and its hash must match.</summary>
+        /// <summary>
+        /// A media record is kept only with its file: the export must carry it (--with-media) and its hash must match.
+        /// Where the file goes is decided here, from the hash of its bytes, never by the row: a crafted
+        /// <c>archive_path</c> naming a file the archive already holds must not overwrite that evidence.
+        /// </summary>
         private string? AddMedia(ExportedMedia row)
         {
-            if (row.ExportPath is null) return $"media {row.Media.Sha256}: the file is not in this export (export with --with-media to carry media files)";
-            if (!IsSafeRelative(row.ExportPath) || !IsSafeRelative(row.Media.LocalPath) || !row.Media.LocalPath.StartsWith("media/", StringComparison.Ordinal))
-                return $"media {row.Media.Sha256}: unsafe path '{row.ExportPath}' or '{row.Media.LocalPath}'";
+            var sha = row.Media.Sha256;
+            if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigitLower)) return $"media '{Shorten(sha)}': not a SHA-256 (64 lower-case hex digits)";
+            if (row.ExportPath is null) return $"media {sha}: the file is not in this export (export with --with-media to carry media files)";
+            if (!IsSafeRelative(row.ExportPath)) return $"media {sha}: unsafe path '{row.ExportPath}'";
             var source = Path.Combine(_directory, row.ExportPath);
-            if (!File.Exists(source)) return $"media {row.Media.Sha256}: {row.ExportPath} is missing from the export";
-            var target = Path.Combine(owner.Store.Paths.Root, row.Media.LocalPath);
-            if (!File.Exists(target) || Sha256Of(target) != row.Media.Sha256)
+            if (!File.Exists(source)) return $"media {sha}: {row.ExportPath} is missing from the export";
+            if (Sha256Of(source) != sha) return $"media {sha}: {row.ExportPath} does not have that SHA-256";
+            // The row's path is kept only when it names the file by this hash (as every archive lays them out),
+            // so a re-export gives the same rows; anything else is laid out by the hash here.
+            var extension = MediaExtension(row.Media.LocalPath);
+            var relative = IsSafeRelative(row.Media.LocalPath) && row.Media.LocalPath.StartsWith("media/", StringComparison.Ordinal)
+                && Path.GetFileName(row.Media.LocalPath) == sha + extension
+                    ? row.Media.LocalPath
+                    : Capturing.MediaStore.RelativePath(sha, extension);
+            var target = Path.Combine(owner.Store.Paths.Root, relative);
+            if (File.Exists(target))
             {
-                if (Sha256Of(source) != row.Media.Sha256) return $"media {row.Media.Sha256}: {row.ExportPath} does not have that SHA-256";
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                var temporary = target + ".importing";
-                File.Copy(source, temporary, overwrite: true);
-                File.Move(temporary, target, overwrite: true);
+                // Content-addressed: a file already there is kept as it is, whatever it holds.
+                if (Sha256Of(target) != sha) return $"media {sha}: the archive's {relative} does not have that SHA-256; it was left as it is";
             }
-            _media.Add(row.Media);
+            else
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                var temporary = $"{target}.{Guid.NewGuid():N}.importing";
+                try
+                {
+                    File.Copy(source, temporary, overwrite: false);
+                    File.Move(temporary, target, overwrite: false);
+                }
+                finally
+                {
+                    if (File.Exists(temporary)) File.Delete(temporary);
+                }
+            }
+            _media.Add(row.Media with { LocalPath = relative });
             _rows++;
             return null;
+        }
+
+        /// <summary>The extension the row's path gives, when it is a plain short one; else .bin.</summary>
+        private static string MediaExtension(string localPath)
+        {
+            var extension = Path.GetExtension(localPath);
+            return extension.Length is > 1 and <= 6 && extension[1..].All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c)) ? extension : ".bin";
+        }
+
+        private static string Shorten(string text) => text.Length <= 70 ? text : text[..70] + "...";
+
+        /// <summary>
+        /// A capture may point into the WARC files of the archive the export came from, by plain file name: a
+        /// WARC export of this archive looks for that name in its own warc/ folder only. A path (absolute, with
+        /// folders, or into a WACZ) would make a later export read a file the input chose, such as another
+        /// archive's WARC: the capture keeps its URL, time, status and hash, without file and offset.
+        /// </summary>
+        private Capture? Contained(Capture? capture)
+        {
+            if (capture?.WarcFile is not { } file) return capture;
+            if (file.Length > 0 && file.IndexOfAny(['/', '\\', '!', ':']) < 0 && file is not ("." or "..")) return capture;
+            _detached++;
+            return capture with { WarcFile = null, WarcOffset = null };
         }
 
         private static bool IsSafeRelative(string path) =>

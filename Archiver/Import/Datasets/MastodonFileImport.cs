@@ -27,9 +27,18 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
         var lower = path.ToLowerInvariant();
         if (lower.EndsWith(".gz", StringComparison.Ordinal) || lower.EndsWith(".zst", StringComparison.Ordinal) || lower.EndsWith(".zip", StringComparison.Ordinal)
             || lower.EndsWith(".warc", StringComparison.Ordinal) || lower.EndsWith(".wacz", StringComparison.Ordinal)) return false;
-        using var reader = new StreamReader(path, Encoding.UTF8, true);
-        var first = reader.ReadLine();
-        while (first is not null && string.IsNullOrWhiteSpace(first)) first = reader.ReadLine();
+        // Bounded: a file without line breaks must not be read into one string just to look at it.
+        string? first = null;
+        using (var reader = new LineReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16)))
+        {
+            while (reader.TryRead(out var line))
+            {
+                if (line.TooLong) return false;
+                if (string.IsNullOrWhiteSpace(line.Text)) continue;
+                first = line.Text;
+                break;
+            }
+        }
         if (first is null) return false;
         var trimmed = first.TrimStart();
         if (!trimmed.StartsWith('[') && !trimmed.StartsWith('{')) return false;
@@ -75,6 +84,7 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
         var host = MastodonStatuses.ServingHost(entries.Select(e => e.Value));
         var now = clock.GetUtcNow().UtcDateTime;
         var languages = PostLanguages.Current;
+        var capture = ImportService.ImportCapture(path, now);
         var posts = new List<PostObservation>();
         var authors = new Dictionary<string, AuthorObservation>(StringComparer.Ordinal);
         long done = 0;
@@ -104,8 +114,12 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
                 Problem(report, path, number, offset, parsed.Error);
                 continue;
             }
-            foreach (var post in parsed.Posts) posts.Add(new PostObservation(languages.Label(post), now));
-            foreach (var author in parsed.Authors) authors[author.Key] = new AuthorObservation(author, now);
+            foreach (var post in parsed.Posts)
+            {
+                if (PostLimits.Oversized(post) is { } tooBig) Problem(report, path, number, offset, tooBig);
+                else posts.Add(new PostObservation(languages.Label(post), now, capture));
+            }
+            foreach (var author in parsed.Authors) authors[author.Key] = new AuthorObservation(author, now, capture);
             report.Posts += parsed.Posts.Count;
             report.Authors += parsed.Authors.Count;
             if (posts.Count >= BatchPosts) Commit();

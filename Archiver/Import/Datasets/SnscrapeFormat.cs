@@ -31,7 +31,19 @@ public sealed class SnscrapeFormat : IDatasetFormat
         if (segments.Length < 2 || !long.TryParse(segments[^1], out _)) return LineParse.Fail($"unexpected Telegram post url '{url}'");
         var channel = segments[^2];
         var forwarded = line.TryGetProperty("forwarded", out var f) && f.ValueKind == JsonValueKind.Object ? f : default;
-        var links = Json.Strings(line, "outlinks");
+        var content = Json.Str(line, "content") ?? "";
+        // snscrape 0.7.0 writes a hashtag as an outlink to the channel's search (t.me/s/chan?q=%23tag), as the
+        // page links it; later versions list "hashtags" (without #). The crawler reads such links as hashtags,
+        // not links, and the text's #tags too: the same here, so an imported post and a crawled one agree.
+        var links = new List<string>();
+        var searched = new List<string>();
+        foreach (var link in Json.Strings(line, "outlinks"))
+        {
+            if (SearchedHashtag(link) is { } tag) searched.Add(tag);
+            else links.Add(link);
+        }
+        var hashtags = Platforms.Common.TextEntities.Distinct([.. searched, .. Json.Strings(line, "hashtags").Select(h => h.TrimStart('#')), .. Platforms.Common.TextEntities.Hashtags(content)]);
+        var mentions = Platforms.Common.TextEntities.Distinct([.. Json.Strings(line, "mentions").Select(m => m.TrimStart('@')), .. Platforms.Common.TextEntities.Mentions(content).Where(m => !m.Contains('@'))]);
         return LineParse.Of(new Post
         {
             Platform = "telegram",
@@ -42,12 +54,46 @@ public sealed class SnscrapeFormat : IDatasetFormat
             AuthorHandle = channel,
             CreatedAt = Json.Date(Json.Str(line, "date")),
             Kind = forwarded.ValueKind == JsonValueKind.Object ? PostKinds.Forward : PostKinds.Post,
-            Text = Json.Str(line, "content") ?? "",
+            Text = content,
+            Hashtags = hashtags,
+            Mentions = mentions,
+            Media = TelegramMedia(line),
             ForwardedFrom = forwarded.ValueKind == JsonValueKind.Object ? Json.Str(forwarded, "title") ?? Json.Str(forwarded, "username") : null,
             ForwardedUrl = Json.Str(line, "forwardedUrl"),
             Links = links,
             Views = Json.Long(line, "views"),
         });
+    }
+
+    /// <summary>The tag of a link to a Telegram channel's search for a hashtag (<c>?q=%23tag</c>), or null.</summary>
+    private static string? SearchedHashtag(string link)
+    {
+        if (!Uri.TryCreate(link, UriKind.Absolute, out var uri) || !uri.Query.StartsWith("?q=", StringComparison.Ordinal)) return null;
+        if (uri.Host is not ("t.me" or "telegram.me")) return null;
+        var query = Uri.UnescapeDataString(uri.Query[3..].Split('&')[0]);
+        return query.StartsWith('#') && query.Length > 1 ? query[1..] : null;
+    }
+
+    /// <summary>snscrape's <c>media</c> items (Photo, Video, VoiceMessage, Gif) as media references.</summary>
+    private static IReadOnlyList<MediaRef> TelegramMedia(JsonElement line)
+    {
+        if (!line.TryGetProperty("media", out var media) || media.ValueKind != JsonValueKind.Array) return [];
+        var items = new List<MediaRef>();
+        foreach (var m in media.EnumerateArray())
+        {
+            var type = Json.Str(m, "_type") ?? "";
+            var kind = type[(type.LastIndexOf('.') + 1)..] switch
+            {
+                "Photo" => "photo",
+                "Video" => "video",
+                "VoiceMessage" => "voice",
+                "Gif" => "gif",
+                _ => "document",
+            };
+            var duration = m.ValueKind == JsonValueKind.Object && m.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : (double?)null;
+            items.Add(new MediaRef { Kind = kind, Url = Json.Str(m, "url") ?? Json.Str(m, "thumbnailUrl"), DurationSeconds = duration });
+        }
+        return items;
     }
 
     private static LineParse Mastodon(JsonElement line)

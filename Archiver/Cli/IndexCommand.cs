@@ -17,6 +17,8 @@ public sealed class IndexCommand : ICliCommand
         run.Attach(command, (context, parse, ct) =>
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            // Writing the index is writing the archive: one writer at a time (a crawl or import indexes as it goes).
+            using var writer = ArchiveLock.AcquireWriter(context.DataDir);
             using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
             var full = parse.GetValue(rebuild);
             long indexed = 0;

@@ -26,7 +26,11 @@ public sealed partial class ArchiveStore
             // A channel the segment has never stored (every first crawl) needs no read and no index.
             if (segment.ChannelCount(platform, channel) == 0) continue;
             // Built on first use: only re-crawls need it, and it costs every insert something.
-            if (!ReadOnly) segment.EnsureChannelIndex();
+            if (!ReadOnly)
+            {
+                using var gate = WriteGate();
+                segment.EnsureChannelIndex();
+            }
             foreach (var doc in segment.FindByChannel(channel))
             {
                 if (!doc.ContainsKey("del")

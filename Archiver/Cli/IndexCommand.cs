@@ -21,8 +21,10 @@ public sealed class IndexCommand : ICliCommand
         run.Attach(command, (context, parse, ct) =>
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
+            // Writing the index is writing the archive: one writer at a time (a crawl or import indexes as it goes).
+            using var writer = ArchiveLock.AcquireWriter(context.DataDir);
             var full = parse.GetValue(rebuild);
-            var relabel = full ? RelabelCommand.Run(context.DataDir, redetect: false, catchUpIndex: false, ct) : null;
+            var relabel = full ? RelabelCommand.Run(context.DataDir, redetect: false, catchUpIndex: false, ct, writer) : null;
             using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
             long indexed = 0;
             using var index = WithProgress(context, full ? "rebuilding the index" : "catching up", full ? store.Counters.Posts : null, progress =>

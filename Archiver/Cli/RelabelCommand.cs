@@ -24,12 +24,13 @@ public sealed class RelabelCommand : ICliCommand
     }
 
     /// <summary>Relabels the store, then (optionally) brings the search index up to date with it.</summary>
-    internal static RelabelReport Run(string dataDir, bool redetect, bool catchUpIndex, CancellationToken ct)
+    internal static RelabelReport Run(string dataDir, bool redetect, bool catchUpIndex, CancellationToken ct, ArchiveLock? writerLock = null)
     {
         // Opening for writing would create an empty archive where there is none.
         if (!new ArchivePaths(Path.GetFullPath(dataDir)).Exists)
             throw new ArchiverException($"No archive at {Path.GetFullPath(dataDir)} (no archive.db). Crawl or import something first, or pass --data DIR.");
-        using var store = ArchiveStore.Open(dataDir);
+        // A caller that holds the writer lock passes it: a second lock in the same process would be refused as busy.
+        using var store = writerLock is null ? ArchiveStore.Open(dataDir) : ArchiveStore.Open(writerLock);
         var report = new Relabeler(store, PostLanguages.Current, redetect).Run(ct: ct);
         if (catchUpIndex)
         {

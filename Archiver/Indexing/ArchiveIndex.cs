@@ -57,20 +57,77 @@ public static class ArchiveIndex
     }
 
     /// <summary>
-    /// Opens the index for searching: writable with a catch-up when possible; read-only (as of its last
-    /// commit) when another archiver process is writing it. <paramref name="note"/> says which.
+    /// Opens the index for searching. A search is a reader: it writes the index (catching it up with the store)
+    /// only when it can take the archive's writer lock, and releases the lock before searching. While another
+    /// process writes the archive, it searches what that writer has committed to the index, read-only;
+    /// <paramref name="note"/> then says so, and whether the index is behind the store snapshot.
     /// </summary>
     public static PostIndex OpenForSearch(ArchiveStore store, out string? note, CancellationToken ct = default)
     {
         note = null;
+        if (!store.ReadOnly) return Open(store, null, ct);
+        LockHolder? holder = null;
+        ArchiveLock? writer;
         try
         {
-            return Open(store, null, ct);
+            writer = ArchiveLock.TryAcquireWriter(store.Paths.Root, out holder);
         }
-        catch (ArchiverException e) when (e.InnerException is IndexBusyException && PostIndex.Exists(store.Paths.Index))
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            note = "the index is being written by another archiver process: results reflect its last commit.";
-            return PostIndex.OpenReadOnly(store.Paths.Index, Options(store));
+            // A read-only copy of an archive: nobody can write it, and neither can we.
+            writer = null;
+            holder = null;
+        }
+        if (writer is not null)
+        {
+            using (writer)
+            {
+                try
+                {
+                    using var index = OpenWriter(store);
+                    // The snapshot predates the lock: a writer may have finished in between and left the index ahead of
+                    // it. Catching "up" to an older snapshot would rebuild the index from it; leave such an index alone.
+                    if (index.StoreSequence <= store.Sequence) CatchUp(store, index, null, ct);
+                }
+                catch (ArchiverException e) when (e.InnerException is IndexBusyException && PostIndex.Exists(store.Paths.Index))
+                {
+                    // Lucene's own lock is held by something that did not take the archive's (an older archiver).
+                    note = "the index is being written by another archiver process: results reflect its last commit.";
+                }
+            }
+        }
+        else if (!PostIndex.Exists(store.Paths.Index))
+        {
+            throw new ArchiverException(holder is null
+                ? $"The archive at {store.Paths.Root} has no search index, and it cannot be written here."
+                : $"The archive at {store.Paths.Root} has no search index yet, and another process is writing the archive ({holder}). Search again when it has finished, or run `archiver index` then.");
+        }
+        var reader = OpenReadOnly(store);
+        if (writer is null && holder is not null)
+        {
+            note = reader.StoreSequence < store.Sequence
+                ? $"the archive is being written by another process ({holder}); its search index is behind (batch {reader.StoreSequence} of {store.Sequence}), so the newest posts may be missing from these results."
+                : $"the archive is being written by another process ({holder}); results reflect what it had committed when this search started.";
+        }
+        return reader;
+    }
+
+    /// <summary>
+    /// Opens the index's last commit for reading. A writer in another process may be writing its very first commit
+    /// (there is no earlier one to fall back to, as Lucene does for later ones): a short retry covers that.
+    /// </summary>
+    private static PostIndex OpenReadOnly(ArchiveStore store)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return PostIndex.OpenReadOnly(store.Paths.Index, Options(store));
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(100 * attempt);
+            }
         }
     }
 

@@ -21,15 +21,16 @@ public sealed partial class ArchiveStore
     public void SaveImportCheckpoint(ImportCheckpoint checkpoint)
     {
         lock (_writeLock)
-        {
-            Imports.Upsert(new BsonDocument
+            using (WriteGate())
             {
-                ["_id"] = checkpoint.Id,
-                ["source"] = checkpoint.Source,
-                ["lines"] = checkpoint.LinesDone,
-                ["finished"] = checkpoint.Finished,
-                ["at"] = checkpoint.UpdatedAt,
-            });
-        }
+                Imports.Upsert(new BsonDocument
+                {
+                    ["_id"] = checkpoint.Id,
+                    ["source"] = checkpoint.Source,
+                    ["lines"] = checkpoint.LinesDone,
+                    ["finished"] = checkpoint.Finished,
+                    ["at"] = checkpoint.UpdatedAt,
+                });
+            }
     }
 }

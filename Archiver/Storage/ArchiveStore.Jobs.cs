@@ -8,21 +8,22 @@ public sealed partial class ArchiveStore
     public void SaveJob(CrawlJob job)
     {
         lock (_writeLock)
-        {
-            var doc = new BsonDocument
+            using (WriteGate())
             {
-                ["_id"] = job.Id,
-                ["seeds"] = new BsonArray(job.Seeds.Select(s => new BsonValue(s))),
-                ["startedAt"] = job.StartedAt,
-                ["state"] = job.State.ToString(),
-                ["pages"] = job.Pages,
-                ["posts"] = job.Posts,
-                ["media"] = job.Media,
-                ["errors"] = job.Errors,
-            };
-            BsonMapping.Set(doc, "finishedAt", job.FinishedAt);
-            _jobs.Upsert(doc);
-        }
+                var doc = new BsonDocument
+                {
+                    ["_id"] = job.Id,
+                    ["seeds"] = new BsonArray(job.Seeds.Select(s => new BsonValue(s))),
+                    ["startedAt"] = job.StartedAt,
+                    ["state"] = job.State.ToString(),
+                    ["pages"] = job.Pages,
+                    ["posts"] = job.Posts,
+                    ["media"] = job.Media,
+                    ["errors"] = job.Errors,
+                };
+                BsonMapping.Set(doc, "finishedAt", job.FinishedAt);
+                _jobs.Upsert(doc);
+            }
     }
 
     public CrawlJob? LastJob() =>

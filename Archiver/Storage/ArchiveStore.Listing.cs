@@ -34,6 +34,7 @@ public sealed partial class ArchiveStore
             // Built on first use: only re-crawls need it, and it costs every insert something.
             if (!ReadOnly)
             {
+                using var gate = WriteGate();
                 if (byAuthor) segment.EnsureAuthorIndex();
                 else segment.EnsureChannelIndex();
             }

@@ -16,8 +16,11 @@ public sealed partial class ArchiveStore
         if (ReadOnly) throw new InvalidOperationException("The archive was opened read-only.");
         lock (_writeLock)
         {
+            // Loaded outside the gate: rebuilding the map after a crash reads every segment, and readers in other
+            // processes should not wait for that.
             var known = LoadKnownPosts();
             var sequence = _sequence + 1;
+            using var gate = WriteGate();
             try
             {
                 var results = WriteSegments(batch, known, sequence);
@@ -27,6 +30,7 @@ public sealed partial class ArchiveStore
                 foreach (var result in results)
                     foreach (var (keyHash, entry) in result.KnownUpdates) known.Set(keyHash, entry);
                 _live.Apply(batch);
+                MaybeCheckpoint(closing: false);
                 return new StoreBatchResult
                 {
                     Sequence = sequence,

@@ -40,10 +40,17 @@ public sealed partial class ArchiveStore : IDisposable
     public ArchivePaths Paths { get; }
     public bool ReadOnly { get; }
 
-    private ArchiveStore(ArchivePaths paths, LiteDatabase db, bool readOnly, int newSegments)
+    private readonly ArchiveLock? _writer;
+    private readonly bool _ownsWriter;
+    private readonly ArchiveLock.Snapshot? _snapshot;
+
+    private ArchiveStore(ArchivePaths paths, LiteDatabase db, LiteDatabase[] segmentFiles, int newSegments, ArchiveLock? writer, bool ownsWriter, ArchiveLock.Snapshot? snapshot)
     {
         Paths = paths;
-        ReadOnly = readOnly;
+        ReadOnly = writer is null;
+        _writer = writer;
+        _ownsWriter = ownsWriter;
+        _snapshot = snapshot;
         _db = db;
         _authors = db.GetCollection(AuthorsCollection);
         _authorVersions = db.GetCollection(AuthorVersionsCollection);
@@ -52,45 +59,117 @@ public sealed partial class ArchiveStore : IDisposable
         _meta = db.GetCollection(MetaCollection);
         _jobs = db.GetCollection(JobsCollection);
         var meta = _meta.FindById("store");
-        if (meta is null && !readOnly)
+        if (meta is null && !ReadOnly)
         {
             meta = new BsonDocument { ["_id"] = "store", ["seq"] = 0L, ["segments"] = newSegments, ["counters"] = new StoreCounters().ToBson() };
             _meta.Insert(meta);
         }
         _sequence = meta is null ? 0 : meta["seq"].AsInt64;
         _mainCounters = StoreCounters.FromBson(meta?["counters"]);
-        var segmentCount = meta is null ? 0 : meta["segments"].AsInt32;
-        _segments = new PostSegment[segmentCount];
+        _segments = new PostSegment[segmentFiles.Length];
         try
         {
-            for (var i = 0; i < segmentCount; i++)
-                _segments[i] = new PostSegment(i, paths.Segment(i), paths.Root, readOnly);
+            for (var i = 0; i < segmentFiles.Length; i++)
+                _segments[i] = new PostSegment(i, paths.Segment(i), segmentFiles[i], ReadOnly);
         }
         catch
         {
-            foreach (var s in _segments) s?.Dispose();
+            foreach (var file in segmentFiles) file.Dispose();
             throw;
         }
     }
 
-    /// <summary>Opens (creating if needed) the archive in <paramref name="directory"/>.</summary>
-    public static ArchiveStore Open(string directory, bool readOnly = false, int segments = DefaultSegments)
+    /// <summary>
+    /// Opens (creating if needed) the archive in <paramref name="directory"/>. For writing, takes the archive's
+    /// writer lock first (<see cref="ArchiveLock"/>; another writer is an <see cref="ArchiveBusyException"/> naming
+    /// it) and holds it until disposed. Read-only, it is a snapshot: what the archive held between two batches when
+    /// it was opened, whatever a writer in another process commits meanwhile.
+    /// </summary>
+    public static ArchiveStore Open(string directory, bool readOnly = false, int segments = DefaultSegments) =>
+        readOnly ? OpenSnapshot(new ArchivePaths(Path.GetFullPath(directory))) : OpenWriter(new ArchivePaths(Path.GetFullPath(directory)), null, segments);
+
+    /// <summary>Opens the archive for writing under a writer lock the caller holds (and keeps: disposing the store does not release it).</summary>
+    public static ArchiveStore Open(ArchiveLock writerLock, int segments = DefaultSegments) =>
+        OpenWriter(new ArchivePaths(writerLock.Root), writerLock, segments);
+
+    private static ArchiveStore OpenWriter(ArchivePaths paths, ArchiveLock? given, int segments)
     {
-        var paths = new ArchivePaths(Path.GetFullPath(directory));
-        if (readOnly && !paths.Exists)
-            throw new ArchiverException($"No archive at {paths.Root} (no archive.db). Crawl or import something first, or pass --data DIR.");
-        if (!readOnly) paths.EnsureCreated();
-        var db = LiteFiles.Open(paths.Database, paths.Root, readOnly);
+        // The lock comes before any file of the archive is created or opened for writing.
+        var writer = given ?? ArchiveLock.AcquireWriter(paths.Root);
+        var files = new List<LiteDatabase>();
         try
         {
-            var store = new ArchiveStore(paths, db, readOnly, segments);
-            if (!readOnly) store.EnsureIndexes();
+            paths.EnsureCreated();
+            using var gate = writer.EnterWrite();
+            var db = LiteFiles.Open(paths.Database, paths.Root, readOnly: false);
+            files.Add(db);
+            var count = SegmentCountOf(db) ?? segments;
+            for (var i = 0; i < count; i++) files.Add(LiteFiles.Open(paths.Segment(i), paths.Root, readOnly: false));
+            var store = new ArchiveStore(paths, db, files.Skip(1).ToArray(), segments, writer, ownsWriter: given is null, snapshot: null);
+            store.EnsureIndexes();
             return store;
         }
         catch
         {
-            db.Dispose();
+            foreach (var file in files) file.Dispose();
+            if (given is null) writer.Dispose();
             throw;
+        }
+    }
+
+    private static ArchiveStore OpenSnapshot(ArchivePaths paths)
+    {
+        // A writer creating the archive holds the gate until its files exist: wait for it rather than say "no archive".
+        // Readers create a lock file only in a folder that holds an archive.
+        if (!paths.Exists && !File.Exists(ArchiveLock.PathIn(paths.Root))) throw NoArchive(paths);
+        var snapshot = ArchiveLock.BeginSnapshot(paths.Root);
+        var files = new List<LiteDatabase>();
+        try
+        {
+            if (!paths.Exists) throw NoArchive(paths);
+            var db = LiteFiles.OpenSnapshot(paths.Database);
+            files.Add(db);
+            var count = SegmentCountOf(db) ?? 0;
+            for (var i = 0; i < count; i++) files.Add(LiteFiles.OpenSnapshot(paths.Segment(i)));
+            // Every file is open at the same batch: the writer may go on (counting channels below takes a while).
+            snapshot.Taken();
+            return new ArchiveStore(paths, db, files.Skip(1).ToArray(), 0, writer: null, ownsWriter: false, snapshot);
+        }
+        catch
+        {
+            foreach (var file in files) file.Dispose();
+            snapshot.Dispose();
+            throw;
+        }
+    }
+
+    private static ArchiverException NoArchive(ArchivePaths paths) =>
+        new($"No archive at {paths.Root} (no archive.db). Crawl or import something first, or pass --data DIR.");
+
+    private static int? SegmentCountOf(LiteDatabase db) =>
+        db.GetCollection(MetaCollection).FindById("store") is { } meta ? meta["segments"].AsInt32 : null;
+
+    /// <summary>The cross-process write gate around any write to the LiteDB files (nothing for a snapshot).</summary>
+    private ArchiveLock.GateScope WriteGate() => _writer?.EnterWrite() ?? default;
+
+    /// <summary>
+    /// Folds the write-ahead logs into the data files once they grew past LiteDB's usual threshold (or on close),
+    /// but only while no snapshot is open in any process: a reader reads the data file as it was. Call inside the gate.
+    /// </summary>
+    private void MaybeCheckpoint(bool closing)
+    {
+        if (_writer is null) return;
+        var logs = _segments.Select(s => s.LogBytes).Append(LiteFiles.LogBytes(Paths.Database)).ToList();
+        if (logs.All(l => l == 0) || (!closing && logs.All(l => l < LiteFiles.CheckpointBytes))) return;
+        if (!_writer.TryBeginCheckpoint()) return;
+        try
+        {
+            _db.Checkpoint();
+            foreach (var segment in _segments) segment.Checkpoint();
+        }
+        finally
+        {
+            _writer.EndCheckpoint();
         }
     }
 
@@ -109,19 +188,39 @@ public sealed partial class ArchiveStore : IDisposable
         _disposed = true;
         lock (_writeLock)
         {
-            if (!ReadOnly && _known is not null)
+            try
             {
-                try
+                using (WriteGate())
                 {
-                    _known.Save(Paths.KeyCache, StateStamp());
-                }
-                catch (IOException)
-                {
-                    // The map is a cache: without it the next writer rebuilds it from the segments.
+                    if (!ReadOnly && _known is not null)
+                    {
+                        try
+                        {
+                            _known.Save(Paths.KeyCache, StateStamp());
+                        }
+                        catch (IOException)
+                        {
+                            // The map is a cache: without it the next writer rebuilds it from the segments.
+                        }
+                    }
+                    foreach (var segment in _segments) segment.SaveCounts();
+                    try
+                    {
+                        MaybeCheckpoint(closing: true);
+                    }
+                    catch (Exception e) when (e is IOException or LiteException)
+                    {
+                        // The logs stay: LiteDB reads them on the next open, and the next writer folds them.
+                    }
+                    foreach (var segment in _segments.Reverse()) segment.Dispose();
+                    _db.Dispose();
                 }
             }
-            foreach (var segment in _segments.Reverse()) segment.Dispose();
-            _db.Dispose();
+            finally
+            {
+                _snapshot?.Dispose();
+                if (_ownsWriter) _writer?.Dispose();
+            }
         }
     }
 }

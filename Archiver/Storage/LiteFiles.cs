@@ -1,10 +1,14 @@
 using LiteDB;
+using LiteDB.Engine;
 
 namespace Archiver.Storage;
 
 /// <summary>Opens LiteDB files the way the archive needs them, with one clear error when another process holds them.</summary>
 internal static class LiteFiles
 {
+    /// <summary>Log bytes past which the writer folds a file's log into its data file (LiteDB's own default: 1,000 pages).</summary>
+    public const long CheckpointBytes = 1000 * 8192;
+
     public static LiteDatabase Open(string path, string archiveRoot, bool readOnly)
     {
         var connection = new ConnectionString
@@ -15,13 +19,82 @@ internal static class LiteFiles
             // Ordinal: keys are compared byte-wise; culture-aware collation is slower and not what ids need.
             Collation = new Collation("en-US/Ordinal"),
         };
+        LiteDatabase db;
         try
         {
-            return new LiteDatabase(connection);
+            db = new LiteDatabase(connection);
         }
         catch (IOException e)
         {
             throw new ArchiveBusyException(archiveRoot, e);
+        }
+        if (!readOnly)
+        {
+            try
+            {
+                // LiteDB folds its log into the data file by itself once it passes 1,000 pages, and on close. A reader
+                // in another process reads the data file plus the log as it was when it opened: a fold under it would
+                // change pages it has not read yet. The writer folds only when no reader is open (ArchiveLock).
+                db.Pragma("CHECKPOINT", 0);
+            }
+            catch
+            {
+                db.Dispose();
+                throw;
+            }
+        }
+        return db;
+    }
+
+    /// <summary>
+    /// Opens a file for reading as it is now: LiteDB reads the data file and the log through streams whose length
+    /// is fixed here, so what a writer appends later is not seen (its pages are not in the log index built now) and a
+    /// half-written last page is left out instead of cropped. LiteDB given streams never deletes or truncates a file,
+    /// which it does with a file name (it deletes a log it finds empty on close, even one a writer is about to fill).
+    /// </summary>
+    public static LiteDatabase OpenSnapshot(string path)
+    {
+        var data = SnapshotStream.Open(path) ?? throw new FileNotFoundException($"Archive file not found: {path}", path);
+        SnapshotStream? log = null;
+        try
+        {
+            log = SnapshotStream.Open(LogPath(path));
+            var engine = new LiteEngine(new EngineSettings
+            {
+                DataStream = data,
+                LogStream = log ?? (Stream)new MemoryStream(),
+                ReadOnly = true,
+                Collation = new Collation("en-US/Ordinal"),
+            });
+            return new SnapshotDatabase(engine, data, log);
+        }
+        catch
+        {
+            data.Dispose();
+            log?.Dispose();
+            throw;
+        }
+    }
+
+    private static string LogPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
+
+    /// <summary>The size of a LiteDB file's write-ahead log (<c>name-log.ext</c>), 0 when there is none.</summary>
+    public static long LogBytes(string path)
+    {
+        var info = new FileInfo(LogPath(path));
+        return info.Exists ? info.Length : 0;
+    }
+
+    /// <summary>LiteDB does not close streams it was given: this closes them after the engine.</summary>
+    private sealed class SnapshotDatabase(LiteEngine engine, Stream data, Stream? log) : LiteDatabase(engine, disposeOnClose: true)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (!disposing) return;
+            data.Dispose();
+            log?.Dispose();
         }
     }
 }

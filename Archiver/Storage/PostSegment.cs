@@ -35,11 +35,12 @@ internal sealed partial class PostSegment : IDisposable
     /// <summary>Counters without the per-channel map, for the write path.</summary>
     internal StoreCounters CountersWithoutChannels => _counters;
 
-    public PostSegment(int number, string file, string archiveRoot, bool readOnly)
+    /// <summary>Takes ownership of <paramref name="db"/>, the segment's file opened by <see cref="LiteFiles.Open"/>.</summary>
+    public PostSegment(int number, string file, LiteDatabase db, bool readOnly)
     {
         Number = number;
         File = file;
-        _db = LiteFiles.Open(file, archiveRoot, readOnly);
+        _db = db;
         try
         {
             _posts = _db.GetCollection(ArchiveStore.PostsCollection);
@@ -140,6 +141,9 @@ internal sealed partial class PostSegment : IDisposable
 
     public void Checkpoint() => _db.Checkpoint();
 
+    /// <summary>Bytes in the segment's write-ahead log not yet folded into its data file.</summary>
+    public long LogBytes => LiteFiles.LogBytes(File);
+
     private readonly bool _readOnly;
     private const string ChannelsStampId = "channels";
 
@@ -178,15 +182,28 @@ internal sealed partial class PostSegment : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>Saves the per-channel counts (a writer's segment); the next open reads them instead of counting.</summary>
+    public void SaveCounts()
     {
+        if (_readOnly || _countsSaved) return;
+        _countsSaved = true;
         try
         {
-            if (!_readOnly) SaveChannelCounts();
+            SaveChannelCounts();
         }
         catch (Exception e) when (e is IOException or LiteException)
         {
             // The counts are derived: without them the next open counts the posts again.
+        }
+    }
+
+    private bool _countsSaved;
+
+    public void Dispose()
+    {
+        try
+        {
+            SaveCounts();
         }
         finally
         {

@@ -55,7 +55,15 @@ public static class CliApp
             await stderr.WriteLineAsync("Run 'archiver --help' (or 'archiver COMMAND --help') for usage.");
             return ExitCodes.Usage;
         }
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = true };
+        // Ctrl-C/SIGTERM cancel the command's token; System.CommandLine then ends the process after this long (2 s by
+        // default), which on a busy machine cut a crawl's graceful stop short: no summary, no "resume with" line.
+        var config = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = true,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+        };
         return await parse.InvokeAsync(config, ct);
     }
 }

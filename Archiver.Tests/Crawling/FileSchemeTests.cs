@@ -42,4 +42,26 @@ public sealed class FileSchemeTests
             File.Delete(secret);
         }
     }
+
+    [Fact]
+    public async Task A_fifo_named_as_a_saved_page_is_refused_instead_of_blocking_the_crawl()
+    {
+        using var archive = new TempArchive();
+        var fifo = Path.Combine(Path.GetTempPath(), $"archiver-fifo-{Guid.NewGuid():N}.html");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            var crawl = CliRunner.RunAsync("--data", archive.Path, "crawl", "parler:" + fifo, "--no-index");
+            var finished = await Task.WhenAny(crawl, Task.Delay(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken));
+
+            Assert.Same(crawl, finished);
+            var result = await crawl;
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("not a regular file", result.Out + result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(fifo);
+        }
+    }
 }

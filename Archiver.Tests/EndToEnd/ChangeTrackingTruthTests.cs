@@ -133,6 +133,30 @@ public sealed class ChangeTrackingTruthTests
         Assert.False(string.IsNullOrEmpty(deletion.GetProperty("warc_file").GetString()));
     }
 
+    [Fact]
+    public async Task A_takedown_is_recorded_at_the_first_recheck_even_when_the_crawl_before_it_stopped_early()
+    {
+        using var dir = new TempArchive();
+        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 16, Size = ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken);
+        var channel = replica.Network.Channels.First(c => c.Stream.BaseCount > 0);
+        var seeds = replica.Seeds.Where(s => s.StartsWith("telegram:", StringComparison.Ordinal)).ToList();
+        // A crawl that stops at its page limit leaves its frontier generation unfinished.
+        var first = await Crawl(dir.Path, seeds, "--max-pages", "8");
+        Assert.True(first.ExitCode is 0 or 1, first.Error + first.Out);
+        replica.SetVersion(2);
+        replica.TakeDown(channel.Name, 451, OriginKind.Telegram);
+
+        var recheck = await Crawl(dir.Path, seeds, "--recheck");
+
+        Assert.True(recheck.ExitCode is 0 or 1, recheck.Error + recheck.Out);
+        using var store = ArchiveStore.Open(dir.Path, readOnly: true);
+        var key = replica.Truth().Takedowns().Single().Key;
+        var author = store.GetAuthor(key);
+        Assert.True(author is not null, $"{key} was never archived");
+        Assert.True(author.Status == AuthorStatus.Gone, $"{channel.Name} answered 451 at the first re-check but is {author.Status}");
+        Assert.Equal(451, author.GoneStatus);
+    }
+
     /// <summary>The capture names a response record in the archive's WARC files that answered with this status.</summary>
     private static void AssertResponseRecord(ArchiveStore store, Archiver.Model.Capture? capture, int status, string what)
     {

@@ -29,6 +29,7 @@ public sealed class Frontier : IDisposable
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _order;
+    private readonly bool _recheckGeneration;
 
     public int Generation { get; }
     public long DoneCount { get; private set; }
@@ -44,13 +45,19 @@ public sealed class Frontier : IDisposable
         var meta = _meta.FindById("frontier");
         var generation = meta is null ? 1 : meta["gen"].AsInt32;
         var finished = meta is not null && meta["finished"].AsBoolean;
-        if (newGeneration && finished)
+        var recheck = meta is not null && meta.TryGetValue("recheck", out var r) && r.AsBoolean;
+        // --recheck resumes only a re-check that was interrupted. A generation a plain crawl left unfinished (a page
+        // limit, Ctrl-C) holds pages fetched before the changes a re-check looks for: resuming it would not fetch a
+        // seed again, and a takedown would be seen only by the re-check after.
+        if (newGeneration && meta is not null && (finished || !recheck))
         {
             generation++;
             finished = false;
         }
+        if (newGeneration) recheck = true;
+        _recheckGeneration = recheck;
         Generation = generation;
-        _meta.Upsert(new BsonDocument { ["_id"] = "frontier", ["gen"] = generation, ["finished"] = finished });
+        _meta.Upsert(MetaDocument(finished));
         foreach (var doc in _urls.Find(LiteDB.Query.EQ("g", generation)))
         {
             var id = doc["_id"].AsString;
@@ -191,7 +198,7 @@ public sealed class Frontier : IDisposable
                 _urls.Upsert(ToBson(id, request, FrontierState.Pending, attempts: 0, error: null));
                 fresh.Add(new FrontierItem(id, request, 0));
             }
-            if (fresh.Count > 0) _meta.Upsert(new BsonDocument { ["_id"] = "frontier", ["gen"] = Generation, ["finished"] = false });
+            if (fresh.Count > 0) _meta.Upsert(MetaDocument(finished: false));
             var retries = new List<FrontierItem>();
             foreach (var outcome in outcomes)
             {
@@ -220,8 +227,10 @@ public sealed class Frontier : IDisposable
         }
     }
 
-    public void MarkFinished(bool finished) =>
-        _meta.Upsert(new BsonDocument { ["_id"] = "frontier", ["gen"] = Generation, ["finished"] = finished });
+    public void MarkFinished(bool finished) => _meta.Upsert(MetaDocument(finished));
+
+    private BsonDocument MetaDocument(bool finished) =>
+        new() { ["_id"] = "frontier", ["gen"] = Generation, ["finished"] = finished, ["recheck"] = _recheckGeneration };
 
     /// <summary>The SHA-256 a media URL was stored under in an earlier fetch, if any.</summary>
     public string? MediaSha(string url) => _media.FindById(url)?["sha"].AsString;

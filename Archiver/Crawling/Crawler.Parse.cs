@@ -1,7 +1,7 @@
-using Archiver.Languages;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Archiver.Capturing;
+using Archiver.Languages;
 using Archiver.Model;
 using Archiver.Platforms;
 using Archiver.Storage;

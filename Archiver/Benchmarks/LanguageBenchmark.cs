@@ -21,26 +21,29 @@ public static class LanguageBenchmark
         var seed = new Option<int>("--seed") { Description = "Replica seed", DefaultValueFactory = _ => 7 };
         var sets = new Option<string[]>("--set") { Description = "Language sets to compare: replica (its 5), default, all (Lingua's 75), or codes a,b,c (repeatable)", AllowMultipleArgumentsPerToken = true };
         var margins = new Option<double[]>("--margin") { Description = "Confidence margins to compare (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var low = new Option<bool>("--both-modes") { Description = "Also run Lingua's low accuracy mode" };
+        var low = new Option<bool>("--lingua-api") { Description = "Also run Lingua's own detector API, high and low accuracy mode" };
         var maxChars = new Option<int[]>("--max-chars") { Description = "Characters of cleaned text read per post, to compare (repeatable)", AllowMultipleArgumentsPerToken = true };
+        var prefixes = new Option<bool>("--short") { Description = "Also score each post's first 1, 2, 3 and 4 words (short posts)" };
         var limit = new Option<int>("--limit") { Description = "Score at most this many posts (the replica's first ones)", DefaultValueFactory = _ => 20_000 };
-        var command = new Command("language", "Language detection on the replica's posts: accuracy per language and texts/s, per setting") { size, seed, sets, margins, low, maxChars, limit };
+        var command = new Command("language", "Language detection on the replica's posts: accuracy per language and texts/s, per setting") { size, seed, sets, margins, low, maxChars, prefixes, limit };
         run.Attach(command, (context, parse, ct) =>
         {
             var network = new ReplicaNetwork((ulong)parse.GetValue(seed), ReplicaSize.Parse(parse.GetValue(size)!));
             var truth = new ReplicaTruth(network, ReplicaEndpoints.FromPort(8470), 1);
             var posts = Texts(truth).Take(parse.GetValue(limit)).ToList();
+            // Short posts are rare in the replica: each post's first 1 to 4 words stand in for them.
+            if (parse.GetValue(prefixes)) posts.AddRange(posts.SelectMany(p => Enumerable.Range(1, 4).Select(n => (string.Join(' ', p.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(n)), p.Language))).ToList());
             context.Out.WriteLine($"bench language: {posts.Count:N0} replica posts with a known language ({string.Join(", ", posts.GroupBy(p => p.Language).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count():N0}"))})");
             var chosenSets = parse.GetValue(sets) is { Length: > 0 } named ? named : ["replica", "default", "all"];
             var chosenMargins = parse.GetValue(margins) is { Length: > 0 } m ? m : [new LanguageDetectionOptions().MinMargin];
             foreach (var set in chosenSets)
-                foreach (var lowAccuracy in parse.GetValue(low) ? new[] { false, true } : [false])
+                foreach (var engine in parse.GetValue(low) ? new[] { "scorer", "lingua-high", "lingua-low" } : ["scorer"])
                     foreach (var margin in chosenMargins)
                         foreach (var chars in parse.GetValue(maxChars) is { Length: > 0 } mc ? mc : [new LanguageDetectionOptions().MaxChars])
                         {
                             ct.ThrowIfCancellationRequested();
-                            var options = new LanguageDetectionOptions { Languages = Set(set), LowAccuracy = lowAccuracy, MinMargin = margin, MaxChars = chars };
-                            Run(context.Out, $"set {set} ({options.Languages.Count} languages), {(lowAccuracy ? "low" : "high")} accuracy, margin {margin:0.00}, {chars} chars", options, posts);
+                            var options = new LanguageDetectionOptions { Languages = Set(set), UseLinguaApi = engine != "scorer", LowAccuracy = engine == "lingua-low", MinMargin = margin, MaxChars = chars };
+                            Run(context.Out, $"set {set} ({options.Languages.Count} languages), {engine}, margin {margin:0.00}, {chars} chars", options, posts);
                         }
             return Task.FromResult(ExitCodes.Ok);
         });

@@ -45,9 +45,9 @@ public sealed class IndexCommand : ICliCommand
             if (context.Json) context.WriteJson(summary);
             else
             {
-                if (relabel is not null) RelabelCommand.Render(context.Out, relabel);
                 context.Out.WriteLine($"{(full ? "rebuilt" : "up to date")}: {Format.Count(indexed)} posts indexed in {summary.Seconds:0.0} s; "
                     + $"the index holds {Format.Count(summary.Documents)} posts at store sequence {summary.StoreSequence}, {Format.Bytes(summary.SizeBytes)}");
+                if (relabel is not null) RelabelCommand.Render(context.Out, relabel);
             }
             return Task.FromResult(ExitCodes.Ok);
         });

@@ -1,9 +1,9 @@
-using Archiver.Languages;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Archiver.Import.Datasets;
+using Archiver.Languages;
 using Archiver.Model;
 using Archiver.Storage;
 

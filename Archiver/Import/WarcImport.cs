@@ -1,7 +1,7 @@
-using Archiver.Languages;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Archiver.Capturing;
+using Archiver.Languages;
 using Archiver.Model;
 using Archiver.Platforms;
 using Archiver.Storage;

@@ -1,7 +1,7 @@
-using Archiver.Languages;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Archiver.Languages;
 using Archiver.Storage;
 
 namespace Archiver.Import.Datasets;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Reflection;
 using Archiver.Crawling;
 using Archiver.Model;
@@ -22,8 +21,8 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
         var rate = new Option<double>("--rate") { Description = "Requests per second per host (0: no limit)", DefaultValueFactory = _ => 2 };
         var maxPages = new Option<long?>("--max-pages") { Description = "Stop after this many pages in this run" };
         var maxDepth = new Option<int?>("--max-depth") { Description = "Follow links at most this deep from the seeds" };
-        var since = new Option<string?>("--since") { Description = "Only posts from this date (YYYY-MM-DD or ISO-8601, UTC)", HelpName = "DATE" };
-        var until = new Option<string?>("--until") { Description = "Only posts up to this date", HelpName = "DATE" };
+        var since = new Option<string?>("--since") { Description = Search.DateSyntax.SinceHelp, HelpName = "DATE" };
+        var until = new Option<string?>("--until") { Description = Search.DateSyntax.UntilHelp, HelpName = "DATE" };
         var noMedia = new Option<bool>("--no-media") { Description = "Do not download images, videos and files" };
         var recheck = new Option<bool>("--recheck") { Description = "Fetch every page again to record edits, deletions and takedowns" };
         var noIndex = new Option<bool>("--no-index") { Description = "Do not bring the search index up to date after the crawl (run 'archiver index' later)" };
@@ -49,8 +48,9 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
                 RatePerHost = parse.GetValue(rate) >= 0 ? parse.GetValue(rate) : throw new UsageException("--rate must be 0 or more."),
                 MaxPages = parse.GetValue(maxPages),
                 MaxDepth = parse.GetValue(maxDepth),
-                Since = ParseDate(parse.GetValue(since), "--since"),
-                Until = ParseDate(parse.GetValue(until), "--until"),
+                // One meaning everywhere (search, export, crawl): --until D includes the whole of D.
+                Since = parse.GetValue(since) is { Length: > 0 } from ? Export.StoreFieldFilter.ParseSpan(from, "--since").Start : null,
+                Until = parse.GetValue(until) is { Length: > 0 } to ? Export.StoreFieldFilter.ParseSpan(to, "--until").End : null,
                 NoMedia = parse.GetValue(noMedia),
                 Recheck = parse.GetValue(recheck),
             };
@@ -74,14 +74,6 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
     }
 
     private static int Positive(int value, string name) => value > 0 ? value : throw new UsageException($"{name} must be at least 1.");
-
-    private static DateTime? ParseDate(string? text, string name)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)
-            ? date
-            : throw new UsageException($"{name} '{text}' is not a date; use YYYY-MM-DD or ISO-8601.");
-    }
 
     private static IEnumerable<string> ReadSeedsFile(string? path)
     {

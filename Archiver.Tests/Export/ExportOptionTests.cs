@@ -36,6 +36,29 @@ public sealed class ExportOptionTests : IDisposable
         Assert.Equal(["telegram:t.me:news/1", "telegram:t.me:news/2"], Keys(upTo));
     }
 
+    [Fact]
+    public async Task Until_a_day_includes_that_whole_day_in_crawl_too()
+    {
+        using var archive = new TempArchive();
+        await using var replica = await Archiver.Replica.ReplicaHost.StartAsync(new Archiver.Replica.ReplicaOptions { Seed = 3, Size = Archiver.Replica.ReplicaSize.Small, LogRequests = false }, TestContext.Current.CancellationToken);
+        var truth = replica.Truth();
+        var channel = replica.Network.Channels.OrderByDescending(c => truth.TelegramPosts(c).Count()).First();
+        var posts = truth.TelegramPosts(channel).Where(p => p.CreatedAt is not null).ToList();
+        // A day in the middle of the channel's history, with posts before and after it.
+        var day = posts.Select(p => p.CreatedAt!.Value.Date).Distinct().Order().ElementAt(posts.Select(p => p.CreatedAt!.Value.Date).Distinct().Count() / 2);
+        var expected = posts.Where(p => p.CreatedAt!.Value.Date == day).Select(p => Archiver.Model.PostKey.Of(p.Platform, p.Host, p.NativeId)).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(expected);
+        var seed = replica.Seeds.Single(s => s.EndsWith("/s/" + channel.Name, StringComparison.Ordinal));
+        var date = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var crawl = await Support.Cli.RunAsync("crawl", "--data", archive.Path, "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", "--since", date, "--until", date, seed);
+
+        Assert.True(crawl.ExitCode == 0, crawl.Error);
+        using var store = ArchiveStore.Open(archive.Path, readOnly: true);
+        var archived = store.ScanPosts().Where(p => p.Post.Platform == "telegram").Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, archived);
+    }
+
     [Theory]
     [InlineData("export")]
     [InlineData("search")]

@@ -23,8 +23,8 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
         var rate = new Option<double>("--rate") { Description = "Requests per second per host (0: no limit)", DefaultValueFactory = _ => 2 };
         var maxPages = new Option<long?>("--max-pages") { Description = "Stop after this many pages in this run" };
         var maxDepth = new Option<int?>("--max-depth") { Description = "Follow links at most this deep from the seeds" };
-        var since = new Option<string?>("--since") { Description = "Only posts from this date (YYYY-MM-DD or ISO-8601, UTC)", HelpName = "DATE" };
-        var until = new Option<string?>("--until") { Description = "Only posts up to this date", HelpName = "DATE" };
+        var since = new Option<string?>("--since") { Description = Search.DateSyntax.SinceHelp, HelpName = "DATE" };
+        var until = new Option<string?>("--until") { Description = Search.DateSyntax.UntilHelp, HelpName = "DATE" };
         var capturedAt = new Option<string?>("--captured-at")
         {
             Description = "When saved pages (parler:FILE) were captured; their relative ages (\"2 weeks ago\") count back from it (UTC)",
@@ -56,8 +56,9 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
                 RatePerHost = parse.GetValue(rate) >= 0 ? parse.GetValue(rate) : throw new UsageException("--rate must be 0 or more."),
                 MaxPages = parse.GetValue(maxPages),
                 MaxDepth = parse.GetValue(maxDepth),
-                Since = ParseDate(parse.GetValue(since), "--since"),
-                Until = ParseDate(parse.GetValue(until), "--until"),
+                // One meaning everywhere (search, export, crawl): --until D includes the whole of D.
+                Since = parse.GetValue(since) is { Length: > 0 } from ? Export.StoreFieldFilter.ParseSpan(from, "--since").Start : null,
+                Until = parse.GetValue(until) is { Length: > 0 } to ? Export.StoreFieldFilter.ParseSpan(to, "--until").End : null,
                 CapturedAt = ParseDate(parse.GetValue(capturedAt), "--captured-at"),
                 NoMedia = parse.GetValue(noMedia),
                 Recheck = parse.GetValue(recheck),

@@ -101,9 +101,10 @@ public sealed partial class Crawler
         return new StoreWork(new FrontierOutcome(item, FrontierState.Done), batch, next, listing, posts.Count, readable);
     }
 
+    /// <summary>[Since, Until): Until is the end of the day (month, second) the user named, exclusive, as in search and export.</summary>
     private bool InTimeRange(Post post) =>
         post.CreatedAt is not { } created
-        || ((_options.Since is not { } since || created >= since) && (_options.Until is not { } until || created <= until));
+        || ((_options.Since is not { } since || created >= since) && (_options.Until is not { } until || created < until));
 
     private StoreWork Redirect(FrontierItem item, Uri target)
     {

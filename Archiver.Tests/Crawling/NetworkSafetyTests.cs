@@ -52,6 +52,26 @@ public sealed class NetworkSafetyTests
     }
 
     [Fact]
+    public async Task Requests_a_browser_page_makes_obey_robots_txt()
+    {
+        await using var site = await TestSite.StartAsync();
+        site.Robots = "User-agent: *\nDisallow: /data.json\n";
+        using var archive = new TempArchive();
+        await using (var probe = BrowserFetcher.Create(new CrawlOptions { DataDir = archive.Path }))
+            Assert.SkipWhen(probe.Unavailable is not null, probe.Unavailable ?? "");
+
+        var result = await CliRunner.RunAsync(CrawlArgs(archive.Path, "testsite:" + site.Url("js.html"), "--allow-private", "--no-media"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        Assert.Equal(1, site.Count("/js.html"));
+        Assert.Equal(0, site.Count("/data.json"));
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.Equal(1, json.RootElement.GetProperty("robots_blocked").GetInt64());
+        using var store = ArchiveStore.Open(archive.Path, readOnly: true);
+        Assert.Equal("Rendered by script", store.GetPost($"testsite:{site.Root.Authority}:js-1")!.Post.Text);
+    }
+
+    [Fact]
     public async Task Proxy_environment_variables_are_ignored_unless_proxy_is_given()
     {
         await using var site = await TestSite.StartAsync(pages: 3, postsPerPage: 2);

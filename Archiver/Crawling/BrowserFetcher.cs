@@ -38,7 +38,7 @@ public sealed class BrowserFetcher : IBrowserFetcher
             : $"Chromium not found at {path}: pages that need JavaScript were skipped. Install it (apt-get install chromium) or set ARCHIVER_CHROMIUM.");
     }
 
-    public async Task<BrowserPage> FetchAsync(Uri url, CancellationToken ct)
+    public async Task<BrowserPage> FetchAsync(Uri url, Func<Uri, CancellationToken, Task<bool>>? allowed, CancellationToken ct)
     {
         var context = await ContextFor(url).ConfigureAwait(false);
         var page = await context.NewPageAsync().ConfigureAwait(false);
@@ -50,6 +50,32 @@ public sealed class BrowserFetcher : IBrowserFetcher
         {
             if (request.IsNavigationRequest && request.Frame == page.MainFrame) navigations.Enqueue(request.Url);
         };
+        // robots.txt for every request the page makes (scripts, XHR, images), as for the crawler's own requests.
+        // Playwright routes no redirect hops; the guard's proxy still checks their addresses.
+        if (allowed is not null)
+        {
+            await page.RouteAsync("**/*", async route =>
+            {
+                if (Uri.TryCreate(route.Request.Url, UriKind.Absolute, out var target) && target.Scheme is "http" or "https")
+                {
+                    bool ok;
+                    try
+                    {
+                        ok = await allowed(target, ct).ConfigureAwait(false);
+                    }
+                    catch (FetchFailedException)
+                    {
+                        ok = false; // its host's robots.txt could not be fetched: stay away
+                    }
+                    if (!ok)
+                    {
+                        await route.AbortAsync("blockedbyclient").ConfigureAwait(false);
+                        return;
+                    }
+                }
+                await route.ContinueAsync().ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
         try
         {
             IResponse? main;

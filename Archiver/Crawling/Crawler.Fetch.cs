@@ -85,7 +85,7 @@ public sealed partial class Crawler
                 _browserNote = _browser?.Unavailable ?? "no browser fetcher configured";
                 throw new SkipException("needs a browser: " + _browserNote, FetchFailureKind.NeedsBrowser);
             }
-            var page = await _browser.FetchAsync(url, stop).ConfigureAwait(false);
+            var page = await _browser.FetchAsync(url, _options.IgnoreRobots ? null : BrowserRequestAllowedAsync, stop).ConfigureAwait(false);
             Counters.AddPage(page.Main.RawBody.Length + page.Network.Sum(n => (long)n.RawBody.Length));
             // A page whose scripts fetch its content renders an empty shell when that fetch failed (a 503 of its
             // data.json): retry the page rather than archive the shell as a page that holds nothing.
@@ -96,6 +96,14 @@ public sealed partial class Crawler
         var response = await _http.FetchAsync(url, stop).ConfigureAwait(false);
         Counters.AddPage(response.RawBody.Length);
         return new Fetched(item, response, null);
+    }
+
+    /// <summary>robots.txt for a request a browser page makes; a refusal counts as robots-blocked.</summary>
+    private async Task<bool> BrowserRequestAllowedAsync(Uri url, CancellationToken ct)
+    {
+        var (allowed, _) = await _robots.CheckAsync(url, ct).ConfigureAwait(false);
+        if (!allowed) Counters.AddRobotsBlocked();
+        return allowed;
     }
 
     /// <summary>A page deliberately not fetched (robots, browser unavailable): recorded, not retried, not an error.</summary>

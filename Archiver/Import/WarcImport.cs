@@ -141,13 +141,29 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         // outcomes in file order and is the single writer: the checkpoint offset stays exact.
         var window = new Queue<Task<RecordOutcome>>();
         var ahead = Math.Max(2, Environment.ProcessorCount * 4);
+        // A page the crawl rendered in a browser has an empty shell as its response and its posts in the DOM
+        // stored after it as a `conversion` record referring to it: the last few profiled responses are kept
+        // so that DOM is parsed as the crawl parsed it (with the response's URL, profile and capture).
+        var rendered = new Dictionary<string, WarcRecord>(StringComparer.Ordinal);
+        var renderedOrder = new Queue<string>();
         try
         {
             foreach (var record in WarcReader.Read(stream, name, options))
             {
                 ct.ThrowIfCancellationRequested();
                 report.Records++;
+                if (record.Type == "response" && record.RecordId is { } responseId && CaptureHints.Read(record).Profile is not null)
+                {
+                    rendered[responseId] = record;
+                    renderedOrder.Enqueue(responseId);
+                    if (renderedOrder.Count > 64) rendered.Remove(renderedOrder.Dequeue());
+                }
                 if (record.Offset <= resumeAfter) continue;
+                if (record.Type == "conversion" && record.Headers["WARC-Refers-To"] is { } refersTo && rendered.TryGetValue(refersTo, out var shell))
+                {
+                    window.Enqueue(Task.Run(() => ParseRecord(shell, name, record), ct));
+                    continue;
+                }
                 window.Enqueue(Task.Run(() => ParseRecord(record, name), ct));
                 while (window.Count >= ahead) Apply(window.Dequeue().GetAwaiter().GetResult());
             }
@@ -180,16 +196,19 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
     }
 
     /// <summary>Routes and parses one record (pure apart from reading the record): safe to run on any thread.</summary>
-    private RecordOutcome ParseRecord(WarcRecord record, string file)
+    private RecordOutcome ParseRecord(WarcRecord record, string file, WarcRecord? renderedDom = null)
     {
-        if (record.Type != "response" || !record.IsHttp || record.TargetUri is null) return RecordOutcome.Skipped(record.Offset, response: false);
-        if (!Uri.TryCreate(record.TargetUri.Trim('<', '>'), UriKind.Absolute, out var url)) return RecordOutcome.Skipped(record.Offset, response: true);
+        // For a rendered DOM the outcome is the conversion record's (its offset, not a response of its own).
+        var offset = (renderedDom ?? record).Offset;
+        var response = renderedDom is null;
+        if (record.Type != "response" || !record.IsHttp || record.TargetUri is null) return RecordOutcome.Skipped(offset, response: false);
+        if (!Uri.TryCreate(record.TargetUri.Trim('<', '>'), UriKind.Absolute, out var url)) return RecordOutcome.Skipped(offset, response);
         var http = record.Http;
-        if (http?.Status is not { } status) return RecordOutcome.Skipped(record.Offset, response: true);
+        if (http?.Status is not { } status) return RecordOutcome.Skipped(offset, response);
         var contentType = http.Headers["Content-Type"];
         var (platformHint, profile) = CaptureHints.Read(record);
         var platform = _router.Route(url, contentType, http.Payload.Span, platformHint);
-        if (platform is null) return RecordOutcome.Skipped(record.Offset, response: true);
+        if (platform is null) return RecordOutcome.Skipped(offset, response);
         var fetchedAt = DateTime.TryParse(record.Date, System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var d) ? d : clock.GetUtcNow().UtcDateTime;
         var capture = new Capture
@@ -211,7 +230,7 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
             {
                 Url = url,
                 Status = status,
-                Body = http.Payload,
+                Body = renderedDom?.Block ?? http.Payload,
                 ContentType = contentType,
                 Headers = headers,
                 FetchedAt = fetchedAt,
@@ -229,16 +248,16 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Parsers report problems rather than throw; one that does must not stop the import.
-            return new RecordOutcome(record.Offset, true, true, [new ImportProblem(file, record.Offset, $"{platform.Name} parser failed: {e.Message}")], [], []);
+            return new RecordOutcome(offset, response, true, [new ImportProblem(file, offset, $"{platform.Name} parser failed: {e.Message}")], [], []);
         }
         var problems = parsed.Problems.Select(problem => new ImportProblem(file, record.Offset, $"{platform.Name}: {problem.Reason}")).ToList();
         var storable = new List<PostObservation>(parsed.Posts.Count);
         foreach (var post in PostLanguages.Current.Label(parsed.Posts))
         {
-            if (PostLimits.Oversized(post) is { } tooBig) problems.Add(new ImportProblem(file, record.Offset, tooBig));
+            if (PostLimits.Oversized(post) is { } tooBig) problems.Add(new ImportProblem(file, offset, tooBig));
             else storable.Add(new PostObservation(post, fetchedAt, capture));
         }
-        return new RecordOutcome(record.Offset, true, true, problems, storable,
+        return new RecordOutcome(offset, response, response, problems, storable,
             parsed.Authors.Select(author => new AuthorObservation(author, fetchedAt, capture)).ToList());
     }
 

@@ -98,7 +98,8 @@ public sealed class RealFileImportTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error + result.Out);
         using var store = ArchiveStore.Open(_dir.File("archive"), readOnly: true);
         Assert.Equal(0, store.Counters.Posts);
-        Assert.Equal(96, store.Counters.Authors);
+        // 96 entries, 91 distinct users (the lookup names five twice).
+        Assert.Equal(91, store.Counters.Authors);
         var user = store.GetAuthor("twitter:twitter.com:119369819")!.Author;
         Assert.Equal(("DoDirty78", 580L, 518L, 55186L), (user.Handle!, user.Followers!.Value, user.Following!.Value, user.PostsCount!.Value));
         Assert.Equal("12", user.Extra["listed_count"]);
@@ -123,6 +124,17 @@ public sealed class RealFileImportTests : IDisposable
         Assert.DoesNotContain("&amp;", escaped.Text);
         Assert.Contains(" & ", escaped.Text);
         Assert.True(escaped.Extra.ContainsKey("quote_count"));
+    }
+
+    [Fact]
+    public async Task Twarc2_withheld_countries_of_tweets_and_users_are_kept()
+    {
+        var result = await Import(_dir.File("archive"), Fixtures.Local("twarc/twarc-csv/withheld.jsonl"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        using var store = ArchiveStore.Open(_dir.File("archive"), readOnly: true);
+        Assert.Equal("IN", store.GetPost("twitter:twitter.com:1388424788171841537")!.Post.Extra["withheld_countries"]);
+        Assert.Equal("RU", store.GetAuthor("twitter:twitter.com:1272921762")!.Author.Extra["withheld_countries"]);
     }
 
     // A line of snscrape 0.7.0.20230622 output (see Fixtures/SOURCES.md): hashtags are outlinks to the channel's search.

@@ -53,8 +53,9 @@ public sealed class TwarcFormat : IDatasetFormat
                 var post = Tweet(item, authorId is not null && includes.Users.TryGetValue(authorId, out var user) ? user : default, includes);
                 if (post is not null) posts.Add(post);
             }
-            // Tweets that these refer to (quoted, retweeted, replied to) come along, as twarc-csv inlines them.
-            foreach (var referenced in includes.Tweets)
+            // Tweets that these refer to (quoted, retweeted, replied to) come along, as twarc-csv inlines them; a
+            // user lookup's includes.tweets (pinned tweets) do not: that file is about users.
+            foreach (var referenced in items.Any(IsUser) ? [] : includes.Tweets)
             {
                 var authorId = Json.Str(referenced, "author_id");
                 var post = Tweet(referenced, authorId is not null && includes.Users.TryGetValue(authorId, out var user) ? user : default, includes);

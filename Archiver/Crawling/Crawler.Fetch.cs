@@ -46,7 +46,7 @@ public sealed partial class Crawler
                 if (!retry) Fail(item.Request, e.Kind, e.Reason);
                 await done.WriteAsync(StoreWork.Only(new FrontierOutcome(item, retry ? FrontierState.Pending : FrontierState.Failed, e.Reason)), CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // An unexpected failure fails this page, not the crawl: a fetch stage that died would leave the other
                 // stages waiting for it forever (a crawl that never exits).

@@ -113,6 +113,35 @@ public sealed class ParlerFileCrawlTests
         Assert.All(posts, p => Assert.Equal("true", p.Extra["created_at_estimated"]));
     }
 
+    [Fact]
+    public async Task An_imported_capture_is_dated_from_its_warc_date()
+    {
+        using var archive = new TempArchive();
+        var input = archive.File("in");
+        using (var writer = new Archiver.Capturing.WarcWriter(new Archiver.Capturing.WarcWriterOptions { Directory = input }))
+        {
+            writer.WriteExchange(new Archiver.Capturing.HttpExchange
+            {
+                Url = new Uri("https://parler.com/profile/00Mule/posts"),
+                Status = 200,
+                Reason = "OK",
+                ResponseHeaders = new Archiver.Capturing.WarcHeaders().Add("Content-Type", "text/html; charset=utf-8"),
+                Body = RepoFiles.Bytes(Mule),
+                Date = new DateTimeOffset(Captured),
+            });
+        }
+
+        var import = await Support.Cli.RunAsync(["import", "--data", archive.File("a"), "--no-index", .. Directory.GetFiles(input, "*.warc.gz")]);
+
+        Assert.True(import.ExitCode == 0, import.Error + import.Out);
+        using var store = ArchiveStore.Open(archive.File("a"), readOnly: true);
+        var posts = store.ScanPosts().Select(p => p.Post).ToList();
+        Assert.Equal(12, posts.Count);
+        var tucker = posts.Single(p => p.Text.StartsWith("VIP Tucker", StringComparison.Ordinal));
+        Assert.Equal(Captured - TimeSpan.FromDays(7), tucker.CreatedAt);
+        Assert.Equal(("2021-01-10T12:00:00Z", "capture record (WARC-Date)"), (tucker.Extra["captured_at"], tucker.Extra["captured_at_source"]));
+    }
+
     private static string ReadGzipMembers(string path)
     {
         using var file = File.OpenRead(path);

@@ -48,7 +48,9 @@ public static class CliApp
             await stderr.WriteLineAsync("Run 'archiver --help' (or 'archiver COMMAND --help') for usage.");
             return ExitCodes.Usage;
         }
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = true };
+        // Ctrl-C cancels the command's token; it then has 10 s (System.CommandLine's default is 2) to stop, save its
+        // state and say how to resume before the process is ended with 130 anyway. On a busy machine 2 s lost the message.
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = true, ProcessTerminationTimeout = TimeSpan.FromSeconds(10) };
         return await parse.InvokeAsync(config, ct);
     }
 }

@@ -100,8 +100,22 @@ public sealed class MastodonFlowTests
         var request = MastodonPages.Request("https://m.example/api/v1/accounts/lookup?acct=ghost", MastodonApi.Lookup, context: [("acct", "ghost")]);
         var account = MastodonPlatform.Mastodon.Parse(MastodonPages.Json(request.Url.AbsoluteUri, """{"error":"Record not found"}""", 404, request));
         Assert.Equal(new GoneEntity("mastodon:m.example:ghost", "account", 404, "m.example: Record not found"), Assert.Single(account.Gone));
-        var status = MastodonPlatform.Mastodon.Parse(MastodonPages.Json("https://m.example/api/v1/statuses/55/context", """{"error":"Record not found"}""", 410));
+        var status = MastodonPlatform.Mastodon.Parse(MastodonPages.Json("https://m.example/api/v1/statuses/55", """{"error":"Record not found"}""", 410));
         Assert.Equal(new GoneEntity("mastodon:m.example:55", "post", 410, "m.example: Record not found"), Assert.Single(status.Gone));
+    }
+
+    [Theory]
+    [InlineData("https://m.example/api/v1/statuses/55/history", "https://m.example/api/v1/statuses/55")]
+    [InlineData("https://m.example/api/v1/statuses/55/context", "https://m.example/api/v1/statuses/55")]
+    [InlineData("https://m.example/api/v1/accounts/7/statuses?limit=40", "https://m.example/api/v1/accounts/7")]
+    public void A_404_on_a_sub_resource_is_no_deletion_and_asks_the_resource_itself(string url, string asked)
+    {
+        // Servers answer 404 for "no edit history" or an endpoint they lack: only the status or account itself is evidence.
+        var result = MastodonPlatform.Mastodon.Parse(MastodonPages.Json(url, """{"error":"Record not found"}""", 404));
+
+        Assert.Empty(result.Gone);
+        Assert.Empty(result.Problems);
+        Assert.Equal(asked, Assert.Single(result.Next).Url.AbsoluteUri);
     }
 
     [Fact]

@@ -80,7 +80,7 @@ public static class MastodonPageParser
         if (page.Status is 404 or 410 or 451)
         {
             if (GoneKey(page, network, host) is { } gone)
-                return new ParseResult { Gone = [new GoneEntity(gone.Key, gone.Kind, page.Status, $"{host} answered HTTP {page.Status} for the {gone.Kind} itself: {reason}")], RateLimit = rate };
+                return new ParseResult { Gone = [new GoneEntity(gone.Key, gone.Kind, page.Status, $"{host}: {reason}")], RateLimit = rate };
             // A sub-resource (a status's /history or /context, an account's /statuses) answering 404 says nothing
             // about the status or account: servers answer 404 for "no edit history" or an endpoint they lack. Ask
             // the resource itself; only its own answer is evidence.
@@ -112,16 +112,19 @@ public static class MastodonPageParser
         };
     }
 
-    /// <summary>The request for the resource a sub-resource belongs to (statuses/:id for its context or history, accounts/:id for its statuses).</summary>
+    /// <summary>
+    /// For the sub-resources a crawl asks for: the request for the resource they belong to (statuses/:id for its
+    /// context or history, accounts/:id for its statuses). Other sub-resources (translate, ...) stay reported failures.
+    /// </summary>
     private static CrawlRequest? Parent(FetchedPage page, MastodonNetwork network)
     {
         var origin = UrlTools.Origin(page.Url);
         var segments = page.Url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
         return segments switch
         {
-            ["api", "v1", "statuses", var id, _] => Follow(page, MastodonApi.StatusUrl(origin, Uri.UnescapeDataString(id)), MastodonApi.Status, network,
+            ["api", "v1", "statuses", var id, "context" or "history"] => Follow(page, MastodonApi.StatusUrl(origin, Uri.UnescapeDataString(id)), MastodonApi.Status, network,
                 (page.Request?.Priority ?? MastodonApi.NewestPriority) + 1, new() { [MastodonApi.ContextStatusId] = Uri.UnescapeDataString(id) }, deeper: false),
-            ["api", "v1", "accounts", var id, _] when id != "lookup" => Follow(page, MastodonApi.AccountUrl(origin, Uri.UnescapeDataString(id)), MastodonApi.Account, network,
+            ["api", "v1", "accounts", var id, "statuses"] => Follow(page, MastodonApi.AccountUrl(origin, Uri.UnescapeDataString(id)), MastodonApi.Account, network,
                 (page.Request?.Priority ?? MastodonApi.NewestPriority) + 1, new() { [MastodonApi.ContextAccountId] = Uri.UnescapeDataString(id) }, deeper: false),
             _ => null,
         };

@@ -64,7 +64,10 @@ public static class LanguageBenchmark
 
     private static void Run(TextWriter output, string label, LanguageDetectionOptions options, List<(string Text, string Language)> posts)
     {
+        var building = Process.GetCurrentProcess().TotalProcessorTime;
+        var built = Stopwatch.StartNew();
         var detection = new LanguageDetection(options);
+        output.WriteLine($"{label}: models loaded in {built.Elapsed.TotalSeconds:0.00} s ({(Process.GetCurrentProcess().TotalProcessorTime - building).TotalSeconds:0.00} s CPU)");
         // The first pass loads the models each text needs (seconds); the second is timed.
         var loading = Stopwatch.StartNew();
         foreach (var (text, _) in posts) detection.Detect(text);

@@ -81,8 +81,10 @@ public sealed partial class Pseudonymizer
         if (pseudonyms.Count > MaxKnownNames) return false;
         if (pseudonyms.Count == 0) return true;
         _knownPseudonyms = pseudonyms;
-        // Longest first: "Alice Taylor" is replaced as a whole before "Alice" could be.
-        _knownNames = new Regex(string.Join("|", pseudonyms.Keys.OrderByDescending(k => k.Length).ThenBy(k => k, StringComparer.Ordinal).Select(Regex.Escape)),
+        // Descending order puts "alice taylor" before "alice" (a longer name before its prefix, so it is
+        // replaced whole) and keeps names with a common prefix adjacent, which the regex engine factors
+        // into shared branches instead of trying every name at every position.
+        _knownNames = new Regex(string.Join("|", pseudonyms.Keys.Select(k => k.ToLowerInvariant()).Distinct().OrderDescending(StringComparer.Ordinal).Select(Regex.Escape)),
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         return true;
     }
@@ -156,7 +158,7 @@ public sealed partial class Pseudonymizer
     {
         if (text.Length == 0) return text;
         var result = text.Contains('@') ? Mention().Replace(text, m => "@" + User(m.Groups[1].Value)) : text;
-        if (_knownNames is not null) result = _knownNames.Replace(result, m => _knownPseudonyms![m.Value]);
+        if (_knownNames is not null) result = _knownNames.Replace(result, m => _knownPseudonyms!.TryGetValue(m.Value, out var known) ? known : m.Value);
         if (post is null) return result;
         result = ReplaceName(result, post.AuthorName, Name);
         result = ReplaceName(result, post.AuthorHandle, User);

@@ -87,8 +87,21 @@ internal sealed class FriendlyQueryParser : QueryParser
     {
         // '*' alone (or '*:*') means every post: useful for counts and histograms of the whole archive.
         if (termStr == "*" && (field == "*" || field == IndexFields.Text)) return new MatchAllDocsQuery();
-        return base.GetWildcardQuery(RequireTerms(field, "a wildcard"), Fold(Resolve(field), termStr));
+        var real = RequireTerms(field, "a wildcard");
+        var folded = Fold(Resolve(field), termStr);
+        // A wildcard becomes an automaton too: built within the same time budget as a regular expression.
+        return QueryCost.Within(termStr, Position(termStr), () => base.GetWildcardQuery(real, folded));
     }
+
+    protected override Query GetRegexpQuery(string field, string termStr)
+    {
+        var real = RequireTerms(field, "a /regular expression/");
+        // Lower-cased as the parser does for expanded terms (the index holds lower-cased words).
+        var pattern = LowercaseExpandedTerms ? termStr.ToLowerInvariant() : termStr;
+        return QueryCost.Regexp(real, pattern, Position("/" + termStr));
+    }
+
+    private int Position(string part) => Math.Max(_text.Typed.IndexOf(part, StringComparison.OrdinalIgnoreCase), 0);
 
     protected override Query GetFuzzyQuery(string field, string termStr, float minSimilarity) =>
         base.GetFuzzyQuery(RequireTerms(field, "a fuzzy~ term"), Fold(Resolve(field), termStr), minSimilarity);

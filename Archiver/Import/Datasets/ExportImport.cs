@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Archiver.Languages;
 using Archiver.Model;
 using Archiver.Storage;
 
@@ -188,9 +187,8 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
             if (_group.Count == 0) return;
             var start = 0;
             StoredPost? stored = null;
-            // Rows of an export made before posts had languages get them here, as any import does.
-            var languages = PostLanguages.Current;
-            for (var i = 0; i < _group.Count; i++) _group[i] = _group[i] with { Post = languages.Label(_group[i].Post) };
+            // Archiver's own export is restored as it was written, language_source included (a round trip
+            // gives the same bytes): rows of an export made before languages had a source get them from relabel.
             if (_group.Count > 1)
             {
                 // Versions already in the archive (an earlier run of this import) must not be replayed: replaying an

@@ -137,6 +137,16 @@ public sealed class RealFileImportTests : IDisposable
         Assert.Equal("RU", store.GetAuthor("twitter:twitter.com:1272921762")!.Author.Extra["withheld_countries"]);
     }
 
+    [Fact]
+    public async Task Twarc2_counts_output_is_reported_as_holding_no_tweets()
+    {
+        var result = await Import(_dir.File("archive"), Fixtures.Local("twarc/twarc-csv/counts.jsonl"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("twarc2 counts output", result.Out);
+        Assert.Contains("1 of 1 line(s) could not be imported", result.Error);
+    }
+
     // A line of snscrape 0.7.0.20230622 output (see Fixtures/SOURCES.md): hashtags are outlinks to the channel's search.
     private const string SnscrapeTelegramLine = """
         {"_type": "snscrape.modules.telegram.TelegramPost", "url": "https://t.me/s/kvartiri_tbilisi2023/86190", "date": "2024-03-19T07:03:06+00:00", "content": "#Сдаётся #сдаю #сдам📌Район: #Сабуртало📐Общая площадь: 180 м².📋Количество комнат | Спальни: 5/3🏗️Этаж: 8/8🛑балкон/лодж: 1/1🏛️Состояние: новый ремонт💵Цена: 950 💵https://t.me/tornikegorange", "outlinks": ["https://t.me/s/kvartiri_tbilisi2023?q=%23Сдаётся", "https://t.me/s/kvartiri_tbilisi2023?q=%23сдаю", "https://t.me/s/kvartiri_tbilisi2023?q=%23сдам", "https://t.me/s/kvartiri_tbilisi2023?q=%23Сабуртало", "https://t.me/tornikegorange"], "linkPreview": null, "outlinksss": "https://t.me/s/kvartiri_tbilisi2023?q=%23Сдаётся https://t.me/s/kvartiri_tbilisi2023?q=%23сдаю https://t.me/s/kvartiri_tbilisi2023?q=%23сдам https://t.me/s/kvartiri_tbilisi2023?q=%23Сабуртало https://t.me/tornikegorange", "_snscrape": "0.7.0.20230622"}

@@ -38,6 +38,9 @@ public sealed class TwarcFormat : IDatasetFormat
         {
             var includes = new Includes(line.TryGetProperty("includes", out var inc) && inc.ValueKind == JsonValueKind.Object ? inc : default);
             var items = data.ValueKind == JsonValueKind.Array ? data.EnumerateArray().ToList() : [data];
+            // twarc2 counts: tweets per period, no tweets. Said, so that nobody takes it for an import of tweets.
+            if (items.Count > 0 && items.All(i => Json.Has(i, "tweet_count") && !Json.Has(i, "id")))
+                return LineParse.Fail("twarc2 counts output (tweets per period): it holds no tweets to import");
             var posts = new List<Post>();
             var authors = new Dictionary<string, Author>(StringComparer.Ordinal);
             foreach (var user in includes.Users.Values) authors[Json.Str(user, "id") ?? ""] = ToAuthor(user);

@@ -13,7 +13,8 @@ public sealed class CrawlReplicaBenchmarkTests
         Assert.Contains("truth  280 telegram posts archived, the replica served 280; channels with a wrong count 0;", result.Out);
         Assert.Contains("0 missing, 0 with other text — OK", result.Out);
         Assert.Matches(@"stage store\s+\d+\.\d\d s busy", result.Out);
-        Assert.Matches(@"peak RSS crawler [\d.]+ MiB", result.Out);
+        // In-process, the peak is the test host's, which other tests may have pushed past 1 GiB.
+        Assert.Matches(@"peak RSS crawler [\d.]+ [MG]iB", result.Out);
     }
 
     [Fact]

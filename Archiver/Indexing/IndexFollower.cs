@@ -35,6 +35,7 @@ public sealed class IndexFollower : IAsyncDisposable
     private long _added;
     private long _reread;
     private bool _disposed;
+    private readonly CancellationToken _catchUpStop;
 
     /// <summary>Follows an <see cref="ArchiveWriter"/>'s commits (subscribes to <see cref="ArchiveWriter.CommittedBatch"/>).</summary>
     public IndexFollower(ArchiveStore store, PostIndex index, ArchiveWriter writer, IndexFollowerOptions? options = null)
@@ -44,8 +45,9 @@ public sealed class IndexFollower : IAsyncDisposable
         writer.CommittedBatch += Follow;
     }
 
-    private IndexFollower(ArchiveStore store, PostIndex index, bool ownsIndex, bool caughtUp, IndexFollowerOptions? options)
+    private IndexFollower(ArchiveStore store, PostIndex index, bool ownsIndex, bool caughtUp, IndexFollowerOptions? options, CancellationToken catchUpStop = default)
     {
+        _catchUpStop = catchUpStop;
         _store = store;
         _index = index;
         _ownsIndex = ownsIndex;
@@ -61,18 +63,23 @@ public sealed class IndexFollower : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens the archive's index (a busy index is an <see cref="ArchiverException"/>), catches it up with the
-    /// store, and follows the store from there: call it before writing, then hand every committed batch to
-    /// <see cref="Follow"/> or <see cref="FollowAsync"/>. Disposing the follower commits and closes the index.
+    /// Opens the archive's index (a busy index is an <see cref="ArchiverException"/>) and follows the store from
+    /// there: call it before writing, then hand every committed batch to <see cref="Follow"/> or
+    /// <see cref="FollowAsync"/>. Disposing the follower commits and closes the index.
+    /// The catch-up with what the store committed before (after a kill, or a --no-index run) happens on the
+    /// follower's thread while the caller already stores: a resumed import used to spend 7-13 s catching up
+    /// before its first commit, so kills a few seconds apart made no progress at all. Batches committed meanwhile
+    /// wait in the queue (up to <see cref="IndexFollowerOptions.QueuedBatches"/>) and are applied by key after it.
     /// </summary>
     public static IndexFollower Open(ArchiveStore store, IndexFollowerOptions? options = null, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
+        ct.ThrowIfCancellationRequested();
         var index = ArchiveIndex.OpenWriter(store, options?.RamBufferMB);
         try
         {
-            ArchiveIndex.CatchUp(store, index, ct: ct);
-            var follower = new IndexFollower(store, index, ownsIndex: true, caughtUp: true, options);
+            // Nothing to catch up (the usual case): new posts are added straight from the batches from the first one.
+            var follower = new IndexFollower(store, index, ownsIndex: true, caughtUp: index.StoreSequence == store.Sequence, options, ct);
             follower.CatchUpTime = watch.Elapsed;
             return follower;
         }
@@ -111,7 +118,7 @@ public sealed class IndexFollower : IAsyncDisposable
         }
     }
 
-    /// <summary>Time <see cref="Open"/> spent opening the index and catching up with the store before following it.</summary>
+    /// <summary>Time <see cref="Open"/> spent before following (opening the index; the catch-up itself counts in <see cref="Busy"/>).</summary>
     public TimeSpan CatchUpTime { get; private set; }
 
     /// <summary>Posts indexed straight from the committed batches (new posts).</summary>
@@ -216,7 +223,7 @@ public sealed class IndexFollower : IAsyncDisposable
                 // first. Its scan may also see posts of batches committed meanwhile (queued too, up to one of them
                 // still in flight when the scan ends, as the store writes one batch at a time): those batches are
                 // applied by key, never added a second time.
-                ArchiveIndex.CatchUp(_store, _index);
+                ArchiveIndex.CatchUp(_store, _index, ct: _catchUpStop);
                 Interlocked.Exchange(ref _caughtUpTo, _store.Sequence + 1);
                 Interlocked.Exchange(ref _applied, Math.Max(AppliedSequence, _index.StoreSequence));
             });

@@ -40,6 +40,22 @@ public sealed partial class ArchiveStore
     public void ScanPostsForExport(Func<PostHeader, bool>? accept, Action<StoredPost> sink, PostScanProgress progress, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        // The page scanner reads the data file itself: this process's writer must not fold a log into it meanwhile.
+        lock (_writeLock) _pageScans++;
+        try
+        {
+            ScanSegments(accept, sink, progress, ct);
+        }
+        finally
+        {
+            lock (_writeLock) _pageScans--;
+        }
+    }
+
+    private int _pageScans;
+
+    private void ScanSegments(Func<PostHeader, bool>? accept, Action<StoredPost> sink, PostScanProgress progress, CancellationToken ct)
+    {
         var pool = new StringPool();
         foreach (var segment in _segments)
         {

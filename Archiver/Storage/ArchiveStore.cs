@@ -158,14 +158,24 @@ public sealed partial class ArchiveStore : IDisposable
     /// </summary>
     private void MaybeCheckpoint(bool closing)
     {
-        if (_writer is null) return;
+        if (_writer is null || (!closing && _pageScans > 0)) return;
         var logs = _segments.Select(s => s.LogBytes).Append(LiteFiles.LogBytes(Paths.Database)).ToList();
         if (logs.All(l => l == 0) || (!closing && logs.All(l => l < LiteFiles.CheckpointBytes))) return;
         if (!_writer.TryBeginCheckpoint()) return;
         try
         {
-            _db.Checkpoint();
-            foreach (var segment in _segments) segment.Checkpoint();
+            // While writing, never wait for this process's own readers (an index catch-up scanning the store): on
+            // close they are done, and every log is folded.
+            if (closing)
+            {
+                _db.Checkpoint();
+                foreach (var segment in _segments) segment.Checkpoint();
+            }
+            else
+            {
+                LiteFiles.TryCheckpoint(_db);
+                foreach (var segment in _segments) segment.TryCheckpoint();
+            }
         }
         finally
         {

@@ -79,6 +79,23 @@ internal static class LiteFiles
     private static string LogPath(string path) =>
         Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + "-log" + Path.GetExtension(path));
 
+    private const System.Reflection.BindingFlags Private = System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance;
+    private static readonly System.Reflection.FieldInfo? EngineField = typeof(LiteDatabase).GetField("_engine", Private);
+    private static readonly System.Reflection.FieldInfo? WalField = typeof(LiteEngine).GetField("_walIndex", Private);
+    private static readonly System.Reflection.MethodInfo? SoftCheckpoint = WalField?.FieldType.GetMethod("TryCheckpoint");
+
+    /// <summary>
+    /// LiteDB's own soft checkpoint (what it runs after a commit when auto-checkpoints are on): folds the log only if
+    /// no transaction of this process is open on the file, without waiting. The public <see cref="LiteDatabase.Checkpoint"/>
+    /// waits for every open transaction (up to LiteDB's one-minute timeout, then throws), and an index catch-up reading
+    /// the store on another thread keeps one open for its whole scan: a resumed import's writes stalled behind it.
+    /// Reached by reflection (LiteDB 5.0.21 does not expose it); if it is not there, the log is folded on close instead.
+    /// </summary>
+    public static void TryCheckpoint(LiteDatabase db)
+    {
+        if (EngineField?.GetValue(db) is LiteEngine engine && WalField?.GetValue(engine) is { } wal) SoftCheckpoint?.Invoke(wal, null);
+    }
+
     /// <summary>The size of a LiteDB file's write-ahead log (<c>name-log.ext</c>), 0 when there is none.</summary>
     public static long LogBytes(string path)
     {

@@ -141,6 +141,9 @@ internal sealed partial class PostSegment : IDisposable
 
     public void Checkpoint() => _db.Checkpoint();
 
+    /// <summary>Folds the log if no transaction of this process is open on the file; never waits (see <see cref="LiteFiles.TryCheckpoint"/>).</summary>
+    public void TryCheckpoint() => LiteFiles.TryCheckpoint(_db);
+
     /// <summary>Bytes in the segment's write-ahead log not yet folded into its data file.</summary>
     public long LogBytes => LiteFiles.LogBytes(File);
 

@@ -32,8 +32,12 @@ public sealed record LanguageDetectionOptions
     /// <summary>The most likely language must lead the second by at least this confidence (0..1), else no language.</summary>
     public double MinMargin { get; init; } = 0.5;
 
-    /// <summary>Only the first this many characters of the cleaned text are read (a long post's language is settled by then).</summary>
-    public int MaxChars { get; init; } = 240;
+    /// <summary>
+    /// Only the first this many characters of the cleaned text are read (a long post's language is settled by then).
+    /// `bench language --size medium --limit 8000 --max-chars 80 120 240` (18 languages): 99.91 / 99.95 / 99.95 % of
+    /// posts of 5 words or more right, at 74k / 51k / 36k texts per CPU second.
+    /// </summary>
+    public int MaxChars { get; init; } = 120;
 
     public static readonly IReadOnlyList<string> DefaultLanguages =
     [

@@ -34,24 +34,35 @@ public sealed partial class ReplayWebPageTests
     internal static string Chromium() =>
         Environment.GetEnvironmentVariable("ARCHIVER_CHROMIUM") is { Length: > 0 } env ? env : Archiver.Crawling.BrowserFetcher.DefaultChromium;
 
-    [Fact]
-    public async Task ReplayWeb_page_replays_an_archived_telegram_channel_page_from_our_wacz()
+    /// <summary>The unpacked ReplayWeb.page package (the test is skipped without it) after checking Chromium is there.</summary>
+    private static string RequireReplayWebPage()
     {
         var package = FindReplayWebPage();
         Assert.SkipWhen(package is null,
             "ReplayWeb.page not found: set ARCHIVER_REPLAYWEB to the unpacked npm 'replaywebpage' package (with ui.js and sw.js), as .ci/run does.");
         Assert.True(File.Exists(Chromium()), $"Chromium not found at {Chromium()} (.ci/run installs it; set ARCHIVER_CHROMIUM elsewhere).");
+        return package;
+    }
+
+    /// <summary>Crawls one Telegram channel of a small replica into <paramref name="data"/>, stops the replica, and returns the channel page's URL.</summary>
+    private static async Task<string> CrawlReplicaTelegramChannelAsync(string data, bool withMedia, CancellationToken ct)
+    {
+        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 5, Size = ReplicaSize.Small, LogRequests = false }, ct);
+        var seed = replica.Seeds.First(s => s.StartsWith("telegram:", StringComparison.Ordinal));
+        string[] args = ["crawl", "--data", data, "--allow-private", "--rate", "0", "--no-index", "-q", seed];
+        var crawl = await Support.Cli.RunAsync(withMedia ? args : [.. args, "--no-media"]);
+        Assert.True(crawl.ExitCode == 0, crawl.Error);
+        return seed["telegram:".Length..];
+    }
+
+    [Fact]
+    public async Task ReplayWeb_page_replays_an_archived_telegram_channel_page_from_our_wacz()
+    {
+        var package = RequireReplayWebPage();
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempArchive();
         var data = dir.File("archive");
-        string pageUrl;
-        await using (var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 5, Size = ReplicaSize.Small, LogRequests = false }, ct))
-        {
-            var seed = replica.Seeds.First(s => s.StartsWith("telegram:", StringComparison.Ordinal));
-            var crawl = await Support.Cli.RunAsync(["crawl", "--data", data, "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", seed]);
-            Assert.True(crawl.ExitCode == 0, crawl.Error);
-            pageUrl = seed["telegram:".Length..];
-        }
+        var pageUrl = await CrawlReplicaTelegramChannelAsync(data, withMedia: false, ct);
         // The replica is gone now: whatever the replay shows can only come from the WACZ. Replay the channel
         // page and an older page of it (a query string in the URL, as the CDXJ keys it).
         var expected = ExpectedTexts(data, pageUrl);
@@ -115,21 +126,11 @@ public sealed partial class ReplayWebPageTests
     [Fact]
     public async Task ReplayWeb_page_serves_the_images_of_a_replayed_page_from_a_wacz_exported_with_media()
     {
-        var package = FindReplayWebPage();
-        Assert.SkipWhen(package is null,
-            "ReplayWeb.page not found: set ARCHIVER_REPLAYWEB to the unpacked npm 'replaywebpage' package (with ui.js and sw.js), as .ci/run does.");
-        Assert.True(File.Exists(Chromium()), $"Chromium not found at {Chromium()} (.ci/run installs it; set ARCHIVER_CHROMIUM elsewhere).");
+        var package = RequireReplayWebPage();
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempArchive();
         var data = dir.File("archive");
-        string pageUrl;
-        await using (var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 5, Size = ReplicaSize.Small, LogRequests = false }, ct))
-        {
-            var seed = replica.Seeds.First(s => s.StartsWith("telegram:", StringComparison.Ordinal));
-            var crawl = await Support.Cli.RunAsync(["crawl", "--data", data, "--allow-private", "--rate", "0", "--no-index", "-q", seed]);
-            Assert.True(crawl.ExitCode == 0, crawl.Error);
-            pageUrl = seed["telegram:".Length..];
-        }
+        var pageUrl = await CrawlReplicaTelegramChannelAsync(data, withMedia: true, ct);
         // The images of the posts on the channel's first page, with the SHA-256 the archive recorded.
         Dictionary<string, string> images;
         using (var store = ArchiveStore.Open(data, readOnly: true))

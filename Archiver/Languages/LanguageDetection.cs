@@ -83,12 +83,13 @@ public sealed class LanguageDetection
         if (string.IsNullOrWhiteSpace(text)) return null;
         var cleaned = Clean(text, _options.MaxChars, out var words, out var letters);
         // Chinese and Japanese are written without spaces: there the letters count, not the words.
-        var unspaced = NgramScorer.MainScript(cleaned) is NgramScorer.Script.Han or NgramScorer.Script.Kana;
+        var script = NgramScorer.MainScript(cleaned);
+        var unspaced = script is NgramScorer.Script.Han or NgramScorer.Script.Kana;
         if ((words < _options.MinWords && !unspaced) || letters < _options.MinLetters) return null;
         abstained = "unsure";
         Language best;
         double confidence, second;
-        if (_scorer is not null) (best, confidence, second) = _scorer.Score(cleaned);
+        if (_scorer is not null) (best, confidence, second) = _scorer.Score(cleaned, script);
         else
         {
             using var values = _detector!.ComputeLanguageConfidenceValues(cleaned).GetEnumerator();

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.IO.Compression;
 using System.Text.Json;
 using Lingua;
@@ -15,9 +16,11 @@ namespace Archiver.Languages;
 internal sealed class NgramScorer
 {
     private readonly Language[] _languages;
-    private readonly Dictionary<ulong, float[]> _trigrams = new(capacity: 1 << 16);
-    private readonly Dictionary<ulong, float[]> _bigrams = [];
-    private readonly Dictionary<ulong, float[]> _unigrams = [];
+    // One flat table per n-gram length (a row of log probabilities per n-gram, a column per language): a few
+    // large arrays instead of a small array per n-gram, which kept ~10^5 objects alive for every GC to mark.
+    private readonly NgramTable _trigrams;
+    private readonly NgramTable _bigrams;
+    private readonly NgramTable _unigrams;
     /// <summary>Per script, the indexes of the languages written in it.</summary>
     private readonly Dictionary<Script, int[]> _byScript = [];
 
@@ -29,6 +32,9 @@ internal sealed class NgramScorer
     {
         _languages = [.. languages];
         var root = modelDirectory ?? Path.Combine(AppContext.BaseDirectory, "Lingua", "LanguageModels");
+        _trigrams = new NgramTable(_languages.Length, capacity: 1 << 16);
+        _bigrams = new NgramTable(_languages.Length, capacity: 1 << 10);
+        _unigrams = new NgramTable(_languages.Length, capacity: 1 << 8);
         for (var i = 0; i < _languages.Length; i++)
         {
             var iso = LanguageInfo.IsoCode6391(_languages[i]).ToString().ToLowerInvariant();
@@ -38,6 +44,9 @@ internal sealed class NgramScorer
             foreach (var script in ScriptsOf(_languages[i]))
                 _byScript[script] = [.. (_byScript.GetValueOrDefault(script) ?? []), i];
         }
+        _trigrams.Freeze();
+        _bigrams.Freeze();
+        _unigrams.Freeze();
     }
 
     public IReadOnlyList<Language> Languages => _languages;
@@ -47,9 +56,11 @@ internal sealed class NgramScorer
     /// among the candidates), for cleaned text (lower or upper case, words separated by spaces).
     /// Unknown when no candidate language uses the text's main script or no n-gram is known.
     /// </summary>
-    public (Language Best, double Confidence, double Second) Score(ReadOnlySpan<char> text)
+    public (Language Best, double Confidence, double Second) Score(ReadOnlySpan<char> text) => Score(text, MainScript(text));
+
+    /// <summary>As <see cref="Score(ReadOnlySpan{char})"/>, for a text whose main script the caller already knows.</summary>
+    public (Language Best, double Confidence, double Second) Score(ReadOnlySpan<char> text, Script script)
     {
-        var script = MainScript(text);
         if (!_byScript.TryGetValue(script, out var candidates)) return (Language.Unknown, 0, 0);
         if (candidates.Length == 1) return (_languages[candidates[0]], 1, 0);
         Span<double> sums = stackalloc double[_languages.Length];
@@ -72,21 +83,21 @@ internal sealed class NgramScorer
             if (++run < 3) continue;
             var key = Pack(lower[0], lower[1], lower[2]);
             if (!seen.Add(key)) continue;
-            _trigrams.TryGetValue(key, out var tri);
-            float[]? bi = null, uni = null;
+            var tri = _trigrams.Row(key);
+            ReadOnlySpan<float> bi = default, uni = default;
             var lookedUpLower = false;
             foreach (var l in candidates)
             {
-                var p = tri is null ? 0f : tri[l];
+                var p = tri.IsEmpty ? 0f : tri[l];
                 if (p == 0f)
                 {
                     if (!lookedUpLower)
                     {
-                        _bigrams.TryGetValue(Pack(lower[0], lower[1]), out bi);
-                        _unigrams.TryGetValue(Pack(lower[0]), out uni);
+                        bi = _bigrams.Row(Pack(lower[0], lower[1]));
+                        uni = _unigrams.Row(Pack(lower[0]));
                         lookedUpLower = true;
                     }
-                    p = bi is not null && bi[l] != 0f ? bi[l] : uni is not null ? uni[l] : 0f;
+                    p = !bi.IsEmpty && bi[l] != 0f ? bi[l] : !uni.IsEmpty ? uni[l] : 0f;
                 }
                 sums[l] += p;
             }
@@ -163,7 +174,7 @@ internal sealed class NgramScorer
     private static ulong Pack(char a, char b, char c) => 3UL << 48 | (ulong)a << 32 | (ulong)b << 16 | c;
 
     /// <summary>Reads one model file: <c>{"language":..., "ngrams": {"numerator/denominator": "ngram ngram ...", ...}}</c>.</summary>
-    private void Load(string path, Dictionary<ulong, float[]> into, int language)
+    private static void Load(string path, NgramTable into, int language)
     {
         if (!File.Exists(path)) return;
         byte[] json;
@@ -205,13 +216,42 @@ internal sealed class NgramScorer
                             _ => 0UL,
                         };
                         if (key == 0) continue;
-                        if (!into.TryGetValue(key, out var values)) into[key] = values = new float[_languages.Length];
                         // log(p) < 0 for every stored n-gram, so 0 can mean "absent". A probability of 1 would be lost; none is.
-                        values[language] = Math.Min(logProbability, -1e-6f);
+                        into.Set(key, language, Math.Min(logProbability, -1e-6f));
                     }
                     fraction = null;
                     break;
             }
         }
+    }
+
+    /// <summary>N-gram → row of per-language log probabilities (0 = the language does not have it).</summary>
+    private sealed class NgramTable(int languages, int capacity)
+    {
+        private readonly Dictionary<ulong, int> _building = new(capacity);
+        private FrozenDictionary<ulong, int>? _rows;
+        private float[] _values = new float[capacity * languages];
+
+        public void Set(ulong key, int language, float value)
+        {
+            if (!_building.TryGetValue(key, out var row))
+            {
+                row = _building.Count;
+                _building[key] = row;
+                if ((row + 1) * languages > _values.Length) Array.Resize(ref _values, _values.Length * 2);
+            }
+            _values[row * languages + language] = value;
+        }
+
+        public void Freeze()
+        {
+            _rows = _building.ToFrozenDictionary();
+            Array.Resize(ref _values, _building.Count * languages);
+            _building.Clear();
+            _building.TrimExcess();
+        }
+
+        public ReadOnlySpan<float> Row(ulong key) =>
+            _rows!.TryGetValue(key, out var row) ? _values.AsSpan(row * languages, languages) : default;
     }
 }

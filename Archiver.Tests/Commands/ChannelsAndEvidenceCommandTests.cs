@@ -93,4 +93,25 @@ public sealed class ChannelsAndEvidenceCommandTests : IDisposable
         Assert.Contains("gone", table.Out);
         Assert.Contains("2 channels and accounts, 1 gone.", table.Out);
     }
+
+    [Fact]
+    public async Task Channels_lists_each_crawled_feed_once_with_its_posts_and_last_check()
+    {
+        using var data = new TempArchive();
+        await ReplicaCrawl.IntoAsync(data.Path, "feed");
+
+        var result = await Support.Cli.RunAsync("channels", "--data", data.Path, "--json");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var doc = JsonDocument.Parse(result.Out);
+        var feeds = doc.RootElement.EnumerateArray().Where(r => r.GetProperty("platform").GetString() == "feed").ToList();
+        Assert.NotEmpty(feeds);
+        using var store = ArchiveStore.Open(data.Path, readOnly: true);
+        var titles = store.ScanPosts().Where(p => p.Post.Platform == "feed").Select(p => p.Post.Channel).Distinct().Order(StringComparer.Ordinal).ToList();
+        // One row per feed, named by the title its items carry, with those items counted and the crawl's check on it.
+        Assert.Equal(titles, feeds.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToList());
+        Assert.All(feeds, f => Assert.True(f.GetProperty("posts").GetInt64() > 0));
+        Assert.All(feeds, f => Assert.Equal(JsonValueKind.String, f.GetProperty("last_check").ValueKind));
+        Assert.Equal(store.ScanPosts().Count(p => p.Post.Platform == "feed"), feeds.Sum(f => f.GetProperty("posts").GetInt64()));
+    }
 }

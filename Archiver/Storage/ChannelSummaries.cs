@@ -58,10 +58,11 @@ public static class ChannelSummaries
     {
         var authors = store.ScanAuthors().ToDictionary(a => a.Author.Key, StringComparer.Ordinal);
         var counts = new Dictionary<string, (string Platform, string Host, string Name, long Posts, long Edited, long Deleted)>(StringComparer.Ordinal);
+        var titled = TitledChannels(authors.Values);
         foreach (var stored in store.ScanPosts())
         {
             var post = stored.Post;
-            if (ChannelOf(post, authors) is not { } channel) continue;
+            if (ChannelOf(post, authors, titled) is not { } channel) continue;
             var (key, name) = channel;
             var row = counts.GetValueOrDefault(key, (post.Platform, post.Host, name, 0, 0, 0));
             counts[key] = (row.Platform, row.Host, row.Name, row.Posts + 1, row.Edited + (IsEdited(stored) ? 1 : 0), row.Deleted + (stored.IsDeleted ? 1 : 0));
@@ -77,7 +78,8 @@ public static class ChannelSummaries
                 Key = key,
                 Platform = a.Platform,
                 Host = a.Host,
-                Name = a.Handle ?? a.NativeId,
+                // A feed has no handle; its title is what its items name as their channel (its URL stays in the key).
+                Name = a.Handle ?? (a.Kind == "channel" ? a.DisplayName : null) ?? a.NativeId,
                 DisplayName = a.DisplayName,
                 Kind = a.Kind,
                 Status = gone ? "gone" : "active",
@@ -99,10 +101,30 @@ public static class ChannelSummaries
             .ThenBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToList();
     }
 
-    private static (string Key, string Name)? ChannelOf(Post post, Dictionary<string, StoredAuthor> authors)
+    /// <summary>
+    /// Channels known by their address with only a title for a name (a feed is keyed by its URL; its items name the
+    /// feed's title as their channel): title → the channel's key, for titles that name exactly one such channel on a host.
+    /// </summary>
+    private static Dictionary<string, string> TitledChannels(IEnumerable<StoredAuthor> authors)
+    {
+        var byTitle = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var stored in authors)
+        {
+            var a = stored.Author;
+            if (a.Handle is not null || a.Kind != "channel" || a.DisplayName is null) continue;
+            var title = PostKey.Of(a.Platform, a.Host, a.DisplayName);
+            // Two feeds with one title on one host: which one an item came from is not known, so neither gets it.
+            byTitle[title] = byTitle.ContainsKey(title) ? null : a.Key;
+        }
+        return byTitle.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!, StringComparer.Ordinal);
+    }
+
+    private static (string Key, string Name)? ChannelOf(Post post, Dictionary<string, StoredAuthor> authors, Dictionary<string, string> titled)
     {
         if (post.Channel is { } channel && authors.ContainsKey(PostKey.Of(post.Platform, post.Host, channel)))
             return (PostKey.Of(post.Platform, post.Host, channel), channel);
+        if (post.Channel is { } title && titled.TryGetValue(PostKey.Of(post.Platform, post.Host, title), out var feedKey))
+            return (feedKey, title);
         if (post.AuthorId is { } authorId && authors.TryGetValue(PostKey.Of(post.Platform, post.Host, authorId), out var author)
             && (post.Channel is null || SameHandle(post.Channel, author.Author.Handle)))
             return (PostKey.Of(post.Platform, post.Host, authorId), author.Author.Handle ?? authorId);

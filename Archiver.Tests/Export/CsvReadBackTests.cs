@@ -119,6 +119,27 @@ public sealed class CsvReadBackTests : IDisposable
         Assert.Equal(Texts.Length, (await PythonCsvAsync(file)).Count);
     }
 
+    [Fact]
+    public async Task Every_text_reads_back_as_one_row_with_its_exact_value_in_LibreOffice_Calc()
+    {
+        var file = await ExportCsvAsync();
+        // Opened as Calc's text import opens it (the character set left for Calc to recognise), saved as a
+        // spreadsheet, and that spreadsheet saved again as UTF-8 CSV for Python to compare cell by cell.
+        var sheet = await LibreOffice.ConvertAsync(file, "xlsx", "Text - txt - csv (StarCalc):44,34,,1", _dir.File("lo-xlsx"));
+        var back = await LibreOffice.ConvertAsync(sheet, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", null, _dir.File("lo-csv"));
+        var rows = await PythonCsvAsync(back);
+
+        Assert.Equal(Texts.Length, rows.Count);
+        var byKey = rows.ToDictionary(r => r["key"]);
+        for (var i = 0; i < Texts.Length; i++)
+        {
+            var row = byKey[$"telegram:t.me:chan/{i}"];
+            Assert.Equal(LibreOffice.Cell(Texts[i].Cell), row["text"]);
+            Assert.Equal("Кана́л \"quoted\", with comma\nand line", row["author_name"]);
+            Assert.Equal("line\nbreak|plain", row["hashtags"]);
+        }
+    }
+
     /// <summary>Python's csv module, as a researcher would read the file (utf-8-sig skips the BOM).</summary>
     internal static async Task<List<Dictionary<string, string>>> PythonCsvAsync(string file)
     {

@@ -15,7 +15,9 @@ internal sealed class Snippets(Query query, Analyzer analyzer)
     private const char Close = '\uE001';
     private const int FragmentChars = 160;
 
-    private readonly Highlighter _highlighter = Create(query);
+    // One highlighter per analysed field, each scoring only that field's terms: a filter such as lang:ru must
+    // not mark the word "ru" in a post's text.
+    private readonly Dictionary<string, Highlighter> _highlighters = new(StringComparer.Ordinal);
 
     /// <summary>The excerpt of <paramref name="text"/>; <paramref name="field"/> picks the analysis (a stemmed field for --stem).</summary>
     public Snippet Make(string text, string field)
@@ -23,16 +25,22 @@ internal sealed class Snippets(Query query, Analyzer analyzer)
         var clean = text.Replace(Open, ' ').Replace(Close, ' ');
         string? fragments;
         using (var tokens = analyzer.GetTokenStream(field, clean))
-            fragments = _highlighter.GetBestFragments(tokens, clean, 2, " … ");
+            fragments = HighlighterFor(field).GetBestFragments(tokens, clean, 2, " … ");
         if (string.IsNullOrEmpty(fragments))
             return new Snippet(clean.Length <= FragmentChars ? clean : clean[..FragmentChars] + "…", []);
         return Parse(fragments);
     }
 
-    private static Highlighter Create(Query query)
+    private Highlighter HighlighterFor(string field)
+    {
+        if (!_highlighters.TryGetValue(field, out var highlighter)) _highlighters[field] = highlighter = Create(query, field);
+        return highlighter;
+    }
+
+    private static Highlighter Create(Query query, string field)
     {
         // The fragmenter must share the highlighter's scorer: it reads the span positions the scorer found.
-        var scorer = new QueryScorer(query);
+        var scorer = new QueryScorer(query, field);
         return new Highlighter(new MarkFormatter(), scorer) { TextFragmenter = new SimpleSpanFragmenter(scorer, FragmentChars) };
     }
 

@@ -75,6 +75,29 @@ public sealed class SearchResultsTests : IClassFixture<SmallCorpusFixture>
     }
 
     [Fact]
+    public void Snippets_mark_only_words_the_text_clauses_matched_not_field_filter_values()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "archiver-search-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            const string text = "Новости на сайте news ru и в канале";
+            using var index = PostIndex.Open(path, new PostIndexOptions { StoreText = false, TextLookup = keys => keys.ToDictionary(k => k, _ => text) });
+            index.Add(new SearchDocument { Key = "r1", Platform = "telegram", Language = "ru", Text = text });
+            index.Refresh();
+
+            var filterOnly = Assert.Single(index.Search(new SearchRequest { Query = "lang:ru", Snippets = true }).Hits).Snippet!;
+            var withWord = Assert.Single(index.Search(new SearchRequest { Query = "lang:ru канале", Snippets = true }).Hits).Snippet!;
+
+            Assert.Empty(filterOnly.Marks);
+            Assert.Equal(["канале"], withWord.Marks.Select(m => withWord.Text.Substring(m.Start, m.Length)));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Counts_matches_by_field_most_frequent_first()
     {
         var results = _corpus.Index.Search(new SearchRequest

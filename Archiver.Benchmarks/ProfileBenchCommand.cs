@@ -4,7 +4,7 @@ using Archiver.Platforms.Sites;
 
 namespace Archiver.Benchmarks;
 
-/// <summary>The site profile benchmark's command (it was <c>archiver bench profile</c>).</summary>
+/// <summary><c>Archiver.Benchmarks profile</c>: the site profile benchmark (it was <c>archiver bench profile</c>).</summary>
 public static class ProfileBenchCommand
 {
     /// <summary><c>profile --site DIR</c>: the profile parser alone, one thread, pages already in memory.</summary>

@@ -1,10 +1,6 @@
 namespace Archiver;
 
-/// <summary>A failure the user can act on; the message says what went wrong and what to do. Exit code 1.</summary>
-public class ArchiverException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>Bad usage or bad input (a seed, a query, a flag): exit code 2.</summary>
-public sealed class UsageException(string message) : ArchiverException(message);
+// ArchiverException and UsageException live in Archiver.Model (Errors.cs), where the replica can throw them too.
 
 /// <summary>The archive is in use by another archiver process.</summary>
 public sealed class ArchiveBusyException : ArchiverException

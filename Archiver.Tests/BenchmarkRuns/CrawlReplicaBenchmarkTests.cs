@@ -5,7 +5,7 @@ public sealed class CrawlReplicaBenchmarkTests
     [Fact]
     public async Task Bench_crawl_replica_crawls_every_telegram_channel_of_a_child_replica_and_matches_its_truth()
     {
-        var result = await Support.Cli.RunAsync("bench", "crawl-replica", "--size", "small", "--concurrency", "4");
+        var result = await Support.Bench.RunAsync("crawl-replica", "--size", "small", "--concurrency", "4");
 
         Assert.True(result.ExitCode == 0, result.Out + result.Error);
         Assert.Contains("6 Telegram channels", result.Out);
@@ -20,7 +20,7 @@ public sealed class CrawlReplicaBenchmarkTests
     [Fact]
     public async Task Bench_crawl_replica_refuses_a_non_positive_channel_count()
     {
-        var result = await Support.Cli.RunAsync("bench", "crawl-replica", "--size", "small", "--channels", "0");
+        var result = await Support.Bench.RunAsync("crawl-replica", "--size", "small", "--channels", "0");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--channels and --concurrency must be positive", result.Error);

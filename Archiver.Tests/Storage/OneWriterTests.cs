@@ -147,7 +147,7 @@ public sealed class OneWriterTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempArchive();
-        using (var child = ArchiverProcess.Start("debug", "write-loop", "--data", dir.Path, "--batch-size", "200"))
+        using (var child = ArchiverProcess.StartWriteLoop("--data", dir.Path, "--batch-size", "200"))
         {
             Assert.StartsWith("committed ", await child.StandardOutput.ReadLineAsync(ct));
             ArchiverProcess.KillHard(child);

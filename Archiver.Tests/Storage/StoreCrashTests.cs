@@ -16,7 +16,7 @@ public sealed class StoreCrashTests
 
         for (var round = 0; round < 10; round++)
         {
-            using var child = ArchiverProcess.Start("debug", "write-loop", "--data", dir.Path, "--batch-size", "400");
+            using var child = ArchiverProcess.StartWriteLoop("--data", dir.Path, "--batch-size", "400");
             var firstCommit = new TaskCompletionSource();
             var lines = new List<string>();
             var reader = Task.Run(async () =>

@@ -7,7 +7,18 @@ public static class ArchiverProcess
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "archiver.dll");
 
-    public static Process Start(params string[] args)
+    /// <summary>The benchmark program, which also carries the tests' hidden <c>debug write-loop</c> writer.</summary>
+    public static string BenchDll => Path.Combine(AppContext.BaseDirectory, "Archiver.Benchmarks.dll");
+
+    public static Process Start(params string[] args) => StartDll(Dll, args);
+
+    /// <summary>
+    /// <c>debug write-loop</c> as a second process: it writes numbered batches of posts to an archive and prints
+    /// "committed N FIRST COUNT" after each commit, until killed (crash and lock tests).
+    /// </summary>
+    public static Process StartWriteLoop(params string[] args) => StartDll(BenchDll, ["debug", "write-loop", .. args]);
+
+    private static Process StartDll(string dll, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -15,9 +26,9 @@ public static class ArchiverProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Dll);
+        info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start archiver");
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {Path.GetFileName(dll)}");
     }
 
     /// <summary>SIGKILL: no chance to flush, dispose or save anything.</summary>

@@ -20,8 +20,6 @@ public static class CliApp
         new ExportCommand(),
         new VerifyCommand(),
         new CrawlCommand(KnownPlatforms.All()),
-        new BenchCommand(),
-        new DebugCommand(),
         new ProfileCommand(),
         new ReplicaCommand(),
     ];

@@ -95,7 +95,7 @@ public static class FeedParser
             AuthorName = entry.Author,
             CreatedAt = created,
             EditedAt = entry.Published is not null && entry.Updated is not null && entry.Updated != entry.Published ? entry.Updated : null,
-            Text = WithTitle(entry.Title, FeedText.FromHtml(html)),
+            Text = FeedItemText.WithTitle(entry.Title, FeedText.FromHtml(html)),
             Html = html,
             Language = entry.Language ?? feed.Language,
             LanguageSource = (entry.Language ?? feed.Language) is null ? null : LanguageSources.Declared,
@@ -103,22 +103,6 @@ public static class FeedParser
             Media = entry.Enclosures.Select(e => new MediaRef { Kind = MediaKind(e.Type, e.Url), Url = e.Url, Mime = IsMime(e.Type) ? e.Type : null }).ToList(),
             Extra = extra,
         };
-    }
-
-    /// <summary>
-    /// The searchable text of an item: for many feeds (link aggregators, microblogs, Telegram bridges) the title is the
-    /// post, so it comes first, then a blank line and the body; a title the body already begins with (the usual
-    /// truncated copy, often ending in "…") is not repeated. The title alone stays in <c>Extra["title"]</c>.
-    /// </summary>
-    public static string WithTitle(string? title, string body)
-    {
-        var t = title is null ? "" : string.Join(' ', title.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        if (t.Length == 0) return body;
-        if (body.Length == 0) return t;
-        var stem = t.TrimEnd('…', '.', ' ');
-        var flat = string.Join(' ', body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        if (stem.Length > 0 && flat.StartsWith(stem, StringComparison.OrdinalIgnoreCase)) return body;
-        return t + "\n\n" + body;
     }
 
     private static readonly string[] PhotoExtensions = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg", ".heic", ".jfif"];

@@ -8,7 +8,7 @@ using Archiver.Replica;
 namespace Archiver.Benchmarks;
 
 /// <summary>
-/// <c>archiver bench language</c>: language detection on the replica's posts (whose generator knows each
+/// <c>Archiver.Benchmarks language</c>: language detection on the replica's posts (whose generator knows each
 /// post's language) for several detector settings: accuracy per language on posts of at least 5 words,
 /// what shorter posts get, and texts per second on one thread. The figures behind the defaults of
 /// <see cref="LanguageDetectionOptions"/> (docs/language.md).

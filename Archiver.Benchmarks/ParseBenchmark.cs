@@ -8,7 +8,7 @@ using Archiver.Platforms.Telegram;
 namespace Archiver.Benchmarks;
 
 /// <summary>
-/// <c>archiver bench parse</c>: single-threaded parse speed of the Telegram page parser on 20-post channel pages
+/// <c>Archiver.Benchmarks parse</c>: single-threaded parse speed of the Telegram page parser on 20-post channel pages
 /// and of the Mastodon parser on 40-status timeline pages, both built from the real fixtures.
 /// </summary>
 public sealed class ParseBenchmark(string fixtures, TimeSpan duration, TextWriter output)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Archiver.Platforms;
+using Archiver.Platforms.Sites;
 
-namespace Archiver.Platforms.Sites;
+namespace Archiver.Benchmarks;
 
 /// <summary>Parses a directory of saved pages with one profile on one thread and measures the rate.</summary>
 public static class SiteProfileBenchmark

@@ -1,12 +1,13 @@
 using System.CommandLine;
-using Archiver.Benchmarks;
+using Archiver.Cli;
 using Archiver.Storage;
 
-namespace Archiver.Cli;
+namespace Archiver.Benchmarks;
 
 /// <summary>
-/// Hidden commands for the test suite's crash tests: a process that writes to an archive until killed
-/// and reports each batch on stdout only after its commit returned.
+/// Hidden commands for the test suite's crash and lock tests: a second process that writes to an archive until
+/// killed and reports each batch on stdout only after its commit returned. It lives here, not in the shipped
+/// <c>archiver</c>, which users never need it in.
 /// </summary>
 public sealed class DebugCommand : ICliCommand
 {

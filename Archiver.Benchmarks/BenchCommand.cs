@@ -1,19 +1,20 @@
 using System.CommandLine;
-using Archiver.Benchmarks;
+using Archiver.Cli;
 
-namespace Archiver.Cli;
+namespace Archiver.Benchmarks;
 
-/// <summary><c>archiver bench ...</c>: the benchmarks whose figures the issues ask for. Build with -c Release.</summary>
+/// <summary>The benchmarks whose figures the issues ask for (<see cref="BenchApp"/> runs them). Build with -c Release.</summary>
 public sealed class BenchCommand : ICliCommand
 {
     public Command Build(CommandRunner run)
     {
-        var command = new Command("bench", "Run a benchmark and print its figures (use a Release build)");
+        // The benchmark program's root (it was `archiver bench`); BenchApp adds the global options.
+        var command = new RootCommand("Run a benchmark and print its figures (use a Release build)");
         command.Subcommands.Add(Store(run));
         command.Subcommands.Add(SearchBenchCommand.Build(run));
         command.Subcommands.Add(ExportBenchCommand.Build(run));
         command.Subcommands.Add(ParseBenchmark.Command(run));
-        command.Subcommands.Add(ProfileCommand.Bench(run));
+        command.Subcommands.Add(ProfileBenchCommand.Build(run));
         command.Subcommands.Add(ReplicaBenchmark.Command(run));
         command.Subcommands.Add(CrawlBenchmark.Command(run));
         command.Subcommands.Add(ImportBenchmark.Command(run));

@@ -3,7 +3,7 @@ using Archiver.Cli;
 
 namespace Archiver.Benchmarks;
 
-/// <summary><c>archiver bench search</c>: builds the shared corpus into a fresh index and runs the shared queries.</summary>
+/// <summary><c>Archiver.Benchmarks search</c>: builds the shared corpus into a fresh index and runs the shared queries.</summary>
 public static class SearchBenchCommand
 {
     public static Command Build(CommandRunner run)

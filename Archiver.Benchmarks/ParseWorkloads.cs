@@ -8,7 +8,7 @@ namespace Archiver.Benchmarks;
 /// <summary>
 /// Realistic parse inputs built from the shared real-world fixtures: t.me/s channel pages made of real message
 /// fragments (renumbered, re-dated), and Mastodon timelines made of real status objects (re-identified).
-/// Used by <c>archiver bench parse</c> and by the paging tests.
+/// Used by <c>Archiver.Benchmarks parse</c> and by the paging tests.
 /// </summary>
 public static partial class ParseWorkloads
 {

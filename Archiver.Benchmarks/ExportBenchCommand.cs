@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Archiver.Benchmarks;
+using Archiver.Cli;
 
-namespace Archiver.Cli;
+namespace Archiver.Benchmarks;
 
-/// <summary><c>archiver bench export --posts N [--dir DIR]</c>: export speed and memory (build with -c Release).</summary>
+/// <summary><c>export --posts N [--dir DIR]</c>: export speed and memory (build with -c Release).</summary>
 public static class ExportBenchCommand
 {
     public static Command Build(CommandRunner run)

@@ -9,7 +9,7 @@ using Archiver.Storage;
 namespace Archiver.Benchmarks;
 
 /// <summary>
-/// <c>archiver bench crawl-replica</c>: crawls every Telegram channel of a replica network (served by a child
+/// <c>Archiver.Benchmarks crawl-replica</c>: crawls every Telegram channel of a replica network (served by a child
 /// <c>archiver replica serve</c> on 127.0.0.1) the way <c>archiver crawl</c> does — real Telegram platform,
 /// WARC capture, parsing, storing, then the search index — and checks the archive against the replica's
 /// ground truth. Prints pages/s, posts/s, time per stage, CPU seconds of crawler and server, peak RSS.

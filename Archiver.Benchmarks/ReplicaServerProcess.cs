@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Archiver.Cli;
 using Archiver.Replica;
 
 namespace Archiver.Benchmarks;
@@ -36,10 +37,11 @@ internal sealed class ReplicaServerProcess : IAsyncDisposable
     public static async Task<ReplicaServerProcess> StartAsync(ulong seed, string size, string? faults, CancellationToken ct)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        // This assembly is the archiver program; it may be hosted by `dotnet`, its apphost or a test runner.
-        var assembly = typeof(ReplicaServerProcess).Assembly.Location;
+        // The archiver program (archiver.dll, copied beside the benchmarks and the tests); this process may be
+        // hosted by `dotnet`, an apphost or a test runner.
+        var assembly = typeof(CliApp).Assembly.Location;
         var muxer = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        info.FileName = assembly.Length > 0 ? muxer : Environment.ProcessPath ?? "archiver";
+        info.FileName = assembly.Length > 0 ? muxer : Path.Combine(AppContext.BaseDirectory, "archiver");
         if (assembly.Length > 0) info.ArgumentList.Add(assembly);
         foreach (var a in new[] { "-q", "replica", "serve", "--seed", seed.ToString(CultureInfo.InvariantCulture), "--size", size, "--port", "0" })
             info.ArgumentList.Add(a);

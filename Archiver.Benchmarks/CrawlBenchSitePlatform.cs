@@ -8,7 +8,7 @@ namespace Archiver.Benchmarks;
 /// <summary>
 /// Stand-in parser for the shared crawl benchmark site (../shared/bench/gen_site.py) until the declarative
 /// `site` platform with its `bench-site` profile is merged: the same work a profile does (parse the HTML,
-/// 11 fields of 20 posts, pager links). Seeds: <c>bench-site:URL</c>. Used only by <c>archiver bench crawl</c>.
+/// 11 fields of 20 posts, pager links). Seeds: <c>bench-site:URL</c>. Used only by <c>Archiver.Benchmarks crawl</c>.
 /// </summary>
 public sealed partial class CrawlBenchSitePlatform(bool linksOnly = false) : IPlatform
 {

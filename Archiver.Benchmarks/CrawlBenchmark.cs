@@ -6,7 +6,7 @@ using Archiver.Platforms;
 namespace Archiver.Benchmarks;
 
 /// <summary>
-/// <c>archiver bench crawl --start URL</c>: crawls the shared benchmark site (nginx on 127.0.0.1) with WARC
+/// <c>Archiver.Benchmarks crawl --start URL</c>: crawls the shared benchmark site (nginx on 127.0.0.1) with WARC
 /// capture, parsing and storing on, into a scratch archive; prints pages/s, posts/s, time per stage and
 /// peak RSS. Parsing uses the shipped `bench-site` profile; the search index follows the store during the crawl
 /// (<c>--index-after</c>: indexed after it, as before), and the catch-up left for after the crawl is timed too.

@@ -139,7 +139,7 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
                     AuthorName = p.Signature ?? c.Title,
                     CreatedAt = p.Date,
                     // The feed reader puts an item's title before its body unless the body begins with it (docs/records.md).
-                    Text = Platforms.Feeds.FeedParser.WithTitle(FeedRenderer.Title(p), TelegramMarkup.TextPlain(p)),
+                    Text = FeedItemText.WithTitle(FeedRenderer.Title(p), TelegramMarkup.TextPlain(p)),
                     Html = TelegramMarkup.TextHtml(p, tgOrigin),
                     Links = p.Text.Links,
                     Language = c.Language.Code,

@@ -8,7 +8,7 @@ using Archiver.Storage;
 namespace Archiver.Benchmarks;
 
 /// <summary>
-/// <c>archiver bench import</c>: imports the shared corpus (or WARC files) into a scratch archive with the
+/// <c>Archiver.Benchmarks import</c>: imports the shared corpus (or WARC files) into a scratch archive with the
 /// search index following the store, as <c>archiver import</c> does, and prints the end-to-end rate (store
 /// and index complete and committed), CPU seconds, busy time per stage and peak RSS; then checks that the
 /// index holds exactly the store's posts.

@@ -6,7 +6,7 @@ using Archiver.Replica;
 namespace Archiver.Benchmarks;
 
 /// <summary>
-/// <c>archiver bench replica</c>: how many Telegram pages and small API answers per second the replica
+/// <c>Archiver.Benchmarks replica</c>: how many Telegram pages and small API answers per second the replica
 /// serves to an in-process load generator. The generator shares the cores with the server, so an
 /// out-of-process tool (wrk against <c>archiver replica serve</c>) reports higher figures.
 /// </summary>

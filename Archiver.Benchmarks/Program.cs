@@ -1,0 +1,3 @@
+using Archiver.Benchmarks;
+
+return await BenchApp.RunAsync(args, Console.Out, Console.Error);

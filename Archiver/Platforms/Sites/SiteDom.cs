@@ -4,21 +4,6 @@ using Archiver.Platforms.Sites.Fast;
 
 namespace Archiver.Platforms.Sites;
 
-/// <summary>A selector as written in a profile, compiled for both parsers (the fast one only when it supports it).</summary>
-public sealed record ProfileSelector(string Text, ISelector Css, FastSelector? Fast)
-{
-    public override string ToString() => Text;
-}
-
-/// <summary>Which HTML parser a profile runs on.</summary>
-public enum SiteParserKind
-{
-    /// <summary>AngleSharp: the full HTML5 tree builder, right for any real-world page.</summary>
-    Standard,
-    /// <summary><see cref="FastHtmlParser"/>: for machine-generated, well-formed pages only.</summary>
-    Fast,
-}
-
 /// <summary>What the profile reader needs from a parsed page, for either parser's tree.</summary>
 internal interface ISiteDom<TNode>
 {

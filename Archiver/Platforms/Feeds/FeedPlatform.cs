@@ -1,4 +1,5 @@
 using Archiver.Model;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites;
 
 namespace Archiver.Platforms.Feeds;
@@ -20,7 +21,7 @@ public sealed class FeedPlatform : IPlatform
         // "feed://example.com/rss" is the old feed URL scheme for http.
         if (prefix == "feed:" && rest.StartsWith("//", StringComparison.Ordinal)) rest = "http:" + rest;
         if (!Uri.TryCreate(rest, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")) return false;
-        parsed = new Seed { Platform = Name, Host = Hosts.Of(url), Kind = "feed", Value = url.AbsoluteUri, Original = seed, BaseUrl = url.GetLeftPart(UriPartial.Authority) };
+        parsed = new Seed { Platform = Name, Host = UrlTools.HostKey(url), Kind = "feed", Value = url.AbsoluteUri, Original = seed, BaseUrl = url.GetLeftPart(UriPartial.Authority) };
         return true;
     }
 

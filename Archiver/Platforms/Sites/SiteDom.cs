@@ -1,5 +1,6 @@
 using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites.Fast;
 
 namespace Archiver.Platforms.Sites;
@@ -31,7 +32,7 @@ internal sealed class AngleSharpDom(IDocument document) : ISiteDom<IElement>
     }
 
     public string? Attribute(IElement node, string name) => node.GetAttribute(name);
-    public string Text(IElement node) => HtmlText.Of(node);
+    public string Text(IElement node) => HtmlText.Rendered(node);
     public string InnerHtml(IElement node) => node.InnerHtml;
     public string? BaseHref => document.QuerySelector("base[href]")?.GetAttribute("href");
     public IEnumerable<string> LinkHrefs(IElement node) => node.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!);
@@ -75,13 +76,13 @@ internal sealed class FastDom(FastDocument document) : ISiteDom<int>
     }
 }
 
-/// <summary><see cref="HtmlText"/>'s rendering rules over a <see cref="FastDocument"/>.</summary>
+/// <summary><see cref="HtmlText.Rendered"/> rules over a <see cref="FastDocument"/>.</summary>
 internal static class FastText
 {
     public static string Of(FastDocument doc, int node)
     {
         var text = new RenderedText();
-        if (doc.Name(node) is { } name && HtmlText.Skipped.Contains(name))
+        if (doc.Name(node) is { } name && HtmlText.RenderedSkipped.Contains(name))
             for (var child = doc.FirstChild(node); child >= 0; child = doc.NextSibling(child)) Walk(doc, child, text, preformatted: true);
         else Walk(doc, node, text, preformatted: false);
         return text.Finish();
@@ -91,9 +92,9 @@ internal static class FastText
     {
         var name = doc.Name(node);
         if (name is null) { text.Append(doc.Text(node), preformatted); return; }
-        if (HtmlText.Skipped.Contains(name)) return;
+        if (HtmlText.RenderedSkipped.Contains(name)) return;
         if (name == "br") { text.LineBreak(); return; }
-        var block = HtmlText.Blocks.Contains(name);
+        var block = HtmlText.RenderedBlocks.Contains(name);
         if (block) text.BlockBoundary();
         var pre = preformatted || name is "pre" or "textarea";
         for (var child = doc.FirstChild(node); child >= 0; child = doc.NextSibling(child)) Walk(doc, child, text, pre);

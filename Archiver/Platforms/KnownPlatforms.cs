@@ -13,8 +13,8 @@ public static class KnownPlatforms
     public static IReadOnlyList<IPlatform> All(SiteProfileCatalog? profiles = null) =>
     [
         new TelegramPlatform(),
-        new MastodonPlatform(MastodonNetwork.TruthSocial),
-        new MastodonPlatform(MastodonNetwork.Gab),
+        // Each fork before generic Mastodon (its home host is its own).
+        .. MastodonForks.All.Select(fork => new MastodonPlatform(fork)),
         new MastodonPlatform(MastodonNetwork.Mastodon),
         new ParlerPlatform(),
         new FeedPlatform(),

@@ -42,15 +42,10 @@ public static class MastodonStatuses
         if (host is null)
             return LineParse.Fail($"status {JsonFields.Str(status, "id")} is from another server (acct {JsonFields.Str(status.GetProperty("account"), "acct")}) "
                 + "and no local status says which server served it, so its id cannot be placed");
-        var mapper = new MastodonStatusMapper(NetworkOf(host).Name, host);
+        var mapper = new MastodonStatusMapper(MastodonNetwork.OfHost(host).Name, host);
         if (mapper.Add(status) is null) return LineParse.Fail("status without an id");
         return new LineParse(mapper.Posts, mapper.Authors.Values.ToList());
     }
-
-    private static MastodonNetwork NetworkOf(string host) =>
-        MastodonNetwork.TruthSocial.ClaimsHost(host) ? MastodonNetwork.TruthSocial
-            : MastodonNetwork.Gab.ClaimsHost(host) ? MastodonNetwork.Gab
-            : MastodonNetwork.Mastodon;
 }
 
 /// <summary>One Mastodon status per line (JSONL of statuses).</summary>

@@ -31,6 +31,20 @@ public sealed class FeedPlatform : IPlatform
     }
 
     /// <summary>Feeds live at any URL; a feed capture is recognised by its path, the content decides in <see cref="Parse"/>.</summary>
+    /// <summary>Feeds live at any URL (<c>/index.php?format=rss</c>): a feed media type, or an XML body whose root is a feed.</summary>
+    public bool RecognisesCapture(Uri url, string? contentType, ReadOnlySpan<byte> head)
+    {
+        if (contentType is not null)
+        {
+            if (contentType.Contains("rss+xml", StringComparison.OrdinalIgnoreCase) || contentType.Contains("atom+xml", StringComparison.OrdinalIgnoreCase)
+                || contentType.Contains("feed+json", StringComparison.OrdinalIgnoreCase))
+                return true;
+            if (!contentType.Contains("xml", StringComparison.OrdinalIgnoreCase)) return false;
+        }
+        var start = head[..Math.Min(head.Length, 2048)];
+        return start.IndexOf("<rss"u8) >= 0 || start.IndexOf("<feed"u8) >= 0 || start.IndexOf("<rdf:RDF"u8) >= 0;
+    }
+
     public bool CanParse(Uri url)
     {
         var path = url.AbsolutePath.ToLowerInvariant();

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Archiver.Model;
-using Archiver.Platforms.Mastodon;
 
-namespace Archiver.Import.Datasets;
+namespace Archiver.Platforms.Mastodon;
 
 /// <summary>
 /// Mastodon API statuses saved outside a crawl (a timeline or account-statuses response, one status per
@@ -51,7 +50,11 @@ public static class MastodonStatuses
 /// <summary>One Mastodon status per line (JSONL of statuses).</summary>
 public sealed class MastodonFormat : IDatasetFormat
 {
-    public ImportFormat Format => ImportFormat.Mastodon;
+    public const string FormatName = "mastodon";
+
+    public string Name => FormatName;
+
+    public string Title => "saved Mastodon API statuses, as an array or one per line";
 
     public bool Recognises(JsonElement line) => MastodonStatuses.IsStatus(line) && !line.TryGetProperty("_type", out _);
 

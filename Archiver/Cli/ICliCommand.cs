@@ -7,6 +7,3 @@ public interface ICliCommand
 {
     Command Build(CommandRunner run);
 }
-
-/// <summary>Wraps a command body: builds the context, maps exceptions to exit codes and clear messages.</summary>
-public delegate Command CommandFactory(CommandRunner run);

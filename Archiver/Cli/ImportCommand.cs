@@ -11,10 +11,10 @@ public sealed class ImportCommand : ICliCommand
     public Command Build(CommandRunner run)
     {
         var paths = new Argument<string[]>("PATH") { Description = "Files to import: WARC (.warc, .warc.gz), WACZ, ARC (.arc, .arc.gz), or datasets (.jsonl, .ndjson; also .gz, .zst, .zip)", Arity = ArgumentArity.OneOrMore };
-        var format = new Option<string>("--format") { Description = "auto|warc|corpus|parler|snscrape|twarc|jsonl|mastodon (auto: WARC/WACZ/ARC by extension, datasets by their first lines; jsonl: Archiver's own export; mastodon: saved API statuses, an array or one per line)", DefaultValueFactory = _ => "auto" };
+        var format = new Option<string>("--format") { Description = ImportFormats.Help, DefaultValueFactory = _ => "auto" };
         var again = new Option<bool>("--again") { Description = "Read inputs that were already imported completely (adds nothing new unless they changed)" };
         var noIndex = new Option<bool>("--no-index") { Description = "Do not update the search index now (run 'archiver index' later)" };
-        var command = new Command("import", "Import WARC/WACZ/ARC captures and datasets (Parler 2021, snscrape, twarc2, Mastodon statuses, the benchmark corpus) into the archive") { paths, format, again, noIndex };
+        var command = new Command("import", $"Import WARC/WACZ/ARC captures and datasets ({ImportFormats.Titles}, Archiver's own export) into the archive") { paths, format, again, noIndex };
         run.Attach(command, async (context, parse, ct) =>
         {
             var formatName = parse.GetValue(format)!;

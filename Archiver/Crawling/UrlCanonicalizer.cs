@@ -37,5 +37,5 @@ public static class UrlCanonicalizer
         Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Canonicalize(uri) : throw new ArgumentException($"Not an absolute URL: {url}", nameof(url));
 
     /// <summary>The host key used for politeness: host plus port when not the default.</summary>
-    public static string HostKey(Uri url) => url.IsDefaultPort ? url.Host.ToLowerInvariant() : $"{url.Host.ToLowerInvariant()}:{url.Port}";
+    public static string HostKey(Uri url) => Platforms.Common.UrlTools.HostKey(url);
 }

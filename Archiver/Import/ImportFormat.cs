@@ -1,28 +1,43 @@
+using Archiver.Platforms;
+
 namespace Archiver.Import;
 
-/// <summary>The kinds of input <c>archiver import</c> reads.</summary>
-public enum ImportFormat
+/// <summary>
+/// What <c>archiver import --format</c> asked for: <see cref="Auto"/>, <see cref="Jsonl"/> (Archiver's own
+/// export), or the name of a dataset format (<see cref="ImportService.Formats"/>: the benchmark corpus and the
+/// networks' formats registered in <see cref="KnownPlatforms.DatasetFormats"/>).
+/// </summary>
+public readonly record struct ImportFormat(string Name)
 {
-    Auto,
-    /// <summary>The shared benchmark corpus (bench/gen_corpus.py): id, platform, channel, author, created_at, lang, text, hashtags, urls.</summary>
-    Corpus,
-    /// <summary>The 2021 Parler dataset's newline-delimited JSON (Aliapoulios et al.).</summary>
-    Parler,
-    /// <summary>snscrape's JSONL (<c>snscrape --jsonl telegram-channel ...</c>, Mastodon items).</summary>
-    Snscrape,
-    /// <summary>twarc2 JSONL: Twitter API v2 responses (one page of tweets with includes per line) or flattened tweets.</summary>
-    Twarc,
+    /// <summary>WARC/WACZ/ARC by extension, datasets by their first lines.</summary>
+    public static readonly ImportFormat Auto = new("auto");
+
     /// <summary>Archiver's own JSONL export (<c>posts.jsonl</c>; the <c>authors.jsonl</c> and <c>media.jsonl</c> beside it come along).</summary>
-    Jsonl,
-    /// <summary>Mastodon API statuses (also Truth Social, Gab): a saved JSON array (timeline, account statuses) or one status per line.</summary>
-    Mastodon,
+    public static readonly ImportFormat Jsonl = new("jsonl");
+
+    public override string ToString() => Name;
 }
 
-/// <summary>Parses the <c>--format</c> value with a message that lists the accepted names.</summary>
+/// <summary>The accepted <c>--format</c> names, built from the registered formats, and their parsing.</summary>
 public static class ImportFormats
 {
-    public static ImportFormat Parse(string value) =>
-        Enum.TryParse<ImportFormat>(value, ignoreCase: true, out var format) && Enum.IsDefined(format)
-            ? format
-            : throw new UsageException($"Unknown import format '{value}'. Use one of: {string.Join(", ", Enum.GetNames<ImportFormat>().Select(n => n.ToLowerInvariant()))}.");
+    /// <summary>The names in the order the help lists them: auto, the captures, Archiver's export, then each dataset format.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ["auto", "warc", "wacz", ImportFormat.Jsonl.Name, .. ImportService.Formats.Select(f => f.Name)];
+
+    /// <summary>The <c>--format</c> help: the names, then what each stands for.</summary>
+    public static string Help =>
+        $"{string.Join('|', Names)} (auto: WARC/WACZ/ARC by extension, datasets by their first lines; jsonl: Archiver's own export; "
+        + $"{string.Join("; ", ImportService.Formats.Select(f => $"{f.Name}: {f.Title}"))})";
+
+    /// <summary>What the command imports, for its description.</summary>
+    public static string Titles => string.Join(", ", ImportService.Formats.Select(f => f.Title));
+
+    /// <summary>A <c>--format</c> value other than warc/wacz (which the command handles before this).</summary>
+    public static ImportFormat Parse(string value)
+    {
+        var name = value.ToLowerInvariant();
+        if (name == ImportFormat.Auto.Name || name == ImportFormat.Jsonl.Name || ImportService.Formats.Any(f => f.Name == name)) return new ImportFormat(name);
+        throw new UsageException($"Unknown import format '{value}'. Use one of: {string.Join(", ", Names)}.");
+    }
 }

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Archiver.Import.Datasets;
 using Archiver.Languages;
 using Archiver.Model;
+using Archiver.Platforms;
 using Archiver.Storage;
 
 namespace Archiver.Import;
@@ -19,7 +20,7 @@ namespace Archiver.Import;
 public sealed class ImportService(ArchiveStore store, TimeProvider clock)
 {
     public static IReadOnlyList<IDatasetFormat> Formats { get; } =
-        [new CorpusFormat(), new ParlerDatasetFormat(), new SnscrapeFormat(), new TwarcFormat(), new MastodonFormat()];
+        [new CorpusFormat(), .. KnownPlatforms.DatasetFormats];
 
     public int BatchLines { get; init; } = 5000;
 
@@ -157,7 +158,7 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
             // Bounded: one line of a decompression bomb (or of a file that is not line-oriented) is refused at
             // MaxLineBytes instead of growing one string until memory runs out.
             using var reader = new LineReader(stream, MaxLineBytes);
-            IDatasetFormat? format = requested == ImportFormat.Auto ? null : Formats.First(f => f.Format == requested);
+            IDatasetFormat? format = requested == ImportFormat.Auto ? null : Formats.First(f => f.Name == requested.Name);
             var observedAt = clock.GetUtcNow().UtcDateTime;
             var lines = new List<(long, string)>(BatchLines);
             long chars = 0;
@@ -261,7 +262,7 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
             }
             if (requested == ImportFormat.Auto && !format.Recognises(root))
             {
-                problems.Add(new ImportProblem(name, lineNumber, $"line does not look like {format.Format} like the lines before it"));
+                problems.Add(new ImportProblem(name, lineNumber, $"line does not look like {format.Name} like the lines before it"));
                 return;
             }
             var parsed = format.Parse(root);

@@ -20,6 +20,13 @@ public interface IPlatform
     /// <summary>Whether a captured URL (e.g. from an imported WARC) is one this platform parses.</summary>
     bool CanParse(Uri url);
 
+    /// <summary>
+    /// Whether a captured response whose URL no platform claims (a mirror, a replica, another crawler's file) is
+    /// one of this platform's by the unmistakable shape of its body (<paramref name="head"/>: its first 64 KiB)
+    /// or its content type. Asked in registration order after every platform's <see cref="CanParse"/>.
+    /// </summary>
+    bool RecognisesCapture(Uri url, string? contentType, ReadOnlySpan<byte> head) => false;
+
     /// <summary>Pure: the same page always gives the same result. Never throws on bad input; reports it.</summary>
     ParseResult Parse(FetchedPage page);
 }

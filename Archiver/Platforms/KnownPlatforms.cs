@@ -2,7 +2,9 @@ using Archiver.Platforms.Feeds;
 using Archiver.Platforms.Mastodon;
 using Archiver.Platforms.Parler;
 using Archiver.Platforms.Sites;
+using Archiver.Platforms.Snscrape;
 using Archiver.Platforms.Telegram;
+using Archiver.Platforms.Twitter;
 
 namespace Archiver.Platforms;
 
@@ -13,12 +15,24 @@ public static class KnownPlatforms
     public static IReadOnlyList<IPlatform> All(SiteProfileCatalog? profiles = null) =>
     [
         new TelegramPlatform(),
-        new MastodonPlatform(MastodonNetwork.TruthSocial),
-        new MastodonPlatform(MastodonNetwork.Gab),
+        // Each fork before generic Mastodon (its home host is its own).
+        .. MastodonForks.All.Select(fork => new MastodonPlatform(fork)),
         new MastodonPlatform(MastodonNetwork.Mastodon),
         new ParlerPlatform(),
         new FeedPlatform(),
         new SitePlatform(profiles ?? SiteProfileCatalog.CreateDefault()),
+    ];
+
+    /// <summary>
+    /// The networks' dataset formats, in the order <c>--format auto</c> tries them on a file's first lines (the
+    /// import adds its generic ones: the benchmark corpus first, Archiver's own export by its rows).
+    /// </summary>
+    public static IReadOnlyList<IDatasetFormat> DatasetFormats { get; } =
+    [
+        new ParlerDatasetFormat(),
+        new SnscrapeFormat(),
+        new TwarcFormat(),
+        new MastodonFormat(),
     ];
 
     public static PlatformRegistry Registry(SiteProfileCatalog? profiles = null) => new(All(profiles));

@@ -52,6 +52,3 @@ public sealed record StoredAuthor
     public int Version { get; init; } = 1;
     public Capture? Capture { get; init; }
 }
-
-/// <summary>A batch's record that posts were seen again, unchanged (cheaper than touching each post).</summary>
-public sealed record Sighting(long Sequence, DateTime SeenAt, IReadOnlyList<string> Keys, Capture? Capture);

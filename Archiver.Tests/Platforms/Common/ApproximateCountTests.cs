@@ -38,4 +38,21 @@ public sealed class ApproximateCountTests
         Assert.False(ApproximateCount.TryParse(text, out _, out _));
         Assert.Null(ApproximateCount.Parse(text));
     }
+
+    // The page-text reader of the merged class (Sites, Parler) finds the first count in a text; TryParse wants the whole text to be one.
+    [Theory]
+    [InlineData("12 likes", 12L)]
+    [InlineData("1,234", 1234L)]
+    [InlineData("1 234 567", 1234567L)]
+    [InlineData("1.2K", 1200L)]
+    [InlineData("3 M", 3000000L)]
+    [InlineData("none", null)]
+    public void Finds_the_first_count_in_a_text(string text, long? expected) => Assert.Equal(expected, ApproximateCount.Find(text));
+
+    [Fact]
+    public void A_count_inside_words_is_found_but_is_not_a_count_by_itself()
+    {
+        Assert.Equal(12, ApproximateCount.Find("12 likes"));
+        Assert.Null(ApproximateCount.Parse("12 likes"));
+    }
 }

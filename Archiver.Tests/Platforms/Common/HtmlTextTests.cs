@@ -37,4 +37,30 @@ public sealed class HtmlTextTests
 
     [Fact]
     public void Gives_empty_text_for_no_node() => Assert.Equal("", HtmlText.ToText(null));
+
+    private static string Rendered(string html) =>
+        HtmlText.Rendered(new HtmlParser().ParseDocument("<div id=x>" + html + "</div>").GetElementById("x"));
+
+    // The two rule sets of the merged class stay apart: a stored text (and so its content hash) must not change.
+    [Fact]
+    public void Rendered_text_turns_no_break_spaces_into_spaces_where_reader_text_keeps_them()
+    {
+        Assert.Equal("a b", Rendered("a&nbsp;b"));
+        Assert.Equal("a\u00A0b", Text("a&nbsp;b"));
+    }
+
+    [Fact]
+    public void Rendered_text_ends_more_elements_as_blocks_than_reader_text()
+    {
+        Assert.Equal("side\nmain", Rendered("<aside>side</aside>main"));
+        Assert.Equal("sidemain", Text("<aside>side</aside>main"));
+    }
+
+    [Fact]
+    public void Rendered_text_of_a_skipped_element_asked_for_itself_is_its_content()
+    {
+        var document = new HtmlParser().ParseDocument("<html><head><title>The  title</title></head><body><p>x</p><iframe>no</iframe></body></html>");
+        Assert.Equal("The  title", HtmlText.Rendered(document.QuerySelector("title")));
+        Assert.Equal("x", HtmlText.Rendered(document.Body));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Archiver.Model;
 using Archiver.Platforms;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites;
 using Archiver.Tests.Support;
 
@@ -109,7 +110,7 @@ public sealed class SiteProfileTests
     public void Counts_read_separators_and_suffixes()
     {
         Assert.Equal(new long?[] { 1234, 1200, 3_000_000, 12, 1234567, null, 5 },
-            new[] { "1,234", "1.2K", "3M", "12 likes", "1 234 567", "none", "5" }.Select(Counts.Parse).ToArray());
+            new[] { "1,234", "1.2K", "3M", "12 likes", "1 234 567", "none", "5" }.Select(ApproximateCount.Find).ToArray());
     }
 
     [Fact]

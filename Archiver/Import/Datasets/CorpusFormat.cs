@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Archiver.Model;
+using Archiver.Platforms;
 
 namespace Archiver.Import.Datasets;
 
@@ -8,7 +9,9 @@ public sealed class CorpusFormat : IDatasetFormat
 {
     public const string Host = "bench.corpus";
 
-    public ImportFormat Format => ImportFormat.Corpus;
+    public string Name => "corpus";
+
+    public string Title => "the benchmark corpus";
 
     public bool Recognises(JsonElement line) =>
         Json.Has(line, "id") && Json.Has(line, "platform") && Json.Has(line, "created_at") && Json.Has(line, "text") && Json.Has(line, "urls");

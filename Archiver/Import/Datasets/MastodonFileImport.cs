@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Archiver.Languages;
+using Archiver.Platforms.Mastodon;
 using Archiver.Storage;
 
 namespace Archiver.Import.Datasets;
@@ -23,7 +24,7 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
     /// <summary>Whether <paramref name="path"/> is one JSON document of statuses (not JSON lines).</summary>
     public static bool Handles(string path, ImportFormat format)
     {
-        if (format is not (ImportFormat.Auto or ImportFormat.Mastodon) || !File.Exists(path)) return false;
+        if ((format != ImportFormat.Auto && format.Name != MastodonFormat.FormatName) || !File.Exists(path)) return false;
         var lower = path.ToLowerInvariant();
         if (lower.EndsWith(".gz", StringComparison.Ordinal) || lower.EndsWith(".zst", StringComparison.Ordinal) || lower.EndsWith(".zip", StringComparison.Ordinal)
             || lower.EndsWith(".warc", StringComparison.Ordinal) || lower.EndsWith(".wacz", StringComparison.Ordinal)) return false;
@@ -43,7 +44,7 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
         var trimmed = first.TrimStart();
         if (!trimmed.StartsWith('[') && !trimmed.StartsWith('{')) return false;
         if (trimmed.StartsWith('{') && IsCompleteJson(first)) return false; // JSON lines
-        if (format == ImportFormat.Mastodon) return true;
+        if (format.Name == MastodonFormat.FormatName) return true;
         // Auto: only claim documents whose first entry is a status.
         var bytes = File.ReadAllBytes(path).AsSpan();
         if (bytes.Length > MaxDocumentBytes) return false;

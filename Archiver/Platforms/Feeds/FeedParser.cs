@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Archiver.Model;
 using Archiver.Platforms.Charsets;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites;
 
 namespace Archiver.Platforms.Feeds;
@@ -44,7 +45,7 @@ public static class FeedParser
             return ParseResult.Failure($"unreadable feed: {e.GetType().Name}: {e.Message}", page.Url.AbsoluteUri);
         }
         if (feed is null) return ParseResult.Failure("not a feed: no rss, RDF, feed or JSON Feed document", page.Url.AbsoluteUri);
-        var host = Hosts.Of(page.Url);
+        var host = UrlTools.HostKey(page.Url);
         var channel = feed.Title ?? page.Url.AbsoluteUri;
         var posts = new List<Post>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using Archiver.Model;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites;
 
 namespace Archiver.Platforms.Feeds;
@@ -20,7 +21,7 @@ public sealed class FeedPlatform : IPlatform
         // "feed://example.com/rss" is the old feed URL scheme for http.
         if (prefix == "feed:" && rest.StartsWith("//", StringComparison.Ordinal)) rest = "http:" + rest;
         if (!Uri.TryCreate(rest, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")) return false;
-        parsed = new Seed { Platform = Name, Host = Hosts.Of(url), Kind = "feed", Value = url.AbsoluteUri, Original = seed, BaseUrl = url.GetLeftPart(UriPartial.Authority) };
+        parsed = new Seed { Platform = Name, Host = UrlTools.HostKey(url), Kind = "feed", Value = url.AbsoluteUri, Original = seed, BaseUrl = url.GetLeftPart(UriPartial.Authority) };
         return true;
     }
 
@@ -30,6 +31,20 @@ public sealed class FeedPlatform : IPlatform
     }
 
     /// <summary>Feeds live at any URL; a feed capture is recognised by its path, the content decides in <see cref="Parse"/>.</summary>
+    /// <summary>Feeds live at any URL (<c>/index.php?format=rss</c>): a feed media type, or an XML body whose root is a feed.</summary>
+    public bool RecognisesCapture(Uri url, string? contentType, ReadOnlySpan<byte> head)
+    {
+        if (contentType is not null)
+        {
+            if (contentType.Contains("rss+xml", StringComparison.OrdinalIgnoreCase) || contentType.Contains("atom+xml", StringComparison.OrdinalIgnoreCase)
+                || contentType.Contains("feed+json", StringComparison.OrdinalIgnoreCase))
+                return true;
+            if (!contentType.Contains("xml", StringComparison.OrdinalIgnoreCase)) return false;
+        }
+        var start = head[..Math.Min(head.Length, 2048)];
+        return start.IndexOf("<rss"u8) >= 0 || start.IndexOf("<feed"u8) >= 0 || start.IndexOf("<rdf:RDF"u8) >= 0;
+    }
+
     public bool CanParse(Uri url)
     {
         var path = url.AbsolutePath.ToLowerInvariant();

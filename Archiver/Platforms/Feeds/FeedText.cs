@@ -1,4 +1,5 @@
 using AngleSharp.Html.Parser;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites;
 
 namespace Archiver.Platforms.Feeds;
@@ -13,7 +14,7 @@ public static class FeedText
         if (string.IsNullOrEmpty(html)) return "";
         if (!html.Contains('<') && !html.Contains('&')) return string.Join(' ', html.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         using var document = Parser.ParseDocument(html);
-        return HtmlText.Of(document.Body);
+        return HtmlText.Rendered(document.Body);
     }
 
     public static IReadOnlyList<string> Links(string? html, string? baseUrl)

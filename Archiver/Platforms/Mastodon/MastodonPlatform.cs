@@ -3,12 +3,12 @@ using Archiver.Platforms.Common;
 
 namespace Archiver.Platforms.Mastodon;
 
-/// <summary>A network speaking the Mastodon client API, read without an account: Mastodon, Truth Social, Gab.</summary>
+/// <summary>A network speaking the Mastodon client API, read without an account: Mastodon and each of <see cref="MastodonForks"/>.</summary>
 public sealed class MastodonPlatform(MastodonNetwork network) : IPlatform
 {
     public static MastodonPlatform Mastodon { get; } = new(MastodonNetwork.Mastodon);
-    public static MastodonPlatform TruthSocial { get; } = new(MastodonNetwork.TruthSocial);
-    public static MastodonPlatform Gab { get; } = new(MastodonNetwork.Gab);
+    public static MastodonPlatform TruthSocial { get; } = new(MastodonForks.TruthSocial);
+    public static MastodonPlatform Gab { get; } = new(MastodonForks.Gab);
 
     public MastodonNetwork Network => network;
 
@@ -49,6 +49,14 @@ public sealed class MastodonPlatform(MastodonNetwork network) : IPlatform
 
     public bool CanParse(Uri url) =>
         url.AbsolutePath.StartsWith("/api/v", StringComparison.Ordinal) && network.ClaimsHost(url.Host.ToLowerInvariant());
+
+    /// <summary>
+    /// A Mastodon API answer (an <c>/api/v1/</c> path with a JSON body) on a host nobody claims. Only generic
+    /// Mastodon says so: a fork's captures are recognised by its home host.
+    /// </summary>
+    public bool RecognisesCapture(Uri url, string? contentType, ReadOnlySpan<byte> head) =>
+        network.HomeHost is null && url.AbsolutePath.StartsWith("/api/v1/", StringComparison.Ordinal)
+        && contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
 
     public ParseResult Parse(FetchedPage page)
     {

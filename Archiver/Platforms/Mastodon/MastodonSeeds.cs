@@ -68,9 +68,9 @@ public static partial class MastodonSeeds
             ["users", var user] => ("account", user),
             ["users", _, "statuses", var id] when IsId(id) => ("status", id),
             ["tags", var tag] => ("hashtag", tag),
-            // Gab: /user and /user/posts/123.
-            [var user] when network.Name == "gab" => ("account", user),
-            [_, "posts", var id] when network.Name == "gab" && IsId(id) => ("status", id),
+            // Forks with bare user paths (Gab): /user and /user/posts/123.
+            [var user] when network.BareUserPaths => ("account", user),
+            [_, "posts", var id] when network.BareUserPaths && IsId(id) => ("status", id),
             _ => ("", ""),
         };
         if (kind.Length == 0) return false;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using Archiver.Model;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites;
 
 namespace Archiver.Platforms.Parler;
@@ -51,8 +52,8 @@ internal sealed partial record ParlerCard
         var badgeSrc = header.QuerySelector("img[alt='Badge']")?.GetAttribute("src");
         var body = card.QuerySelector(".card--body");
         var paragraph = body?.QuerySelector("p");
-        var text = paragraph is null ? null : HtmlText.Of(paragraph);
-        var mentions = paragraph?.QuerySelectorAll("span.at").Select(s => HtmlText.Of(s).TrimStart('@').Trim()).Where(s => s.Length > 0).ToList() ?? [];
+        var text = paragraph is null ? null : HtmlText.Rendered(paragraph);
+        var mentions = paragraph?.QuerySelectorAll("span.at").Select(s => HtmlText.Rendered(s).TrimStart('@').Trim()).Where(s => s.Length > 0).ToList() ?? [];
         if (mentions.Count == 0 && text is not null) mentions = MentionPattern().Matches(text).Select(m => m.Value[1..]).ToList();
         return new ParlerCard
         {
@@ -66,7 +67,7 @@ internal sealed partial record ParlerCard
             // The reference parser's text is BeautifulSoup's get_text(" "): text nodes joined by single spaces.
             RawText = paragraph is null ? null : string.Join(' ', paragraph.Descendants<AngleSharp.Dom.IText>().Select(t => t.Data)),
             Html = paragraph?.InnerHtml,
-            Views = Counts.Parse(header.QuerySelector(".impressions--count")?.TextContent),
+            Views = ApproximateCount.Find(header.QuerySelector(".impressions--count")?.TextContent),
             Hashtags = text is null ? [] : HashtagPattern().Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList(),
             Mentions = mentions.Distinct(StringComparer.Ordinal).ToList(),
             FirstWordMention = text is null ? null : MentionPattern().Match(text) is { Success: true } m ? m.Value : null,

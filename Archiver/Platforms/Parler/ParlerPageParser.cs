@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Archiver.Model;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites;
 
 namespace Archiver.Platforms.Parler;
@@ -110,7 +111,7 @@ internal static class ParlerPageParser
         var original = container.QuerySelector("span.reblock.post");
         var parentElement = container.QuerySelector("span.reblock.echo--parent");
         var rootElement = container.QuerySelector("span.reblock.echo--root");
-        var counts = container.QuerySelectorAll(".card--footer .pa--item--count").Select(c => Counts.Parse(c.TextContent)).ToList();
+        var counts = container.QuerySelectorAll(".card--footer .pa--item--count").Select(c => ApproximateCount.Find(c.TextContent)).ToList();
         long? Count(int i) => i < counts.Count ? counts[i] : null;
 
         if (byline is null)
@@ -185,7 +186,7 @@ internal static class ParlerPageParser
             var parentComment = comment.ClassList.Contains("reply--card--wrapper")
                 ? comment.Closest("div.comment--card--wrapper")?.QuerySelector("[id^='show-replies-']")?.Id?["show-replies-".Length..]
                 : null;
-            var counts = card.QuerySelectorAll(".card--footer .ca--item--count").Select(c => Counts.Parse(c.TextContent)).ToList();
+            var counts = card.QuerySelectorAll(".card--footer .ca--item--count").Select(c => ApproximateCount.Find(c.TextContent)).ToList();
             var post = Build(output, read, id, PostKinds.Reply, 0, null, channel, counts.ElementAtOrDefault(0), null, counts.ElementAtOrDefault(2), null);
             output.Posts.Add(post with { ReplyTo = parentComment ?? postId, Extra = new Dictionary<string, string>(post.Extra) { ["downvotes"] = counts.ElementAtOrDefault(1)?.ToString() ?? "" } });
         }

@@ -30,7 +30,7 @@ public sealed partial class ParlerPlatform : IPlatform
         if (rest.Length == 0) return false;
         if (Uri.TryCreate(rest, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
         {
-            parsed = new Seed { Platform = Name, Host = Hosts.Of(url), Kind = "url", Value = url.AbsoluteUri, Original = seed, BaseUrl = url.GetLeftPart(UriPartial.Authority) };
+            parsed = new Seed { Platform = Name, Host = UrlTools.HostKey(url), Kind = "url", Value = url.AbsoluteUri, Original = seed, BaseUrl = url.GetLeftPart(UriPartial.Authority) };
             return true;
         }
         var path = rest.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(rest).LocalPath : Path.GetFullPath(rest);
@@ -97,7 +97,7 @@ public sealed partial class ParlerPlatform : IPlatform
         {
             var text = TextDecoder.Decode(page.Body.Span, page.ContentType, DocumentKind.Html).Text;
             // Pages of the dump read from disk carry file: URLs; their records belong to parler.com.
-            var host = page.Url.IsFile ? DefaultHost : Hosts.Of(page.Url);
+            var host = page.Url.IsFile ? DefaultHost : UrlTools.HostKey(page.Url);
             if (PageLimits.Check(text, page.Url) is { } refused) return refused;
             using var document = Html.ParseDocument(text);
             return ParlerPageParser.Parse(document, page, host, CaptureOf(page, text));

@@ -1,23 +1,9 @@
 using AngleSharp.Css.Dom;
 using AngleSharp.Dom;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites.Fast;
 
 namespace Archiver.Platforms.Sites;
-
-/// <summary>A selector as written in a profile, compiled for both parsers (the fast one only when it supports it).</summary>
-public sealed record ProfileSelector(string Text, ISelector Css, FastSelector? Fast)
-{
-    public override string ToString() => Text;
-}
-
-/// <summary>Which HTML parser a profile runs on.</summary>
-public enum SiteParserKind
-{
-    /// <summary>AngleSharp: the full HTML5 tree builder, right for any real-world page.</summary>
-    Standard,
-    /// <summary><see cref="FastHtmlParser"/>: for machine-generated, well-formed pages only.</summary>
-    Fast,
-}
 
 /// <summary>What the profile reader needs from a parsed page, for either parser's tree.</summary>
 internal interface ISiteDom<TNode>
@@ -46,7 +32,7 @@ internal sealed class AngleSharpDom(IDocument document) : ISiteDom<IElement>
     }
 
     public string? Attribute(IElement node, string name) => node.GetAttribute(name);
-    public string Text(IElement node) => HtmlText.Of(node);
+    public string Text(IElement node) => HtmlText.Rendered(node);
     public string InnerHtml(IElement node) => node.InnerHtml;
     public string? BaseHref => document.QuerySelector("base[href]")?.GetAttribute("href");
     public IEnumerable<string> LinkHrefs(IElement node) => node.QuerySelectorAll("a[href]").Select(a => a.GetAttribute("href")!);
@@ -90,13 +76,13 @@ internal sealed class FastDom(FastDocument document) : ISiteDom<int>
     }
 }
 
-/// <summary><see cref="HtmlText"/>'s rendering rules over a <see cref="FastDocument"/>.</summary>
+/// <summary><see cref="HtmlText.Rendered"/> rules over a <see cref="FastDocument"/>.</summary>
 internal static class FastText
 {
     public static string Of(FastDocument doc, int node)
     {
         var text = new RenderedText();
-        if (doc.Name(node) is { } name && HtmlText.Skipped.Contains(name))
+        if (doc.Name(node) is { } name && HtmlText.RenderedSkipped.Contains(name))
             for (var child = doc.FirstChild(node); child >= 0; child = doc.NextSibling(child)) Walk(doc, child, text, preformatted: true);
         else Walk(doc, node, text, preformatted: false);
         return text.Finish();
@@ -106,9 +92,9 @@ internal static class FastText
     {
         var name = doc.Name(node);
         if (name is null) { text.Append(doc.Text(node), preformatted); return; }
-        if (HtmlText.Skipped.Contains(name)) return;
+        if (HtmlText.RenderedSkipped.Contains(name)) return;
         if (name == "br") { text.LineBreak(); return; }
-        var block = HtmlText.Blocks.Contains(name);
+        var block = HtmlText.RenderedBlocks.Contains(name);
         if (block) text.BlockBoundary();
         var pre = preformatted || name is "pre" or "textarea";
         for (var child = doc.FirstChild(node); child >= 0; child = doc.NextSibling(child)) Walk(doc, child, text, pre);

@@ -3,6 +3,7 @@ using System.Text;
 using AngleSharp.Html.Parser;
 using Archiver.Model;
 using Archiver.Platforms.Charsets;
+using Archiver.Platforms.Common;
 using Archiver.Platforms.Sites.Fast;
 
 namespace Archiver.Platforms.Sites;
@@ -37,7 +38,7 @@ public static class SiteParser
 
     private static ParseResult Parse<TNode>(SiteProfile profile, FetchedPage page, ISiteDom<TNode> dom, IEnumerable<TNode> items)
     {
-        var host = Hosts.Of(page.Url);
+        var host = UrlTools.HostKey(page.Url);
         var posts = new List<Post>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var problems = new List<ParseProblem>();
@@ -141,10 +142,10 @@ public static class SiteParser
             Links = Distinct(links),
             Media = All("media").Select(reader.Absolute).OfType<string>().Distinct(StringComparer.Ordinal)
                 .Select(m => new MediaRef { Kind = "photo", Url = m }).ToList(),
-            Views = Counts.Parse(One("views")),
-            Likes = Counts.Parse(One("likes")),
-            Shares = Counts.Parse(One("shares")),
-            Replies = Counts.Parse(One("replies")),
+            Views = ApproximateCount.Find(One("views")),
+            Likes = ApproximateCount.Find(One("likes")),
+            Shares = ApproximateCount.Find(One("shares")),
+            Replies = ApproximateCount.Find(One("replies")),
             Extra = extra,
         };
     }
@@ -193,7 +194,7 @@ public static class SiteParser
 
     private static void AddApproximate(Dictionary<string, string> extra, string field, string? text)
     {
-        if (Counts.IsApproximate(text)) extra[field + "_text"] = text!.Trim();
+        if (ApproximateCount.IsApproximate(text)) extra[field + "_text"] = text!.Trim();
     }
 
     private static List<string> Distinct(IEnumerable<string> values) =>
@@ -206,10 +207,4 @@ public static class SiteParser
     }
 
     private static string Clip(string s) => s.Length <= 60 ? s : s[..60] + "…";
-}
-
-/// <summary>The host part of a record key: lower-case authority, port only when not the scheme's default.</summary>
-public static class Hosts
-{
-    public static string Of(Uri url) => url.IsDefaultPort ? url.Host.ToLowerInvariant() : $"{url.Host.ToLowerInvariant()}:{url.Port}";
 }

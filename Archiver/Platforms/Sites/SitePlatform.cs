@@ -1,4 +1,5 @@
 using Archiver.Model;
+using Archiver.Platforms.Common;
 
 namespace Archiver.Platforms.Sites;
 
@@ -21,7 +22,7 @@ public sealed class SitePlatform(SiteProfileCatalog catalog) : IPlatform
         parsed = new Seed
         {
             Platform = Name,
-            Host = Hosts.Of(url),
+            Host = UrlTools.HostKey(url),
             Kind = "site",
             Value = url.AbsoluteUri,
             Original = seed,

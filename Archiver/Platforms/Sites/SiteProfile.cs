@@ -73,3 +73,12 @@ public sealed record FieldSpec
         Constant is not null ? $"\"{Constant}\""
         : $"{(Scope == FieldScope.Item ? "" : Scope.ToString().ToLowerInvariant() + ":")}{SelectorText}{(Attribute is null ? "" : "@" + Attribute)}{(Regex is null ? "" : " ~ " + Regex)}";
 }
+
+/// <summary>Which HTML parser a profile runs on.</summary>
+public enum SiteParserKind
+{
+    /// <summary>AngleSharp: the full HTML5 tree builder, right for any real-world page.</summary>
+    Standard,
+    /// <summary><see cref="Fast.FastHtmlParser"/>: for machine-generated, well-formed pages only.</summary>
+    Fast,
+}

@@ -52,6 +52,10 @@ public sealed class TelegramPlatform : IPlatform
         return segments.Length is 1 or 2 && TelegramSeeds.IsChannelName(segments[0]);
     }
 
+    /// <summary>A t.me preview page on a mirror or replica: its message or empty-channel markup.</summary>
+    public bool RecognisesCapture(Uri url, string? contentType, ReadOnlySpan<byte> head) =>
+        head.IndexOf("tgme_widget_message"u8) >= 0 || head.IndexOf("tme_no_messages_found"u8) >= 0;
+
     public ParseResult Parse(FetchedPage page)
     {
         try

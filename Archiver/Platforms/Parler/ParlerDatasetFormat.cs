@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Archiver.Model;
 
-namespace Archiver.Import.Datasets;
+namespace Archiver.Platforms.Parler;
 
 /// <summary>
 /// The Parler dataset published in January 2021 (Aliapoulios et al., "A Large Open Dataset from the Parler
@@ -14,7 +14,9 @@ public sealed class ParlerDatasetFormat : IDatasetFormat
 {
     public const string Host = "parler.com";
 
-    public ImportFormat Format => ImportFormat.Parler;
+    public string Name => "parler";
+
+    public string Title => "the Parler 2021 dataset";
 
     public bool Recognises(JsonElement line) =>
         Json.Has(line, "createdAt") && (Json.Has(line, "body") || Json.Has(line, "bodywithurls")) && (Json.Has(line, "creator") || Json.Has(line, "username"));

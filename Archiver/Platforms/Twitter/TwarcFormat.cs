@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Archiver.Model;
 
-namespace Archiver.Import.Datasets;
+namespace Archiver.Platforms.Twitter;
 
 /// <summary>
 /// twarc2 JSONL, every shape twarc-csv reads: Twitter API v2 response pages (<c>data</c> = tweets or users,
@@ -13,7 +13,9 @@ public sealed class TwarcFormat : IDatasetFormat
 {
     public const string Host = "twitter.com";
 
-    public ImportFormat Format => ImportFormat.Twarc;
+    public string Name => "twarc";
+
+    public string Title => "twarc2 JSONL of Twitter API v2 tweets and users";
 
     /// <summary>
     /// A response page (<c>data</c> an array, with <c>includes</c>, <c>meta</c> or twarc's <c>__twarc</c>), a

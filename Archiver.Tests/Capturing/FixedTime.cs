@@ -1,4 +1,4 @@
-namespace Archiver.Tests.Capture;
+namespace Archiver.Tests.Capturing;
 
 /// <summary>Test double: a clock that stands still, and record ids counted up from 1.</summary>
 public sealed class FixedTime(DateTimeOffset now) : TimeProvider

@@ -1,7 +1,7 @@
 using Archiver.Capturing;
 using Archiver.Tests.Support;
 
-namespace Archiver.Tests.Capture;
+namespace Archiver.Tests.Capturing;
 
 public sealed class MediaStoreTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Archiver.Model;
 
-namespace Archiver.Import;
+namespace Archiver.Platforms;
 
 /// <summary>What one line of a dataset gave: records, or the reason it gave none.</summary>
 public sealed record LineParse(IReadOnlyList<Post> Posts, IReadOnlyList<Author> Authors, string? Error = null)
@@ -11,10 +11,18 @@ public sealed record LineParse(IReadOnlyList<Post> Posts, IReadOnlyList<Author> 
     public static LineParse Of(Post post, Author? author = null) => new([post], author is null ? [] : [author]);
 }
 
-/// <summary>One dataset format: recognises its lines and turns one JSON line into records. Pure.</summary>
+/// <summary>
+/// One dataset format: recognises its lines and turns one JSON line into records. Pure. A network's formats live
+/// in its folder and are registered in <see cref="KnownPlatforms.DatasetFormats"/>; <c>archiver import --format</c>
+/// accepts their names and lists them in its help.
+/// </summary>
 public interface IDatasetFormat
 {
-    ImportFormat Format { get; }
+    /// <summary>The <c>--format</c> name: lower-case, one word ("parler").</summary>
+    string Name { get; }
+
+    /// <summary>What the format is, for the command's help ("the Parler 2021 dataset").</summary>
+    string Title { get; }
 
     /// <summary>Whether a parsed line looks like this format (used by --format auto on the first lines).</summary>
     bool Recognises(JsonElement line);

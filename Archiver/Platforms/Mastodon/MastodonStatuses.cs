@@ -1,8 +1,7 @@
 using System.Text.Json;
 using Archiver.Model;
-using Archiver.Platforms.Mastodon;
 
-namespace Archiver.Import.Datasets;
+namespace Archiver.Platforms.Mastodon;
 
 /// <summary>
 /// Mastodon API statuses saved outside a crawl (a timeline or account-statuses response, one status per
@@ -42,21 +41,20 @@ public static class MastodonStatuses
         if (host is null)
             return LineParse.Fail($"status {JsonFields.Str(status, "id")} is from another server (acct {JsonFields.Str(status.GetProperty("account"), "acct")}) "
                 + "and no local status says which server served it, so its id cannot be placed");
-        var mapper = new MastodonStatusMapper(NetworkOf(host).Name, host);
+        var mapper = new MastodonStatusMapper(MastodonNetwork.OfHost(host).Name, host);
         if (mapper.Add(status) is null) return LineParse.Fail("status without an id");
         return new LineParse(mapper.Posts, mapper.Authors.Values.ToList());
     }
-
-    private static MastodonNetwork NetworkOf(string host) =>
-        MastodonNetwork.TruthSocial.ClaimsHost(host) ? MastodonNetwork.TruthSocial
-            : MastodonNetwork.Gab.ClaimsHost(host) ? MastodonNetwork.Gab
-            : MastodonNetwork.Mastodon;
 }
 
 /// <summary>One Mastodon status per line (JSONL of statuses).</summary>
 public sealed class MastodonFormat : IDatasetFormat
 {
-    public ImportFormat Format => ImportFormat.Mastodon;
+    public const string FormatName = "mastodon";
+
+    public string Name => FormatName;
+
+    public string Title => "saved Mastodon API statuses, as an array or one per line";
 
     public bool Recognises(JsonElement line) => MastodonStatuses.IsStatus(line) && !line.TryGetProperty("_type", out _);
 

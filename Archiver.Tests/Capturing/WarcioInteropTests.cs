@@ -4,7 +4,7 @@ using System.Text.Json;
 using Archiver.Capturing;
 using Archiver.Tests.Support;
 
-namespace Archiver.Tests.Capture;
+namespace Archiver.Tests.Capturing;
 
 /// <summary>Checks our WARCs with an independent implementation, npm's warcio (CI installs it; see .ci/run).</summary>
 public sealed class WarcioInteropTests

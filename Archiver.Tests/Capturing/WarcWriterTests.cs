@@ -2,7 +2,7 @@ using System.Text;
 using Archiver.Capturing;
 using Archiver.Tests.Support;
 
-namespace Archiver.Tests.Capture;
+namespace Archiver.Tests.Capturing;
 
 public sealed class WarcWriterTests
 {

@@ -1,6 +1,6 @@
 using Archiver.Capturing;
 
-namespace Archiver.Tests.Capture;
+namespace Archiver.Tests.Capturing;
 
 public sealed class ArcHeaderLineTests
 {

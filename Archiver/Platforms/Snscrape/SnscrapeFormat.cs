@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Archiver.Model;
 
-namespace Archiver.Import.Datasets;
+namespace Archiver.Platforms.Snscrape;
 
 /// <summary>
 /// snscrape's <c>--jsonl</c> output. Items carry <c>_type</c> (<c>snscrape.modules.telegram.TelegramPost</c>,
@@ -10,7 +10,9 @@ namespace Archiver.Import.Datasets;
 /// </summary>
 public sealed class SnscrapeFormat : IDatasetFormat
 {
-    public ImportFormat Format => ImportFormat.Snscrape;
+    public string Name => "snscrape";
+
+    public string Title => "snscrape JSONL of Telegram posts and Mastodon toots";
 
     public bool Recognises(JsonElement line) =>
         Json.Str(line, "_type")?.StartsWith("snscrape.modules.", StringComparison.Ordinal) == true;

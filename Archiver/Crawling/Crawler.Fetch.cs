@@ -2,6 +2,8 @@ using System.Threading.Channels;
 using Archiver.Capturing;
 using Archiver.Model;
 
+using Archiver.Storage;
+
 namespace Archiver.Crawling;
 
 public sealed partial class Crawler

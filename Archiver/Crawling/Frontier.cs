@@ -4,7 +4,10 @@ using Archiver.Storage;
 namespace Archiver.Crawling;
 
 /// <summary>A request the frontier handed out, with its canonical identity and how often it was tried.</summary>
-public sealed record FrontierItem(string Id, CrawlRequest Request, int Attempts);
+public sealed record FrontierItem(string Id, CrawlRequest Request, int Attempts)
+{
+    public RequestKind Kind { get; init; } = RequestKind.Page;
+}
 
 /// <summary>
 /// The crawl frontier: every URL the crawl has seen, by canonical URL, with its state, kept durable by
@@ -17,6 +20,7 @@ public sealed class Frontier : IDisposable
 {
     private readonly FrontierStore _store;
     private readonly PriorityQueue<FrontierItem, (int, long)> _pending = new();
+    private readonly Queue<FrontierItem> _media = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _order;
@@ -74,6 +78,21 @@ public sealed class Frontier : IDisposable
     public bool TryTake(out FrontierItem item)
     {
         lock (_lock) return _pending.TryDequeue(out item!, out _);
+    }
+
+    /// <summary>
+    /// Queues a media file a parsed page needs. Not written to disk: the page that needs it is itself pending
+    /// until its records (with the media's hashes) are stored, and a page fetched again asks for its media again.
+    /// </summary>
+    public void AddMedia(CrawlRequest request)
+    {
+        lock (_lock) _media.Enqueue(new FrontierItem("media:" + request.Url.AbsoluteUri, request, 0) { Kind = RequestKind.Media });
+    }
+
+    /// <summary>Media are handed out before pages (a parsed page waits for them) and whatever the page limit.</summary>
+    public bool TryTakeMedia(out FrontierItem item)
+    {
+        lock (_lock) return _media.TryDequeue(out item!);
     }
 
     /// <summary>Adds requests not yet seen in this generation, durably, in one transaction. Returns how many were new.</summary>

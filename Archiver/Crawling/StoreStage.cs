@@ -1,22 +1,22 @@
 using System.Threading.Channels;
+using Archiver.Indexing;
 using Archiver.Storage;
 
 namespace Archiver.Crawling;
 
-public sealed partial class Crawler
+/// <summary>
+/// The single writer: merges pages into one archive transaction, then records them (and the requests they
+/// produced) in the frontier. The order is what makes resume exact: a page is done in the frontier only once
+/// its records are committed; a crash in between only repeats that page, and the archive recognises the
+/// repeated posts as unchanged.
+/// </summary>
+internal sealed class StoreStage(CrawlRun run, DispatchStage dispatch, IndexFollower? index, Action<StoreBatchResult>? committed)
 {
     private const int MaxRecordsPerCommit = 4000;
 
-    /// <summary>Fires after each commit (archive, then frontier), on the store stage's thread.</summary>
-    public event Action<StoreBatchResult>? Committed;
+    private CrawlCounters Counters => run.Counters;
 
-    /// <summary>
-    /// The single writer: merges pages into one archive transaction, then records them (and the requests
-    /// they produced) in the frontier. The order is what makes resume exact: a page is done in the
-    /// frontier only once its records are committed; a crash in between only repeats that page, and the
-    /// archive recognises the repeated posts as unchanged.
-    /// </summary>
-    private async Task StoreLoopAsync(ChannelReader<StoreWork> input)
+    public async Task RunAsync(ChannelReader<StoreWork> input)
     {
         var pending = new List<StoreWork>();
         while (await input.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
@@ -28,7 +28,7 @@ public sealed partial class Crawler
                 records += work.Batch.Count + 1;
             }
             if (pending.Count == 0) continue;
-            if (_fatal is null)
+            if (run.Fatal is null)
             {
                 try
                 {
@@ -36,13 +36,11 @@ public sealed partial class Crawler
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    Abort(new ArchiverException($"Storing crawled records failed: {e.Message}", e));
+                    run.Abort(new ArchiverException($"Storing crawled records failed: {e.Message}", e));
                 }
             }
-            foreach (var work in pending) ReleaseHost(work.Outcome.Item);
-            Interlocked.Add(ref _inFlight, -pending.Count);
+            dispatch.Completed(pending.Select(w => w.Item).ToList(), pending.Count(w => w.Outcome is null));
             pending.Clear();
-            _signal.Release();
         }
     }
 
@@ -61,27 +59,25 @@ public sealed partial class Crawler
             };
             if (batch.Count > 0)
             {
-                result = _store.Write(batch);
+                result = Write(batch);
                 Counters.AddStoreResult(result.Edited, result.Deleted);
-                Committed?.Invoke(result);
+                committed?.Invoke(result);
             }
         }
         // Waits only when the index has fallen a few batches behind (back-pressure instead of unbounded memory).
-        if (result is not null) _index?.Follow(batch, result);
-        using (Counters.Time(CrawlStage.Frontier)) _frontier.Commit(works.Select(w => w.Outcome).ToList(), works.SelectMany(w => w.Next));
+        if (result is not null) index?.Follow(batch, result);
+        using (Counters.Time(CrawlStage.Frontier))
+            run.Frontier.Commit(works.Select(w => w.Outcome).OfType<FrontierOutcome>().ToList(), works.SelectMany(w => w.Next));
         foreach (var w in works)
         {
             Counters.AddPosts(w.Posts);
             Counters.AddAuthors(w.Batch.Authors.Count);
-            if (!w.Archived && w.Posts == 0) continue;
-            var tally = TallyOf(w.Outcome.Item.Request);
-            lock (tally)
-            {
-                tally.Posts += w.Posts;
-                if (w.Archived) tally.Pages++;
-            }
+            run.Seeds.Stored(w.Item.Request, w.Posts, w.Archived);
         }
     }
+
+    /// <summary>The archive's commit of a merged batch: the one place the crawl writes records.</summary>
+    private StoreBatchResult Write(StoreBatch batch) => run.Store.Write(batch);
 
     /// <summary>
     /// Posts the archive holds in a listing's id range that the listing no longer shows: deleted (or hidden)
@@ -95,7 +91,7 @@ public sealed partial class Crawler
             var window = check.Window;
             var shown = new HashSet<string>(window.Ids, StringComparer.Ordinal);
             foreach (var post in work.Batch.Posts) shown.Add(post.Post.NativeId);
-            foreach (var (key, nativeId) in _store.LivePostsInRange(check.Platform, check.Host, window.Channel, window.FromId, window.ToId, window.ByAuthor))
+            foreach (var (key, nativeId) in run.Store.LivePostsInRange(check.Platform, check.Host, window.Channel, window.FromId, window.ToId, window.ByAuthor))
             {
                 if (shown.Contains(nativeId) || shown.Contains(LastSegment(nativeId))) continue;
                 Counters.AddGone();

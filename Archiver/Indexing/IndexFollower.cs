@@ -15,7 +15,7 @@ namespace Archiver.Indexing;
 /// record the store sequence) happen every <see cref="IndexFollowerOptions.CommitInterval"/> and at the
 /// end; a crash in between is repaired by the catch-up at the next open, since updates by key are idempotent.
 /// </summary>
-public sealed class IndexFollower : IAsyncDisposable
+public sealed class IndexFollower : ICommitFollower
 {
     /// <summary>Posts a thread takes at a time when several add a run of batches.</summary>
     private const int RangeSize = 256;

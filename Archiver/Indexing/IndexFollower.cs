@@ -106,6 +106,10 @@ public sealed class IndexFollower : ICommitFollower
         }
     }
 
+    /// <summary>For <see cref="ArchiveSessionOptions.Follower"/>: the session's index follower, or none while another process holds the index (<see cref="TryOpen"/>).</summary>
+    public static Func<ArchiveStore, CancellationToken, ICommitFollower?> Opener(IndexFollowerOptions options) =>
+        (store, ct) => TryOpen(store, options, ct);
+
     /// <summary>The highest store sequence whose changes are in the index (and visible to searches when refreshing).</summary>
     public long AppliedSequence => Interlocked.Read(ref _applied);
 

@@ -39,12 +39,14 @@ public sealed record ArchiveSessionOptions
 /// </summary>
 public sealed class ArchiveSession : IAsyncDisposable
 {
+    private readonly bool _ownsLock;
     private bool _completed;
     private bool _disposed;
 
-    private ArchiveSession(ArchiveLock writerLock, ArchiveStore store, ICommitFollower? follower, ArchiveWriter writer)
+    private ArchiveSession(ArchiveLock writerLock, bool ownsLock, ArchiveStore store, ICommitFollower? follower, ArchiveWriter writer)
     {
         Lock = writerLock;
+        _ownsLock = ownsLock;
         Store = store;
         Follower = follower;
         Writer = writer;
@@ -58,10 +60,13 @@ public sealed class ArchiveSession : IAsyncDisposable
 
     /// <summary>Opens (creating if needed) the archive in <paramref name="directory"/> for writing.</summary>
     public static ArchiveSession Open(string directory, ArchiveSessionOptions? options = null, CancellationToken ct = default) =>
-        Open(ArchiveLock.AcquireWriter(Path.GetFullPath(directory)), options, ct);
+        Open(ArchiveLock.AcquireWriter(Path.GetFullPath(directory)), ownsLock: true, options, ct);
 
-    /// <summary>Opens the archive whose writer lock is given; the session owns the lock from here on (and releases it last).</summary>
-    public static ArchiveSession Open(ArchiveLock writerLock, ArchiveSessionOptions? options = null, CancellationToken ct = default)
+    /// <summary>Opens the archive under a writer lock the caller holds and keeps (disposing the session does not release it).</summary>
+    public static ArchiveSession Open(ArchiveLock writerLock, ArchiveSessionOptions? options = null, CancellationToken ct = default) =>
+        Open(writerLock, ownsLock: false, options, ct);
+
+    private static ArchiveSession Open(ArchiveLock writerLock, bool ownsLock, ArchiveSessionOptions? options, CancellationToken ct)
     {
         options ??= new ArchiveSessionOptions();
         ArchiveStore? store = null;
@@ -72,13 +77,13 @@ public sealed class ArchiveSession : IAsyncDisposable
             follower = options.Follower?.Invoke(store, ct);
             var writer = new ArchiveWriter(store, options.MaxRecordsPerTransaction, options.QueuedBatches);
             if (follower is not null) writer.CommittedBatch += follower.Follow;
-            return new ArchiveSession(writerLock, store, follower, writer);
+            return new ArchiveSession(writerLock, ownsLock, store, follower, writer);
         }
         catch
         {
             if (follower is not null) follower.DisposeAsync().AsTask().GetAwaiter().GetResult();
             store?.Dispose();
-            writerLock.Dispose();
+            if (ownsLock) writerLock.Dispose();
             throw;
         }
     }
@@ -137,7 +142,7 @@ public sealed class ArchiveSession : IAsyncDisposable
                 }
                 finally
                 {
-                    Lock.Dispose();
+                    if (_ownsLock) Lock.Dispose();
                 }
             }
         }

@@ -21,6 +21,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
     private readonly int _maxRecords;
     private readonly Task _consumer;
     private Exception? _failure;
+    private long _followTicks;
 
     public event Action<StoreBatchResult>? Committed;
 
@@ -42,6 +43,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
     public ArchiveStore Store => _store;
 
     public long Sequence => _store.Sequence;
+
+    /// <summary>Time the writer spent handing commits to <see cref="CommittedBatch"/> followers (waiting when the search index fell behind).</summary>
+    public TimeSpan FollowTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _followTicks));
 
     /// <summary>
     /// Queues <paramref name="batch"/> (waiting while the queue is full) and returns its acknowledgement: a task
@@ -140,7 +144,9 @@ public sealed class ArchiveWriter : IAsyncDisposable
             var (merged, result, split) = _store.Write(parts.Select(p => p.Batch).ToList());
             results = split;
             Committed?.Invoke(result);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             CommittedBatch?.Invoke(merged, result);
+            Interlocked.Add(ref _followTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
         }
         for (var i = 0; i < parts.Count; i++)
         {

@@ -61,11 +61,29 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
         return resolved;
     }
 
+    /// <summary>
+    /// Crawls into the archive in <see cref="CrawlOptions.DataDir"/> with a session of its own (the search index
+    /// following its commits when <see cref="IndexWhileCrawling"/>), completed before this returns: the archive is
+    /// searchable then.
+    /// </summary>
     public async Task<CrawlSummary> RunAsync(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds, CancellationToken stop)
     {
         var watch = Stopwatch.StartNew();
-        var paths = new ArchivePaths(Path.GetFullPath(options.DataDir));
-        using var store = ArchiveStore.Open(paths.Root);
+        var follower = IndexWhileCrawling ? IndexFollower.Opener(IndexFollowerOptions.Crawl) : null;
+        // Opened (and the index caught up) before anything is stored, so every later commit reaches the index.
+        // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.
+        await using var session = ArchiveSession.Open(Path.GetFullPath(options.DataDir), new ArchiveSessionOptions { Follower = follower }, stop);
+        return await RunAsync(seeds, session, completeSession: true, watch, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Crawls through the caller's archive session (which the caller completes and disposes).</summary>
+    public Task<CrawlSummary> RunAsync(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds, ArchiveSession session, CancellationToken stop) =>
+        RunAsync(seeds, session, completeSession: false, Stopwatch.StartNew(), stop);
+
+    private async Task<CrawlSummary> RunAsync(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds, ArchiveSession session, bool completeSession, Stopwatch watch, CancellationToken stop)
+    {
+        var paths = session.Paths;
+        var store = session.Store;
         using var frontier = Frontier.Open(Path.Combine(paths.Root, "frontier.db"), options.Recheck);
         using var cdxj = new CdxjIndex(Path.Combine(paths.Warc, "index.cdxj"));
         using var warc = new WarcWriter(new WarcWriterOptions
@@ -86,9 +104,7 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
         store.SaveJob(job);
         frontier.AddSeeds(run.StartRequests(seeds));
 
-        // Opened (and caught up) before anything is stored, so every later commit reaches it through the store stage.
-        // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.
-        await using var follower = IndexWhileCrawling ? IndexFollower.TryOpen(store, IndexFollowerOptions.Crawl, stop) : null;
+        var index = session.Follower as IndexFollower;
         var dispatch = new DispatchStage(run, scheduler);
         var files = new MediaStore(paths.Root, options.MaxMediaBytes);
         var media = new MediaDownloads(run, files, dispatch);
@@ -97,7 +113,7 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
             new FetchStage(run, http, http.Robots, scheduler, browser, media),
             new CaptureStage(run, warc, files, media),
             new ParseStage(run, platforms, media),
-            new StoreStage(run, dispatch, follower, r => Committed?.Invoke(r)),
+            new StoreStage(run, dispatch, session.Writer, r => Committed?.Invoke(r)),
             media);
         var state = CrawlJobState.Finished;
         using var reporting = Progress is { } progress ? new Timer(_ => progress.Report(Snapshot()), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500)) : null;
@@ -106,7 +122,7 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
             await RunStagesAsync(run, stages, stop).ConfigureAwait(false);
             if (stop.IsCancellationRequested) state = CrawlJobState.Interrupted;
             // The index's final commit counts in the crawl's time: the archive is searchable when this returns.
-            if (follower is not null) await follower.CompleteAsync().ConfigureAwait(false);
+            if (completeSession) await session.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception) when (!stop.IsCancellationRequested)
         {
@@ -128,7 +144,7 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
             });
         }
         Progress?.Report(Snapshot());
-        return Summarize(run, dispatch, follower, job.Id, state, job.Seeds, watch.Elapsed);
+        return Summarize(run, dispatch, index, job.Id, state, job.Seeds, watch.Elapsed);
     }
 
     private sealed record Stages(DispatchStage Dispatch, FetchStage Fetch, CaptureStage Capture, ParseStage Parse, StoreStage Store, MediaDownloads Media);

@@ -1,16 +1,17 @@
+using System.Diagnostics;
 using System.Threading.Channels;
-using Archiver.Indexing;
 using Archiver.Storage;
 
 namespace Archiver.Crawling;
 
 /// <summary>
-/// The single writer: merges pages into one archive transaction, then records them (and the requests they
-/// produced) in the frontier. The order is what makes resume exact: a page is done in the frontier only once
-/// its records are committed; a crash in between only repeats that page, and the archive recognises the
-/// repeated posts as unchanged.
+/// The store stage: merges pages into one batch for the archive session's writer and, once the writer acknowledges
+/// it (committed), records the pages (and the requests they produced) in the frontier. The order is what makes
+/// resume exact: a page is done in the frontier only once its records are committed; a crash in between only
+/// repeats that page, and the archive recognises the repeated posts as unchanged. The search index follows the
+/// writer's commits (the session's follower).
 /// </summary>
-internal sealed class StoreStage(CrawlRun run, DispatchStage dispatch, IndexFollower? index, Action<StoreBatchResult>? committed)
+internal sealed class StoreStage(CrawlRun run, DispatchStage dispatch, ArchiveWriter writer, Action<StoreBatchResult>? committed)
 {
     private const int MaxRecordsPerCommit = 4000;
 
@@ -32,7 +33,7 @@ internal sealed class StoreStage(CrawlRun run, DispatchStage dispatch, IndexFoll
             {
                 try
                 {
-                    Commit(pending);
+                    await CommitAsync(pending).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -44,28 +45,26 @@ internal sealed class StoreStage(CrawlRun run, DispatchStage dispatch, IndexFoll
         }
     }
 
-    private void Commit(List<StoreWork> works)
+    private async Task CommitAsync(List<StoreWork> works)
     {
-        StoreBatch batch;
-        StoreBatchResult? result = null;
-        using (Counters.Time(CrawlStage.Store))
+        var started = Stopwatch.GetTimestamp();
+        var following = writer.FollowTime;
+        var batch = new StoreBatch
         {
-            batch = new StoreBatch
-            {
-                Posts = works.SelectMany(w => w.Batch.Posts).ToList(),
-                Authors = works.SelectMany(w => w.Batch.Authors).ToList(),
-                Media = works.SelectMany(w => w.Batch.Media).ToList(),
-                Disappearances = works.SelectMany(w => w.Batch.Disappearances).Concat(ListingDisappearances(works)).ToList(),
-            };
-            if (batch.Count > 0)
-            {
-                result = Write(batch);
-                Counters.AddStoreResult(result.Edited, result.Deleted);
-                committed?.Invoke(result);
-            }
+            Posts = works.SelectMany(w => w.Batch.Posts).ToList(),
+            Authors = works.SelectMany(w => w.Batch.Authors).ToList(),
+            Media = works.SelectMany(w => w.Batch.Media).ToList(),
+            Disappearances = works.SelectMany(w => w.Batch.Disappearances).Concat(ListingDisappearances(works)).ToList(),
+        };
+        if (batch.Count > 0)
+        {
+            var result = await writer.WriteAsync(batch).ConfigureAwait(false);
+            Counters.AddStoreResult(result.Edited, result.Deleted);
+            committed?.Invoke(result);
         }
-        // Waits only when the index has fallen a few batches behind (back-pressure instead of unbounded memory).
-        if (result is not null) index?.Follow(batch, result);
+        // The index follows each commit before the writer acknowledges it, waiting when it has fallen a few batches
+        // behind (back-pressure instead of unbounded memory): that wait is the index's time, not the store's.
+        Counters.AddStageTime(CrawlStage.Store, Stopwatch.GetElapsedTime(started) - (writer.FollowTime - following));
         using (Counters.Time(CrawlStage.Frontier))
             run.Frontier.Commit(works.Select(w => w.Outcome).OfType<FrontierOutcome>().ToList(), works.SelectMany(w => w.Next));
         foreach (var w in works)
@@ -75,9 +74,6 @@ internal sealed class StoreStage(CrawlRun run, DispatchStage dispatch, IndexFoll
             run.Seeds.Stored(w.Item.Request, w.Posts, w.Archived);
         }
     }
-
-    /// <summary>The archive's commit of a merged batch: the one place the crawl writes records.</summary>
-    private StoreBatchResult Write(StoreBatch batch) => run.Store.Write(batch);
 
     /// <summary>
     /// Posts the archive holds in a listing's id range that the listing no longer shows: deleted (or hidden)

@@ -17,9 +17,10 @@ public sealed class DebugCommand : ICliCommand
         var batches = new Option<int>("--batches") { DefaultValueFactory = _ => int.MaxValue };
         var size = new Option<int>("--batch-size") { DefaultValueFactory = _ => 1000 };
         var writeLoop = new Command("write-loop", "Write numbered batches of posts, printing 'committed N' after each commit") { batches, size };
-        run.Attach(writeLoop, (context, parse, ct) =>
+        run.Attach(writeLoop, async (context, parse, ct) =>
         {
-            using var store = ArchiveStore.Open(context.DataDir);
+            await using var session = ArchiveSession.Open(context.DataDir, ct: ct);
+            var store = session.Store;
             var perBatch = parse.GetValue(size);
             // Continue numbering where the archive stopped so repeated runs write new posts only.
             var next = (int)store.Counters.Posts;
@@ -28,12 +29,13 @@ public sealed class DebugCommand : ICliCommand
                 var posts = Enumerable.Range(next, perBatch)
                     .Select(i => new PostObservation(SyntheticPosts.Make(i), DateTime.UtcNow))
                     .ToList();
-                var result = store.Write(new StoreBatch { Posts = posts });
+                // Printed only once the writer acknowledged the commit.
+                var result = await session.Writer.WriteAsync(new StoreBatch { Posts = posts }, CancellationToken.None);
                 context.Out.WriteLine($"committed {result.Sequence} {next} {perBatch}");
                 context.Out.Flush();
                 next += perBatch;
             }
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
         command.Subcommands.Add(writeLoop);
         return command;

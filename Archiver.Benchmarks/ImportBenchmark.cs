@@ -39,8 +39,13 @@ public static class ImportBenchmark
                     : $"bench import: {input} into {archive}, index {(index ? "following the store" : "off")}");
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
-                using var store = ArchiveStore.Open(archive);
-                var follower = index ? IndexFollower.Open(store, IndexFollowerOptions.Bulk, ct) : null;
+                // The production write path: one session (store, index follower, single writer), as `archiver import` opens it.
+                var session = ArchiveSession.Open(archive, new ArchiveSessionOptions
+                {
+                    Follower = index ? (s, c) => IndexFollower.Open(s, IndexFollowerOptions.Bulk, c) : null,
+                }, ct);
+                var store = session.Store;
+                var follower = (IndexFollower?)session.Follower;
                 string stages;
                 long units;
                 string unit;
@@ -48,7 +53,7 @@ public static class ImportBenchmark
                 {
                     if (warcs.Length > 0)
                     {
-                        var import = new WarcImport(store, Platforms.KnownPlatforms.Registry(), TimeProvider.System) { Index = follower };
+                        var import = new WarcImport(session.Writer, Platforms.KnownPlatforms.Registry(), TimeProvider.System);
                         var report = import.Import(warcs, again: false, ct);
                         units = report.Routed;
                         unit = "pages";
@@ -57,7 +62,7 @@ public static class ImportBenchmark
                     }
                     else
                     {
-                        var service = new ImportService(store, TimeProvider.System) { Index = follower };
+                        var service = new ImportService(session.Writer, TimeProvider.System);
                         var report = await service.ImportAsync([input!], ImportFormat.Auto, again: false, ct);
                         units = report.Lines;
                         unit = "posts";
@@ -65,11 +70,14 @@ public static class ImportBenchmark
                         stages = $"read {t.Read.TotalSeconds:0.00} s, parse {t.Parse.TotalSeconds:0.00} s (summed over workers), store {t.Store.TotalSeconds:0.00} s, store waiting for the index {t.IndexWait.TotalSeconds:0.00} s";
                         context.Out.WriteLine($"  {report.Lines:N0} lines, {report.Inserted:N0} new posts, {report.BadLines:N0} bad lines");
                     }
-                    if (follower is not null) await follower.CompleteAsync();
-                }
-                finally
-                {
+                    await session.CompleteAsync();
+                    // Closed here, as before the session: the end-to-end time includes closing the index, and the check below opens it.
                     if (follower is not null) await follower.DisposeAsync();
+                }
+                catch
+                {
+                    await session.DisposeAsync();
+                    throw;
                 }
                 var wall = watch.Elapsed.TotalSeconds;
                 var cpuUsed = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
@@ -87,6 +95,7 @@ public static class ImportBenchmark
                     context.Out.WriteLine($"  check: index {indexed:N0} posts, store {stored:N0}, index at store batch {check.StoreSequence} of {store.Sequence}: {(indexed == stored && check.StoreSequence == store.Sequence ? "complete" : "INCOMPLETE")}");
                 }
                 context.Out.WriteLine($"  peak RSS {Format.Bytes(ProcessStats.PeakRssBytes())}{(unit == "pages" ? "" : "   (target <= 1 GB)")}");
+                await session.DisposeAsync();
             }
             finally
             {

@@ -188,9 +188,9 @@ public sealed class DatasetImportTests : IDisposable
             $$"""{"id":"p{{i}}","body":"post {{i}}","createdAt":"20210106183002","creator":"u-{{i % 3}}","username":"user{{i % 3}}"}"""));
         var input = Write("big.ndjson", lines);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        using (var store = ArchiveStore.Open(_dir.Path))
+        await using (var session = ArchiveSession.Open(_dir.Path, ct: TestContext.Current.CancellationToken))
         {
-            var service = new ImportService(store, TimeProvider.System) { BatchLines = 10 };
+            var service = new ImportService(session.Writer, TimeProvider.System) { BatchLines = 10 };
             var batches = 0;
             service.Committed += _ =>
             {

@@ -99,10 +99,10 @@ public sealed class WarcImportTests
         Assert.True(export.ExitCode == 0, export.Error);
         var wacz = Path.Combine(dir.File("wacz-export"), "archive.wacz");
 
-        using (var b = ArchiveStore.Open(dir.File("b")))
+        await using (var b = ArchiveSession.Open(dir.File("b"), ct: TestContext.Current.CancellationToken))
         {
             // Every entry counts as large here, so the import takes the path a multi-GB Browsertrix WARC takes.
-            var report = new WarcImport(b, Archiver.Platforms.KnownPlatforms.Registry(), TimeProvider.System) { InMemoryZipEntryBytes = 1 }
+            var report = new WarcImport(b.Writer, Archiver.Platforms.KnownPlatforms.Registry(), TimeProvider.System) { InMemoryZipEntryBytes = 1 }
                 .Import([wacz], again: false, TestContext.Current.CancellationToken);
             Assert.Equal(0, report.ProblemCount);
         }

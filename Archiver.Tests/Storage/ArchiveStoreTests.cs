@@ -206,7 +206,7 @@ public sealed class ArchiveStoreTests : IDisposable
         await using (var writer = new ArchiveWriter(store, maxRecordsPerTransaction: 1000))
         {
             writer.Committed += committed.Add;
-            for (var i = 0; i < 2500; i++) await writer.WriteAsync(Posts(T0, SyntheticPosts.Make(i)), TestContext.Current.CancellationToken);
+            for (var i = 0; i < 2500; i++) await writer.SubmitAsync(Posts(T0, SyntheticPosts.Make(i)), TestContext.Current.CancellationToken);
             await writer.CompleteAsync();
         }
 

@@ -73,7 +73,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
             else CrawlProgressView.RenderSummary(context, summary);
             // Not after Ctrl-C: the user asked to stop; the next crawl, search or `archiver index` catches up.
             if (!parse.GetValue(noIndex) && summary.Posts > 0 && summary.State != CrawlJobState.Interrupted && !ct.IsCancellationRequested)
-                Indexing.IndexUpdate.Run(context, ct);
+                IndexCatchUp.Run(context, ct);
             if (summary.State == CrawlJobState.Interrupted)
             {
                 await context.Error.WriteLineAsync($"Interrupted; {summary.Pending:N0} pages pending. Everything stored is kept. Resume with the same command: archiver {string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote))}");

@@ -30,10 +30,14 @@ public sealed class ImportCommand : ICliCommand
                 // lines when the user said what the lines are.
                 if (!InputFiles.IsRegular(input) && (chosen == ImportFormat.Auto || warcs.Contains(input))) throw InputFiles.NotRegular(input);
             }
-            using var store = ArchiveStore.Open(context.DataDir);
-            // The index follows the store during the import (on its own thread); --no-index leaves it to `archiver index`.
-            await using var index = parse.GetValue(noIndex) ? null : Indexing.IndexFollower.TryOpen(store, Indexing.IndexFollowerOptions.Bulk, ct);
-            var service = new ImportService(store, TimeProvider.System) { Index = index };
+            // One session owns the archive: the writer lock, the store, the index following it during the import (on its
+            // own thread; --no-index leaves it to `archiver index`) and the single writer every importer goes through.
+            await using var session = ArchiveSession.Open(context.DataDir, new ArchiveSessionOptions
+            {
+                Follower = parse.GetValue(noIndex) ? null : Indexing.IndexFollower.Opener(Indexing.IndexFollowerOptions.Bulk),
+            }, ct);
+            var index = session.Follower;
+            var service = new ImportService(session.Writer, TimeProvider.System);
             var lastPrint = DateTime.UtcNow;
             if (context.ShowProgress)
             {
@@ -46,16 +50,16 @@ public sealed class ImportCommand : ICliCommand
             }
             WarcImportReport? warcReport = null;
             if (warcs.Length > 0)
-                warcReport = new WarcImport(store, Platforms.KnownPlatforms.Registry(), TimeProvider.System) { Index = index }.Import(warcs, parse.GetValue(again), ct);
+                warcReport = new WarcImport(session.Writer, Platforms.KnownPlatforms.Registry(), TimeProvider.System).Import(warcs, parse.GetValue(again), ct);
             var report = inputs.Length > 0 ? await service.ImportAsync(inputs, chosen, parse.GetValue(again), ct) : new ImportReport();
             // The index thread may still be working through the last batches: a rate that stops at the store's
             // last commit would promise more than the user gets, so say when everything was searchable.
             var indexWait = System.Diagnostics.Stopwatch.StartNew();
-            if (index is not null) await index.DisposeAsync();
+            await session.CompleteAsync();
             var indexTail = indexWait.Elapsed;
-            store.Dispose();
+            await session.DisposeAsync();
             // The index was busy (another process writes it): catch up now, which says so if it still is.
-            if (!parse.GetValue(noIndex) && index is null && report.Inserted + report.Edited + (warcReport?.Inserted ?? 0) > 0) Indexing.IndexUpdate.Run(context, ct);
+            if (!parse.GetValue(noIndex) && index is null && report.Inserted + report.Edited + (warcReport?.Inserted ?? 0) > 0) IndexCatchUp.Run(context, ct);
             if (context.Json)
             {
                 if (warcReport is not null && inputs.Length == 0) context.WriteJson(warcReport);

@@ -18,13 +18,13 @@ public sealed class IndexCommand : ICliCommand
     {
         var rebuild = new Option<bool>("--rebuild") { Description = "Drop the index and index every post of the store again (after filling in missing languages, as relabel does)" };
         var command = new Command("index", "Update the search index from the store (catch up), or --rebuild it") { rebuild };
-        run.Attach(command, (context, parse, ct) =>
+        run.Attach(command, async (context, parse, ct) =>
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
             // Writing the index is writing the archive: one writer at a time (a crawl or import indexes as it goes).
             using var writer = ArchiveLock.AcquireWriter(context.DataDir);
             var full = parse.GetValue(rebuild);
-            var relabel = full ? RelabelCommand.Run(context.DataDir, redetect: false, catchUpIndex: false, ct, writer) : null;
+            var relabel = full ? await RelabelCommand.RunAsync(context.DataDir, redetect: false, catchUpIndex: false, ct, writer) : null;
             using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
             long indexed = 0;
             using var index = WithProgress(context, full ? "rebuilding the index" : "catching up", full ? store.Counters.Posts : null, progress =>
@@ -49,7 +49,7 @@ public sealed class IndexCommand : ICliCommand
                     + $"the index holds {Format.Count(summary.Documents)} posts at store sequence {summary.StoreSequence}, {Format.Bytes(summary.SizeBytes)}");
                 if (relabel is not null) RelabelCommand.Render(context.Out, relabel);
             }
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -13,28 +13,29 @@ public sealed class RelabelCommand : ICliCommand
     {
         var redetect = new Option<bool>("--redetect") { Description = "Also detect again the languages detected before (after a change of the detector)" };
         var command = new Command("relabel", "Give the archive's posts a language and its source (platform, declared, detected) where they lack one; no new versions") { redetect };
-        run.Attach(command, (context, parse, ct) =>
+        run.Attach(command, async (context, parse, ct) =>
         {
-            var report = Run(context.DataDir, parse.GetValue(redetect), catchUpIndex: true, ct);
+            var report = await RunAsync(context.DataDir, parse.GetValue(redetect), catchUpIndex: true, ct);
             if (context.Json) context.WriteJson(report);
             else Render(context.Out, report);
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
         return command;
     }
 
     /// <summary>Relabels the store, then (optionally) brings the search index up to date with it.</summary>
-    internal static RelabelReport Run(string dataDir, bool redetect, bool catchUpIndex, CancellationToken ct, ArchiveLock? writerLock = null)
+    internal static async Task<RelabelReport> RunAsync(string dataDir, bool redetect, bool catchUpIndex, CancellationToken ct, ArchiveLock? writerLock = null)
     {
         // Opening for writing would create an empty archive where there is none.
         if (!new ArchivePaths(Path.GetFullPath(dataDir)).Exists)
             throw new ArchiverException($"No archive at {Path.GetFullPath(dataDir)} (no archive.db). Crawl or import something first, or pass --data DIR.");
         // A caller that holds the writer lock passes it: a second lock in the same process would be refused as busy.
-        using var store = writerLock is null ? ArchiveStore.Open(dataDir) : ArchiveStore.Open(writerLock);
-        var report = new Relabeler(store, PostLanguages.Current, redetect).Run(ct: ct);
+        await using var session = writerLock is null ? ArchiveSession.Open(dataDir, ct: ct) : ArchiveSession.Open(writerLock, ct: ct);
+        var report = new Relabeler(session.Writer, PostLanguages.Current, redetect).Run(ct: ct);
+        await session.CompleteAsync();
         if (catchUpIndex)
         {
-            using var index = ArchiveIndex.Open(store, ct: ct);
+            using var index = ArchiveIndex.Open(session.Store, ct: ct);
         }
         return report;
     }

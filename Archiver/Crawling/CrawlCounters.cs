@@ -57,6 +57,13 @@ public sealed class CrawlCounters
     /// <summary>Times a stage's work on one item; the totals show where a crawl spends its time.</summary>
     public StageTimer Time(CrawlStage stage) => new(this, stage, Stopwatch.GetTimestamp());
 
+    /// <summary>Adds time a stage spent that a <see cref="Time"/> scope cannot measure (a wait minus another stage's part of it).</summary>
+    public void AddStageTime(CrawlStage stage, TimeSpan time)
+    {
+        Interlocked.Add(ref _stageTicks[(int)stage], (long)(time.TotalSeconds * Stopwatch.Frequency));
+        Interlocked.Increment(ref _stageItems[(int)stage]);
+    }
+
     public TimeSpan StageTime(CrawlStage stage) => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _stageTicks[(int)stage]));
     public long StageItems(CrawlStage stage) => Interlocked.Read(ref _stageItems[(int)stage]);
 

@@ -9,47 +9,37 @@ using Archiver.Storage;
 namespace Archiver.Crawling;
 
 /// <summary>
-/// The crawl engine. Stages joined by bounded channels: a dispatcher takes work from the frontier; fetch
-/// workers (politeness per host, robots, HTTP or browser); one capture stage writing WARC; parse workers
-/// on the thread pool (pure platform parsers, media downloads); and one store stage that commits records
-/// to the archive and only then marks pages done in the frontier. See docs/crawler.md.
+/// The crawl engine. <see cref="RunAsync"/> opens the archive, the frontier and the WARC writer, builds one
+/// <see cref="CrawlRun"/> and its stages joined by bounded channels: <see cref="DispatchStage"/> takes work from
+/// the frontier; <see cref="FetchStage"/> workers fetch it through the HTTP pipeline (robots, per-host rate, the
+/// address guard) or a browser; one <see cref="CaptureStage"/> writes WARC (and stores media files);
+/// <see cref="ParseStage"/> workers run the pure platform parsers and send the media the posts name back to the
+/// frontier; one <see cref="StoreStage"/> commits records to the archive and only then marks pages done in the
+/// frontier. See docs/crawler.md.
 /// </summary>
-public sealed partial class Crawler
+public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IBrowserFetcher? browser = null)
 {
-    private readonly CrawlOptions _options;
-    private readonly PlatformRegistry _platforms;
-    private readonly IBrowserFetcher? _browser;
-    private readonly List<CrawlFailure> _failures = [];
-    private readonly SemaphoreSlim _signal = new(0);
-    private readonly HashSet<string> _scopeHosts = new(StringComparer.OrdinalIgnoreCase);
-    private HostScheduler _scheduler = null!;
-    private HttpFetcher _http = null!;
-    private RobotsPolicy _robots = null!;
-    private WarcWriter _warc = null!;
-    private MediaStore _mediaStore = null!;
-    private ArchiveStore _store = null!;
-    private Frontier _frontier = null!;
-    private long _inFlight;
-    private long _dispatched;
-    private string? _browserNote;
-
-    public Crawler(CrawlOptions options, PlatformRegistry platforms, IBrowserFetcher? browser = null)
-    {
-        _options = options;
-        _platforms = platforms;
-        _browser = browser;
-    }
+    private Frontier? _frontier;
+    private HostScheduler? _scheduler;
 
     public CrawlCounters Counters { get; } = new();
 
     /// <summary>Index the stored posts during the crawl (on their own thread, beside the store stage), committing the index at the end.</summary>
     public bool IndexWhileCrawling { get; init; }
 
-    private IndexFollower? _index;
+    /// <summary>Where progress goes, as plain snapshots, twice a second during <see cref="RunAsync"/> and once at its end.</summary>
+    public IProgress<CrawlProgress>? Progress { get; init; }
+
+    /// <summary>Fires after each commit (archive, then frontier), on the store stage's thread.</summary>
+    public event Action<StoreBatchResult>? Committed;
 
     public IReadOnlyDictionary<string, int> QueueByHost() => _scheduler?.Waiting() ?? new Dictionary<string, int>();
 
     public long Pending => _frontier?.PendingCount ?? 0;
+
+    /// <summary>The crawl so far, as the progress display shows it.</summary>
+    public CrawlProgress Snapshot() => new(
+        Counters.Pages, Counters.Posts, Counters.Media, Counters.MediaBytes, Counters.Bytes, Counters.Errors, Counters.Retries, Pending, QueueByHost());
 
     /// <summary>Resolves seed texts with the registry; an unknown one is a usage error listing what is accepted.</summary>
     public static IReadOnlyList<(Seed Seed, IPlatform Platform)> ResolveSeeds(PlatformRegistry platforms, IEnumerable<string> texts)
@@ -71,48 +61,68 @@ public sealed partial class Crawler
         return resolved;
     }
 
+    /// <summary>
+    /// Crawls into the archive in <see cref="CrawlOptions.DataDir"/> with a session of its own (the search index
+    /// following its commits when <see cref="IndexWhileCrawling"/>), completed before this returns: the archive is
+    /// searchable then.
+    /// </summary>
     public async Task<CrawlSummary> RunAsync(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds, CancellationToken stop)
     {
         var watch = Stopwatch.StartNew();
-        var paths = new ArchivePaths(Path.GetFullPath(_options.DataDir));
-        using var store = ArchiveStore.Open(paths.Root);
-        using var frontier = Frontier.Open(Path.Combine(paths.Root, "frontier.db"), _options.Recheck);
-        using var index = new CdxjIndex(Path.Combine(paths.Warc, "index.cdxj"));
+        var follower = IndexWhileCrawling ? IndexFollower.Opener(IndexFollowerOptions.Crawl) : null;
+        // Opened (and the index caught up) before anything is stored, so every later commit reaches the index.
+        // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.
+        await using var session = ArchiveSession.Open(Path.GetFullPath(options.DataDir), new ArchiveSessionOptions { Follower = follower }, stop);
+        return await RunAsync(seeds, session, completeSession: true, watch, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Crawls through the caller's archive session (which the caller completes and disposes).</summary>
+    public Task<CrawlSummary> RunAsync(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds, ArchiveSession session, CancellationToken stop) =>
+        RunAsync(seeds, session, completeSession: false, Stopwatch.StartNew(), stop);
+
+    private async Task<CrawlSummary> RunAsync(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds, ArchiveSession session, bool completeSession, Stopwatch watch, CancellationToken stop)
+    {
+        var paths = session.Paths;
+        var store = session.Store;
+        using var frontier = Frontier.Open(Path.Combine(paths.Root, "frontier.db"), options.Recheck);
+        using var cdxj = new CdxjIndex(Path.Combine(paths.Warc, "index.cdxj"));
         using var warc = new WarcWriter(new WarcWriterOptions
         {
             Directory = paths.Warc,
-            MaxFileBytes = _options.WarcMaxBytes,
-            Time = _options.Time,
-            Index = index,
-            Info = [new("robots", _options.IgnoreRobots ? "ignore" : "obey"), new("http-header-user-agent", _options.UserAgent)],
+            MaxFileBytes = options.WarcMaxBytes,
+            Time = options.Time,
+            Index = cdxj,
+            Info = [new("robots", options.IgnoreRobots ? "ignore" : "obey"), new("http-header-user-agent", options.UserAgent)],
         });
-        _store = store;
+        var scheduler = new HostScheduler(options.PerHost, options.RatePerHost, options.Time);
+        using var http = new HttpFetcher(options, scheduler, Counters);
         _frontier = frontier;
-        _warc = warc;
-        _mediaStore = new MediaStore(paths.Root, _options.MaxMediaBytes);
-        _scheduler = new HostScheduler(_options.PerHost, _options.RatePerHost, _options.Time);
-        var pipelines = new ResiliencePipelines(_options, _scheduler, Counters);
-        using var http = new HttpFetcher(_options, pipelines);
-        _http = http;
-        _robots = new RobotsPolicy(_http.FetchAsync, _scheduler, _options.UserAgent, _options.IgnoreRobots);
+        _scheduler = scheduler;
+        var run = new CrawlRun(options, Counters, store, frontier);
 
-        var job = new CrawlJob { Id = Guid.NewGuid().ToString("N"), Seeds = seeds.Select(s => s.Seed.Original).ToList(), StartedAt = _options.Time.GetUtcNow().UtcDateTime };
+        var job = new CrawlJob { Id = Guid.NewGuid().ToString("N"), Seeds = seeds.Select(s => s.Seed.Original).ToList(), StartedAt = options.Time.GetUtcNow().UtcDateTime };
         store.SaveJob(job);
-        var starts = SeedRequests(seeds);
-        SeedRequestsStarted(starts);
-        frontier.AddSeeds(starts);
+        frontier.AddSeeds(run.StartRequests(seeds));
 
-        // Opened (and caught up) before anything is stored, so every later commit reaches it through the store stage.
-        // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.
-        await using var follower = IndexWhileCrawling ? IndexFollower.TryOpen(store, IndexFollowerOptions.Crawl, stop) : null;
-        _index = follower;
+        var index = session.Follower as IndexFollower;
+        var dispatch = new DispatchStage(run, scheduler);
+        var files = new MediaStore(paths.Root, options.MaxMediaBytes);
+        var media = new MediaDownloads(run, files, dispatch);
+        var stages = new Stages(
+            dispatch,
+            new FetchStage(run, http, http.Robots, scheduler, browser, media),
+            new CaptureStage(run, warc, files, media),
+            new ParseStage(run, platforms, media),
+            new StoreStage(run, dispatch, session.Writer, r => Committed?.Invoke(r)),
+            media);
         var state = CrawlJobState.Finished;
+        using var reporting = Progress is { } progress ? new Timer(_ => progress.Report(Snapshot()), null, TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500)) : null;
         try
         {
-            await RunStagesAsync(stop).ConfigureAwait(false);
+            await RunStagesAsync(run, stages, stop).ConfigureAwait(false);
             if (stop.IsCancellationRequested) state = CrawlJobState.Interrupted;
             // The index's final commit counts in the crawl's time: the archive is searchable when this returns.
-            if (follower is not null) await follower.CompleteAsync().ConfigureAwait(false);
+            if (completeSession) await session.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception) when (!stop.IsCancellationRequested)
         {
@@ -121,11 +131,11 @@ public sealed partial class Crawler
         }
         finally
         {
-            var complete = state == CrawlJobState.Finished && frontier.PendingCount == 0 && !LimitReached;
+            var complete = state == CrawlJobState.Finished && frontier.PendingCount == 0 && !dispatch.LimitReached;
             frontier.MarkFinished(complete);
             store.SaveJob(job with
             {
-                FinishedAt = _options.Time.GetUtcNow().UtcDateTime,
+                FinishedAt = options.Time.GetUtcNow().UtcDateTime,
                 State = state,
                 Pages = Counters.Pages,
                 Posts = Counters.Posts,
@@ -133,54 +143,30 @@ public sealed partial class Crawler
                 Errors = Counters.Errors,
             });
         }
-        return Summarize(job.Id, state, job.Seeds, watch.Elapsed);
+        Progress?.Report(Snapshot());
+        return Summarize(run, dispatch, index, job.Id, state, job.Seeds, watch.Elapsed);
     }
 
-    private List<CrawlRequest> SeedRequests(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds)
-    {
-        var requests = new List<CrawlRequest>();
-        foreach (var (seed, platform) in seeds)
-        {
-            if (seed.BaseUrl is { } baseUrl && Uri.TryCreate(baseUrl, UriKind.Absolute, out var b)) _scopeHosts.Add(UrlCanonicalizer.HostKey(b));
-            foreach (var request in platform.Start(seed))
-            {
-                _scopeHosts.Add(UrlCanonicalizer.HostKey(request.Url));
-                requests.Add(WithCrawlContext(request with { SeedOriginal = request.SeedOriginal ?? seed.Original }));
-            }
-        }
-        return requests;
-    }
+    private sealed record Stages(DispatchStage Dispatch, FetchStage Fetch, CaptureStage Capture, ParseStage Parse, StoreStage Store, MediaDownloads Media);
 
-    /// <summary>Passes --since/--until to the platforms through the request context.</summary>
-    private CrawlRequest WithCrawlContext(CrawlRequest request)
+    private static async Task RunStagesAsync(CrawlRun run, Stages stages, CancellationToken userStop)
     {
-        if (_options.Since is null && _options.Until is null && _options.CapturedAt is null) return request;
-        var context = new Dictionary<string, string>(request.Context);
-        if (_options.CapturedAt is { } captured) context.TryAdd(CrawlRequest.CapturedAtKey, captured.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        if (_options.Since is { } since) context.TryAdd("since", since.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        if (_options.Until is { } until) context.TryAdd("until", until.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-        return request with { Context = context };
-    }
-
-    private bool LimitReached => _options.MaxPages is { } max && Interlocked.Read(ref _dispatched) >= max;
-
-    private async Task RunStagesAsync(CancellationToken userStop)
-    {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(userStop, _abort.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(userStop, run.AbortToken);
         var stop = linked.Token;
-        var toFetch = Channel.CreateBounded<FrontierItem>(new BoundedChannelOptions(_options.Concurrency) { SingleWriter = true });
+        var concurrency = Math.Max(1, run.Options.Concurrency);
+        var toFetch = Channel.CreateBounded<FrontierItem>(new BoundedChannelOptions(run.Options.Concurrency) { SingleWriter = true });
         var fetched = Channel.CreateBounded<Fetched>(64);
         var captured = Channel.CreateBounded<Captured>(64);
         var toStore = Channel.CreateBounded<StoreWork>(128);
 
-        var fetchers = Enumerable.Range(0, Math.Max(1, _options.Concurrency)).Select(_ => Task.Run(() => FetchLoopAsync(toFetch.Reader, fetched.Writer, toStore.Writer, stop))).ToList();
-        var capture = Task.Run(() => CaptureLoopAsync(fetched.Reader, captured.Writer));
-        var parsers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(() => ParseLoopAsync(captured.Reader, toStore.Writer))).ToList();
-        var storer = Task.Run(() => StoreLoopAsync(toStore.Reader));
+        var fetchers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(() => stages.Fetch.RunAsync(toFetch.Reader, fetched.Writer, toStore.Writer, stop))).ToList();
+        var capture = Task.Run(() => stages.Capture.RunAsync(fetched.Reader, captured.Writer));
+        var parsers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(() => stages.Parse.RunAsync(captured.Reader, toStore.Writer))).ToList();
+        var storer = Task.Run(() => stages.Store.RunAsync(toStore.Reader));
 
         try
         {
-            await DispatchAsync(toFetch.Writer, storer, stop).ConfigureAwait(false);
+            await stages.Dispatch.RunAsync(toFetch.Writer, storer, stop).ConfigureAwait(false);
         }
         finally
         {
@@ -190,71 +176,64 @@ public sealed partial class Crawler
             await capture.ConfigureAwait(false);
             captured.Writer.TryComplete();
             await Task.WhenAll(parsers).ConfigureAwait(false);
+            // Media still queued when the crawl stopped are not fetched: the pages waiting for them stay pending.
+            stages.Media.AbandonAll();
+            await stages.Parse.WaitingPagesAsync().ConfigureAwait(false);
             toStore.Writer.TryComplete();
             await storer.ConfigureAwait(false);
         }
-        if (_fatal is not null) throw _fatal as ArchiverException ?? new ArchiverException(_fatal.Message, _fatal);
+        if (run.Fatal is { } fatal) throw fatal as ArchiverException ?? new ArchiverException(fatal.Message, fatal);
     }
 
-    /// <summary>A request of a seed failed for good: counted, listed, and charged to its seed's outcome.</summary>
-    private void Fail(CrawlRequest request, FetchFailureKind kind, string reason)
-    {
-        SeedFailed(request, kind, reason);
-        Fail(request.Url.AbsoluteUri, reason);
-    }
-
-    private void Fail(string url, string reason)
-    {
-        Counters.AddError();
-        lock (_failures)
-        {
-            if (_failures.Count < 1000) _failures.Add(new CrawlFailure(url, reason));
-        }
-    }
-
-    private Dictionary<string, double> StageSeconds(CrawlCounters c)
+    private static Dictionary<string, double> StageSeconds(CrawlCounters c, IndexFollower? index)
     {
         var seconds = Enum.GetValues<CrawlStage>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => Math.Round(c.StageTime(s).TotalSeconds, 3));
-        if (_index is not null) seconds["index"] = Math.Round((_index.Busy + _index.CatchUpTime).TotalSeconds, 3);
+        if (index is not null) seconds["index"] = Math.Round((index.Busy + index.CatchUpTime).TotalSeconds, 3);
         return seconds;
     }
 
-    private CrawlSummary Summarize(string jobId, CrawlJobState state, IReadOnlyList<string> seeds, TimeSpan elapsed)
+    private CrawlSummary Summarize(CrawlRun run, DispatchStage dispatch, IndexFollower? index, string jobId, CrawlJobState state, IReadOnlyList<string> seeds, TimeSpan elapsed)
     {
         var c = Counters;
         var seconds = Math.Max(elapsed.TotalSeconds, 0.001);
-        lock (_failures)
+        // Work of a seed still waiting: in the frontier's queue, or taken from it but held back for a busy host.
+        var waiting = run.Frontier.PendingSeeds();
+        foreach (var seed in dispatch.DeferredSeeds()) waiting.Add(seed);
+        var outcomes = run.Seeds.Outcomes(seeds, waiting);
+        // Remembered so that a later 404 of a seed archived once reads "gone", not "not found", and a failed seed is tried again.
+        run.Frontier.RememberOutcomes(outcomes);
+        return new CrawlSummary
         {
-            return new CrawlSummary
-            {
-                JobId = jobId,
-                State = state,
-                Seeds = seeds,
-                SeedOutcomes = SeedOutcomes(seeds),
-                Pages = c.Pages,
-                Posts = c.Posts,
-                Authors = c.Authors,
-                Media = c.Media,
-                MediaBytes = c.MediaBytes,
-                Bytes = c.Bytes,
-                Errors = c.Errors,
-                Retries = c.Retries,
-                ServerWaitSeconds = Math.Round(c.ServerWait.TotalSeconds, 3),
-                RobotsBlocked = c.RobotsBlocked,
-                OutOfScope = c.OutOfScope,
-                Gone = c.Gone,
-                Edited = c.Edited,
-                Deleted = c.Deleted,
-                Redirects = c.Redirects,
-                SkippedBrowserPages = c.SkippedBrowser,
-                Pending = _frontier.PendingCount + Interlocked.Read(ref _inFlight) + _deferredCount,
-                ElapsedSeconds = Math.Round(seconds, 3),
-                PagesPerSecond = Math.Round(c.Pages / seconds, 1),
-                PostsPerSecond = Math.Round(c.Posts / seconds, 1),
-                StageSeconds = StageSeconds(c),
-                Failures = _failures.ToList(),
-                BrowserNote = _browserNote,
-            };
-        }
+            JobId = jobId,
+            State = state,
+            Seeds = seeds,
+            SeedOutcomes = outcomes,
+            Pages = c.Pages,
+            Posts = c.Posts,
+            Authors = c.Authors,
+            Media = c.Media,
+            MediaBytes = c.MediaBytes,
+            Bytes = c.Bytes,
+            Errors = c.Errors,
+            Retries = c.Retries,
+            ServerWaitSeconds = Math.Round(c.ServerWait.TotalSeconds, 3),
+            RobotsBlocked = c.RobotsBlocked,
+            OutOfScope = c.OutOfScope,
+            Gone = c.Gone,
+            Edited = c.Edited,
+            Deleted = c.Deleted,
+            Redirects = c.Redirects,
+            SkippedBrowserPages = c.SkippedBrowser,
+            Pending = run.Frontier.PendingCount + dispatch.InFlight + dispatch.Deferred,
+            ElapsedSeconds = Math.Round(seconds, 3),
+            PagesPerSecond = Math.Round(c.Pages / seconds, 1),
+            PostsPerSecond = Math.Round(c.Posts / seconds, 1),
+            StageSeconds = StageSeconds(c, index),
+            Failures = run.Failures(),
+            BrowserNote = run.BrowserNote,
+        };
     }
 }
+
+/// <summary>A crawl's progress at one moment: what the live display shows.</summary>
+public sealed record CrawlProgress(long Pages, long Posts, long Media, long MediaBytes, long Bytes, long Errors, long Retries, long Queued, IReadOnlyDictionary<string, int> QueueByHost);

@@ -1,71 +1,44 @@
 using Archiver.Platforms;
-using LiteDB;
+using Archiver.Storage;
 
 namespace Archiver.Crawling;
 
 /// <summary>A request the frontier handed out, with its canonical identity and how often it was tried.</summary>
-public sealed record FrontierItem(string Id, CrawlRequest Request, int Attempts);
-
-public enum FrontierState { Pending = 0, Done = 1, Failed = 2, Skipped = 3 }
+public sealed record FrontierItem(string Id, CrawlRequest Request, int Attempts)
+{
+    public RequestKind Kind { get; init; } = RequestKind.Page;
+}
 
 /// <summary>
-/// The durable crawl frontier, in its own LiteDB file (<c>frontier.db</c>): every URL the crawl has seen,
-/// by canonical URL, with its state. Pending work is also held in memory, highest priority first. A page
-/// is marked done only together with the requests it produced (one transaction), and only after its
-/// records were committed to the archive, so a kill -9 at any moment loses nothing: what was in flight
-/// is still pending on disk and is fetched again.
-///
-/// Re-crawls use generations: <c>--recheck</c> starts a new generation (when the last one finished), in
-/// which every URL is new again; an unfinished generation is resumed.
+/// The crawl frontier: every URL the crawl has seen, by canonical URL, with its state, kept durable by
+/// <see cref="FrontierStore"/> (<c>frontier.db</c>). Pending work is also held in memory, highest priority first.
+/// A page is marked done only together with the requests it produced (one transaction), and only after its
+/// records were committed to the archive, so a kill -9 at any moment loses nothing: what was in flight is
+/// still pending on disk and is fetched again.
 /// </summary>
 public sealed class Frontier : IDisposable
 {
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _urls;
-    private readonly ILiteCollection<BsonDocument> _meta;
-    private readonly ILiteCollection<BsonDocument> _media;
-    private readonly ILiteCollection<BsonDocument> _seeds;
+    private readonly FrontierStore _store;
     private readonly PriorityQueue<FrontierItem, (int, long)> _pending = new();
+    private readonly Queue<FrontierItem> _media = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private long _order;
-    private readonly bool _recheckGeneration;
 
-    public int Generation { get; }
+    public int Generation => _store.Generation;
     public long DoneCount { get; private set; }
     public long FailedCount { get; private set; }
 
-    private Frontier(LiteDatabase db, bool newGeneration)
+    private Frontier(FrontierStore store)
     {
-        _db = db;
-        _urls = db.GetCollection("urls");
-        _meta = db.GetCollection("meta");
-        _media = db.GetCollection("media");
-        _seeds = db.GetCollection("seeds");
-        var meta = _meta.FindById("frontier");
-        var generation = meta is null ? 1 : meta["gen"].AsInt32;
-        var finished = meta is not null && meta["finished"].AsBoolean;
-        var recheck = meta is not null && meta.TryGetValue("recheck", out var r) && r.AsBoolean;
-        // --recheck resumes only a re-check that was interrupted. A generation a plain crawl left unfinished (a page
-        // limit, Ctrl-C) holds pages fetched before the changes a re-check looks for: resuming it would not fetch a
-        // seed again, and a takedown would be seen only by the re-check after.
-        if (newGeneration && meta is not null && (finished || !recheck))
+        _store = store;
+        foreach (var row in store.CurrentGeneration())
         {
-            generation++;
-            finished = false;
-        }
-        if (newGeneration) recheck = true;
-        _recheckGeneration = recheck;
-        Generation = generation;
-        _meta.Upsert(MetaDocument(finished));
-        foreach (var doc in _urls.Find(LiteDB.Query.EQ("g", generation)))
-        {
-            var id = doc["_id"].AsString;
-            _known.Add(id);
-            switch ((FrontierState)doc["s"].AsInt32)
+            _known.Add(row.Id);
+            switch (row.State)
             {
                 case FrontierState.Pending:
-                    Enqueue(new FrontierItem(id, FromBson(doc), doc["a"].AsInt32));
+                    Enqueue(new FrontierItem(row.Id, FromRow(row.Request), row.Attempts));
                     break;
                 case FrontierState.Done or FrontierState.Skipped:
                     DoneCount++;
@@ -79,24 +52,14 @@ public sealed class Frontier : IDisposable
 
     public static Frontier Open(string path, bool newGeneration)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        LiteDatabase db;
+        var store = FrontierStore.Open(path, newGeneration);
         try
         {
-            db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Collation = new Collation("en-US/Ordinal") });
-        }
-        catch (IOException e)
-        {
-            throw new ArchiverException($"The crawl frontier {path} is in use: another 'archiver crawl' is running on this archive.", e);
-        }
-        try
-        {
-            db.GetCollection("urls").EnsureIndex("g", "$.g");
-            return new Frontier(db, newGeneration);
+            return new Frontier(store);
         }
         catch
         {
-            db.Dispose();
+            store.Dispose();
             throw;
         }
     }
@@ -110,11 +73,26 @@ public sealed class Frontier : IDisposable
     }
 
     /// <summary>True when the current generation has nothing pending on disk (the crawl ran to its end).</summary>
-    public bool IsFinished => _meta.FindById("frontier")?["finished"].AsBoolean == true;
+    public bool IsFinished => _store.IsFinished;
 
     public bool TryTake(out FrontierItem item)
     {
         lock (_lock) return _pending.TryDequeue(out item!, out _);
+    }
+
+    /// <summary>
+    /// Queues a media file a parsed page needs. Not written to disk: the page that needs it is itself pending
+    /// until its records (with the media's hashes) are stored, and a page fetched again asks for its media again.
+    /// </summary>
+    public void AddMedia(CrawlRequest request)
+    {
+        lock (_lock) _media.Enqueue(new FrontierItem("media:" + request.Url.AbsoluteUri, request, 0) { Kind = RequestKind.Media });
+    }
+
+    /// <summary>Media are handed out before pages (a parsed page waits for them) and whatever the page limit.</summary>
+    public bool TryTakeMedia(out FrontierItem item)
+    {
+        lock (_lock) return _media.TryDequeue(out item!);
     }
 
     /// <summary>Adds requests not yet seen in this generation, durably, in one transaction. Returns how many were new.</summary>
@@ -129,29 +107,19 @@ public sealed class Frontier : IDisposable
     public int AddSeeds(IReadOnlyList<CrawlRequest> requests)
     {
         var revived = new List<FrontierItem>();
-        _db.BeginTrans();
-        try
+        var rows = new List<FrontierRow>();
+        foreach (var request in requests)
         {
-            foreach (var request in requests)
-            {
-                var id = UrlCanonicalizer.Canonicalize(request.Url);
-                if (_urls.FindById(id) is not { } doc || doc["g"].AsInt32 != Generation) continue;
-                var state = (FrontierState)doc["s"].AsInt32;
-                var seedFailed = request.SeedOriginal is { } seed && _seeds.FindById(seed) is { } memo && memo.TryGetValue("failed", out var f) && f.AsBoolean;
-                if (state is not (FrontierState.Failed or FrontierState.Skipped) && !(state == FrontierState.Done && seedFailed)) continue;
-                _urls.Upsert(ToBson(id, request, FrontierState.Pending, attempts: 0, error: null));
-                revived.Add(new FrontierItem(id, request, 0));
-                if (state == FrontierState.Failed) FailedCount--;
-                else if (state is FrontierState.Done or FrontierState.Skipped) DoneCount--;
-            }
-            if (revived.Count > 0) _meta.Upsert(new BsonDocument { ["_id"] = "frontier", ["gen"] = Generation, ["finished"] = false });
-            _db.Commit();
+            var id = UrlCanonicalizer.Canonicalize(request.Url);
+            if (_store.Find(id) is not { } row) continue;
+            var seedFailed = request.SeedOriginal is { } seed && _store.LastFailed(seed);
+            if (row.State is not (FrontierState.Failed or FrontierState.Skipped) && !(row.State == FrontierState.Done && seedFailed)) continue;
+            rows.Add(new FrontierRow(id, ToRow(request), FrontierState.Pending, 0, null));
+            revived.Add(new FrontierItem(id, request, 0));
+            if (row.State == FrontierState.Failed) FailedCount--;
+            else if (row.State is FrontierState.Done or FrontierState.Skipped) DoneCount--;
         }
-        catch
-        {
-            _db.Rollback();
-            throw;
-        }
+        _store.Write(rows, unfinished: revived.Count > 0);
         lock (_lock)
         {
             foreach (var item in revived) Enqueue(item);
@@ -160,7 +128,7 @@ public sealed class Frontier : IDisposable
     }
 
     /// <summary>Whether a run archived pages of this seed (in any generation).</summary>
-    public bool WasArchived(string seed) => _seeds.FindById(seed) is { } memo && memo["archived"].AsBoolean;
+    public bool WasArchived(string seed) => _store.WasArchived(seed);
 
     /// <summary>Remembers, per seed, whether it was ever archived and whether its last outcome was a failure.</summary>
     public void RememberOutcomes(IEnumerable<SeedOutcome> outcomes)
@@ -168,7 +136,7 @@ public sealed class Frontier : IDisposable
         foreach (var outcome in outcomes)
         {
             var archived = WasArchived(outcome.Seed) || (outcome.Outcome == SeedOutcomeKind.Archived && outcome.Pages > 0);
-            _seeds.Upsert(new BsonDocument { ["_id"] = outcome.Seed, ["archived"] = archived, ["failed"] = outcome.Failed });
+            _store.RememberSeed(outcome.Seed, archived, outcome.Failed);
         }
     }
 
@@ -185,102 +153,68 @@ public sealed class Frontier : IDisposable
     public int Commit(IReadOnlyList<FrontierOutcome> outcomes, IEnumerable<CrawlRequest> discovered)
     {
         var fresh = new List<FrontierItem>();
-        _db.BeginTrans();
-        try
+        var rows = new List<FrontierRow>();
+        foreach (var request in discovered)
         {
-            foreach (var request in discovered)
-            {
-                var id = UrlCanonicalizer.Canonicalize(request.Url);
-                lock (_lock)
-                {
-                    if (!_known.Add(id)) continue;
-                }
-                _urls.Upsert(ToBson(id, request, FrontierState.Pending, attempts: 0, error: null));
-                fresh.Add(new FrontierItem(id, request, 0));
-            }
-            if (fresh.Count > 0) _meta.Upsert(MetaDocument(finished: false));
-            var retries = new List<FrontierItem>();
-            foreach (var outcome in outcomes)
-            {
-                var attempts = outcome.Item.Attempts + (outcome.State == FrontierState.Pending ? 1 : 0);
-                _urls.Upsert(ToBson(outcome.Item.Id, outcome.Item.Request, outcome.State, attempts, outcome.Error));
-                if (outcome.State == FrontierState.Pending) retries.Add(outcome.Item with { Attempts = attempts });
-            }
-            _db.Commit();
+            var id = UrlCanonicalizer.Canonicalize(request.Url);
             lock (_lock)
             {
-                foreach (var item in fresh) Enqueue(item);
-                // A retry goes behind other work of its priority, so a failing host does not monopolise the crawl.
-                foreach (var item in retries) Enqueue(item with { Request = item.Request with { Priority = item.Request.Priority - 1 } });
+                if (!_known.Add(id)) continue;
             }
-            foreach (var outcome in outcomes)
-            {
-                if (outcome.State is FrontierState.Done or FrontierState.Skipped) DoneCount++;
-                else if (outcome.State == FrontierState.Failed) FailedCount++;
-            }
-            return fresh.Count;
+            rows.Add(new FrontierRow(id, ToRow(request), FrontierState.Pending, 0, null));
+            fresh.Add(new FrontierItem(id, request, 0));
         }
-        catch
+        var retries = new List<FrontierItem>();
+        foreach (var outcome in outcomes)
         {
-            _db.Rollback();
-            throw;
+            var attempts = outcome.Item.Attempts + (outcome.State == FrontierState.Pending ? 1 : 0);
+            rows.Add(new FrontierRow(outcome.Item.Id, ToRow(outcome.Item.Request), outcome.State, attempts, outcome.Error));
+            if (outcome.State == FrontierState.Pending) retries.Add(outcome.Item with { Attempts = attempts });
         }
+        _store.Write(rows, unfinished: fresh.Count > 0);
+        lock (_lock)
+        {
+            foreach (var item in fresh) Enqueue(item);
+            // A retry goes behind other work of its priority, so a failing host does not monopolise the crawl.
+            foreach (var item in retries) Enqueue(item with { Request = item.Request with { Priority = item.Request.Priority - 1 } });
+        }
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.State is FrontierState.Done or FrontierState.Skipped) DoneCount++;
+            else if (outcome.State == FrontierState.Failed) FailedCount++;
+        }
+        return fresh.Count;
     }
 
-    public void MarkFinished(bool finished) => _meta.Upsert(MetaDocument(finished));
-
-    private BsonDocument MetaDocument(bool finished) =>
-        new() { ["_id"] = "frontier", ["gen"] = Generation, ["finished"] = finished, ["recheck"] = _recheckGeneration };
+    public void MarkFinished(bool finished) => _store.MarkFinished(finished);
 
     /// <summary>The SHA-256 a media URL was stored under in an earlier fetch, if any.</summary>
-    public string? MediaSha(string url) => _media.FindById(url)?["sha"].AsString;
+    public string? MediaSha(string url) => _store.MediaSha(url);
 
-    public void RememberMedia(string url, string sha) => _media.Upsert(new BsonDocument { ["_id"] = url, ["sha"] = sha });
+    public void RememberMedia(string url, string sha) => _store.RememberMedia(url, sha);
 
     /// <summary>Every URL of the current generation with its state (for tests and reports).</summary>
     public IReadOnlyList<(string Id, FrontierState State, string? Error)> Snapshot() =>
-        _urls.Find(LiteDB.Query.EQ("g", Generation))
-            .Select(d => (d["_id"].AsString, (FrontierState)d["s"].AsInt32, d.TryGetValue("err", out var e) && e.IsString ? e.AsString : null))
-            .ToList();
+        _store.CurrentGeneration().Select(r => (r.Id, r.State, r.Error)).ToList();
 
     private void Enqueue(FrontierItem item) => _pending.Enqueue(item, (-item.Request.Priority, _order++));
 
-    private BsonDocument ToBson(string id, CrawlRequest r, FrontierState state, int attempts, string? error)
-    {
-        var context = new BsonArray();
-        foreach (var (k, v) in r.Context) context.Add(new BsonArray { k, v });
-        var doc = new BsonDocument
-        {
-            ["_id"] = id,
-            ["u"] = r.Url.AbsoluteUri,
-            ["pl"] = r.Platform,
-            ["pu"] = r.Purpose,
-            ["p"] = r.Priority,
-            ["d"] = r.Depth,
-            ["nb"] = r.NeedsBrowser,
-            ["ctx"] = context,
-            ["s"] = (int)state,
-            ["a"] = attempts,
-            ["g"] = Generation,
-        };
-        if (r.SeedOriginal is not null) doc["sd"] = r.SeedOriginal;
-        if (error is not null) doc["err"] = error;
-        return doc;
-    }
+    private static FrontierRequestRow ToRow(CrawlRequest r) =>
+        new(r.Url.AbsoluteUri, r.Platform, r.Purpose, r.Priority, r.Depth, r.NeedsBrowser, r.SeedOriginal, r.Context);
 
-    private static CrawlRequest FromBson(BsonDocument doc) => new()
+    private static CrawlRequest FromRow(FrontierRequestRow r) => new()
     {
-        Url = new Uri(doc["u"].AsString),
-        Platform = doc["pl"].AsString,
-        Purpose = doc["pu"].AsString,
-        Priority = doc["p"].AsInt32,
-        Depth = doc["d"].AsInt32,
-        NeedsBrowser = doc["nb"].AsBoolean,
-        SeedOriginal = doc.TryGetValue("sd", out var s) && s.IsString ? s.AsString : null,
-        Context = doc["ctx"].AsArray.ToDictionary(p => p.AsArray[0].AsString, p => p.AsArray[1].AsString),
+        Url = new Uri(r.Url),
+        Platform = r.Platform,
+        Purpose = r.Purpose,
+        Priority = r.Priority,
+        Depth = r.Depth,
+        NeedsBrowser = r.NeedsBrowser,
+        SeedOriginal = r.SeedOriginal,
+        Context = r.Context,
     };
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose() => _store.Dispose();
 }
 
 /// <summary>What became of a page: done, failed for good, skipped (robots, scope), or pending again (retry).</summary>

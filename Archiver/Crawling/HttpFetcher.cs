@@ -8,23 +8,28 @@ using Polly.Timeout;
 namespace Archiver.Crawling;
 
 /// <summary>
-/// The one HTTP client of a crawl: SocketsHttpHandler with the private-address guard at connect time, the
-/// per-host resilience pipeline around it, no automatic redirects (each hop is captured and scope-checked)
-/// and no automatic decompression (the WARC keeps the bytes as sent; the parser gets them decoded, capped).
+/// The one HTTP client of a crawl, pages and media alike. Its pipeline, outermost first: <see cref="RobotsHandler"/>
+/// (robots.txt asked before every request), <see cref="HostRateLimitHandler"/> (per-host slots and rate), the per-host
+/// resilience pipeline (retries, circuit breaker, timeout), <see cref="PrivateAddressHandler"/> (the address guard's
+/// verdict; with --proxy its check of each target), then SocketsHttpHandler with the guard at connect time, no
+/// automatic redirects (each hop is captured and scope-checked) and no automatic decompression (the WARC keeps the
+/// bytes as sent; the parser gets them decoded, capped).
 /// </summary>
 public sealed class HttpFetcher : IDisposable
 {
     private readonly HttpClient _client;
     private readonly CrawlOptions _options;
 
-    public HttpFetcher(CrawlOptions options, ResiliencePipelines pipelines)
+    public HttpFetcher(CrawlOptions options, HostScheduler scheduler, CrawlCounters counters)
     {
         _options = options;
+        // robots.txt is fetched through this same client (so the guard and retries apply), past the robots and rate handlers.
+        Robots = new RobotsPolicy(FetchRobotsFileAsync, scheduler, options.UserAgent, options.IgnoreRobots);
         var sockets = new SocketsHttpHandler
         {
             ConnectCallback = PrivateAddressGuard.ConnectCallback(options.AllowPrivate, options.AllowedPrivateAddresses, options.Proxy),
             // HTTP_PROXY and friends are ignored: a proxy would hide the target from the connect-time guard. Only
-            // --proxy is used, and then ProxyTargetGuard checks each target before the proxy sees it.
+            // --proxy is used, and then PrivateAddressHandler checks each target before the proxy sees it.
             UseProxy = options.Proxy is not null,
             Proxy = options.Proxy is { } proxy ? new FixedProxy(proxy) : null,
             AllowAutoRedirect = false,
@@ -35,31 +40,33 @@ public sealed class HttpFetcher : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(15),
             MaxResponseHeadersLength = 256,
         };
-        HttpMessageHandler inner = options.Proxy is null ? sockets : new ProxyTargetGuard(options.AllowPrivate, options.AllowedPrivateAddresses) { InnerHandler = sockets };
-        var resilience = new ResilienceHandler(pipelines.For) { InnerHandler = inner };
-        _client = new HttpClient(resilience) { Timeout = Timeout.InfiniteTimeSpan };
+        var guard = new PrivateAddressHandler(options.AllowPrivate, options.AllowedPrivateAddresses, proxied: options.Proxy is not null) { InnerHandler = sockets };
+        var resilience = new ResilienceHandler(new ResiliencePipelines(options, scheduler, counters).For) { InnerHandler = guard };
+        var rate = new HostRateLimitHandler(scheduler) { InnerHandler = resilience };
+        var robots = new RobotsHandler(Robots, counters) { InnerHandler = rate };
+        _client = new HttpClient(robots) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public async Task<FetchResponse> FetchAsync(Uri url, CancellationToken ct)
+    /// <summary>The robots.txt rules this client obeys (the browser fetcher asks them too).</summary>
+    public RobotsPolicy Robots { get; }
+
+    public Task<FetchResponse> FetchAsync(Uri url, CancellationToken ct) => FetchAsync(url, robotsFile: false, ct);
+
+    private Task<FetchResponse> FetchRobotsFileAsync(Uri url, CancellationToken ct) => FetchAsync(url, robotsFile: true, ct);
+
+    private async Task<FetchResponse> FetchAsync(Uri url, bool robotsFile, CancellationToken ct)
     {
         var requestHeaders = new WarcHeaders()
             .Add("User-Agent", _options.UserAgent)
             .Add("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8")
             .Add("Accept-Encoding", "gzip, deflate, br");
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (robotsFile) request.Options.Set(RobotsHandler.RobotsFile, true);
         foreach (var (name, value) in requestHeaders.Fields) request.Headers.TryAddWithoutValidation(name, value);
         HttpResponseMessage response;
         try
         {
             response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        }
-        catch (PrivateAddressException e)
-        {
-            throw new FetchFailedException(url, e.Message, e) { Retryable = false, Kind = FetchFailureKind.RefusedPrivate };
-        }
-        catch (HttpRequestException e) when (e.InnerException is PrivateAddressException p)
-        {
-            throw new FetchFailedException(url, p.Message, e) { Retryable = false, Kind = FetchFailureKind.RefusedPrivate };
         }
         catch (BrokenCircuitException e)
         {

@@ -96,7 +96,7 @@ public static class PrivateAddressGuard
     /// <summary>
     /// A SocketsHttpHandler ConnectCallback that resolves, filters, and connects. With a proxy the connection
     /// goes to the proxy the user named (allowed as given); the target is checked per request by
-    /// <see cref="ProxyTargetGuard"/>, since one proxy connection carries requests for many targets.
+    /// <see cref="PrivateAddressHandler"/>, since one proxy connection carries requests for many targets.
     /// </summary>
     public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(bool allowPrivate, IReadOnlyList<IPAddress>? exceptions = null, Uri? proxy = null) =>
         async (context, ct) =>
@@ -121,16 +121,31 @@ public static class PrivateAddressGuard
 }
 
 /// <summary>
-/// With --proxy, the proxy resolves and connects, so the connect-time guard would only see the proxy. This
-/// handler resolves each request's target itself and refuses it before it is handed to the proxy. (The proxy
-/// may resolve the name again and get another answer; docs/crawler.md says so.)
+/// The address guard in the HTTP pipeline. Without a proxy, the guard runs where DNS is resolved, at connect time
+/// (<see cref="PrivateAddressGuard.ConnectCallback"/>, installed on the client's socket handler), so neither a
+/// redirect nor a DNS answer can lead the crawler into the local network; with --proxy, the proxy resolves and
+/// connects, so this handler resolves each request's target itself and refuses it before it is handed to the
+/// proxy. (The proxy may resolve the name again and get another answer; docs/crawler.md says so.) Either refusal
+/// leaves here as the crawl's "refused: private address" outcome, never retried.
 /// </summary>
-public sealed class ProxyTargetGuard(bool allowPrivate, IReadOnlyList<IPAddress> exceptions) : DelegatingHandler
+public sealed class PrivateAddressHandler(bool allowPrivate, IReadOnlyList<IPAddress> exceptions, bool proxied) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!allowPrivate && request.RequestUri is { } target)
-            await PrivateAddressGuard.ResolveApprovedAsync(target.IdnHost, allowPrivate, exceptions, cancellationToken).ConfigureAwait(false);
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var url = request.RequestUri!;
+        try
+        {
+            if (proxied && !allowPrivate)
+                await PrivateAddressGuard.ResolveApprovedAsync(url.IdnHost, allowPrivate, exceptions, cancellationToken).ConfigureAwait(false);
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PrivateAddressException e)
+        {
+            throw new FetchFailedException(url, e.Message, e) { Retryable = false, Kind = FetchFailureKind.RefusedPrivate };
+        }
+        catch (HttpRequestException e) when (e.InnerException is PrivateAddressException p)
+        {
+            throw new FetchFailedException(url, p.Message, e) { Retryable = false, Kind = FetchFailureKind.RefusedPrivate };
+        }
     }
 }

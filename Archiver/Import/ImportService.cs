@@ -12,13 +12,16 @@ namespace Archiver.Import;
 
 /// <summary>
 /// Brings line-oriented datasets into the archive: one thread reads lines into chunks, the thread pool
-/// parses chunks in parallel, the caller's thread commits them in input order (the store spreads each
-/// batch over its segments) and hands them to the index follower when there is one, which indexes on its
-/// own thread. A checkpoint per input records the last committed line so an interrupted import continues
-/// where it stopped. Re-importing is idempotent: the store recognises unchanged posts.
+/// parses chunks in parallel, the caller's thread hands them in input order to the archive's single writer
+/// (the store spreads each batch over its segments; the session's index follower indexes it on its own
+/// thread). A checkpoint per input records the last committed line, saved once the writer acknowledged the
+/// chunk's commit, so an interrupted import continues where it stopped. Re-importing is idempotent: the store
+/// recognises unchanged posts.
 /// </summary>
-public sealed class ImportService(ArchiveStore store, TimeProvider clock)
+public sealed class ImportService(ArchiveWriter writer, TimeProvider clock)
 {
+    private readonly ArchiveStore store = writer.Store;
+
     public static IReadOnlyList<IDatasetFormat> Formats { get; } =
         [new CorpusFormat(), .. KnownPlatforms.DatasetFormats];
 
@@ -29,15 +32,12 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
 
     public event Action<ImportReport>? Progress;
 
-    /// <summary>When set, every committed batch is handed to this follower: the index is built beside the store.</summary>
-    public Indexing.IndexFollower? Index { get; init; }
-
     private long _readTicks, _parseTicks, _storeTicks, _indexWaitTicks;
 
-    /// <summary>Busy time per stage so far (parse summed over its parallel workers; index wait is the store thread blocked on a full index queue).</summary>
+    /// <summary>Busy time per stage so far (parse summed over its parallel workers; index wait is the writer blocked on a full index queue).</summary>
     public ImportStageTimes StageTimes => new(
         Elapsed(Interlocked.Read(ref _readTicks)), Elapsed(Interlocked.Read(ref _parseTicks)),
-        Elapsed(Interlocked.Read(ref _storeTicks)), Elapsed(Interlocked.Read(ref _indexWaitTicks)));
+        Elapsed(Interlocked.Read(ref _storeTicks)), TimeSpan.FromTicks(Interlocked.Read(ref _indexWaitTicks)));
 
     private static TimeSpan Elapsed(long stopwatchTicks) =>
         TimeSpan.FromTicks((long)(stopwatchTicks * (double)TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency));
@@ -49,7 +49,7 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
         foreach (var path in paths)
         {
             // Archiver's own export and single-document Mastodon responses are not one record per line.
-            if (DocumentImports.TryImport(store, clock, path, format, again, report, r => Committed?.Invoke(r), ct)) continue;
+            if (DocumentImports.TryImport(writer, clock, path, format, again, report, r => Committed?.Invoke(r), ct)) continue;
             // A FIFO or device (read only with --format): a stream has no identity to resume or skip by.
             var once = !InputFiles.IsRegular(path);
             foreach (var (name, stream) in InputStreams.Open(path))
@@ -125,9 +125,16 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
     private async Task StoreAsync(string id, string name, Chunk chunk, ImportReport report, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = chunk.Batch.Count > 0 ? store.Write(chunk.Batch) : null;
-        store.SaveImportCheckpoint(new ImportCheckpoint(id, name, chunk.LastLine, false, clock.GetUtcNow().UtcDateTime));
-        AddTicks(ref _storeTicks, started);
+        var followed = writer.FollowTime;
+        // The checkpoint hangs off the acknowledgement: it is saved on the writer's thread once the chunk is committed
+        // (a chunk of bad lines only is acknowledged in its turn too).
+        var checkpoint = new ImportCheckpoint(id, name, chunk.LastLine, false, clock.GetUtcNow().UtcDateTime);
+        var stored = await writer.WriteAsync(chunk.Batch, _ => store.SaveImportCheckpoint(checkpoint), ct).ConfigureAwait(false);
+        var result = chunk.Batch.Count > 0 ? stored : null;
+        // Waiting for the index happens on the writer's thread now: counted apart from the store, as before.
+        var indexWait = (writer.FollowTime - followed).Ticks;
+        Interlocked.Add(ref _indexWaitTicks, indexWait);
+        Interlocked.Add(ref _storeTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started - (long)(indexWait * (System.Diagnostics.Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond)));
         report.Lines += chunk.Lines;
         report.Posts += chunk.Batch.Posts.Count;
         report.Authors += chunk.Batch.Authors.Count;
@@ -139,12 +146,6 @@ public sealed class ImportService(ArchiveStore store, TimeProvider clock)
             report.Unchanged += result.Unchanged;
             report.Edited += result.Edited;
             Committed?.Invoke(result);
-            if (Index is { } index)
-            {
-                var waited = System.Diagnostics.Stopwatch.GetTimestamp();
-                await index.FollowAsync(chunk.Batch, result, ct).ConfigureAwait(false);
-                AddTicks(ref _indexWaitTicks, waited);
-            }
         }
         Progress?.Invoke(report);
     }

@@ -31,15 +31,13 @@ public sealed record WarcImportReport
 /// HTTP response is routed to its platform's parser, and every record parsed from it points back to the
 /// original file and offset. Malformed records are reported (file, offset, reason) and skipped.
 /// </summary>
-public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, TimeProvider clock)
+public sealed class WarcImport(ArchiveWriter writer, PlatformRegistry platforms, TimeProvider clock)
 {
+    private readonly ArchiveStore store = writer.Store;
     private const int BatchPosts = 2000;
     private readonly CaptureRouter _router = new(platforms);
 
     public event Action<StoreBatchResult>? Committed;
-
-    /// <summary>When set, every committed batch is handed to this follower: the index is built beside the store.</summary>
-    public Indexing.IndexFollower? Index { get; init; }
 
     /// <summary>Time spent in store commits (the single writer); parsing runs on the thread pool meanwhile.</summary>
     public TimeSpan StoreTime { get; private set; }
@@ -174,8 +172,7 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
             // A failure or cancel: observe the parses still running so none is left unobserved.
             foreach (var orphan in window) _ = orphan.ContinueWith(t => t.Exception, TaskScheduler.Default);
         }
-        Commit(posts, authors, report);
-        store.SaveImportCheckpoint(new ImportCheckpoint(id, name, lastOffset + 1, true, clock.GetUtcNow().UtcDateTime));
+        Commit(posts, authors, report, new ImportCheckpoint(id, name, lastOffset + 1, true, clock.GetUtcNow().UtcDateTime));
         foreach (var (kind, (count, first)) in quirks)
             report.Warnings.Add($"{name}: {count:N0} record(s), the first at offset {first:N0}: {kind.Replace("Content-Length  ", "Content-Length ", StringComparison.Ordinal)}");
 
@@ -187,11 +184,7 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
             foreach (var problem in outcome.Problems) Problem(report, problem);
             posts.AddRange(outcome.Posts);
             foreach (var author in outcome.Authors) authors[author.Author.Key] = author;
-            if (posts.Count >= BatchPosts)
-            {
-                Commit(posts, authors, report);
-                store.SaveImportCheckpoint(new ImportCheckpoint(id, name, outcome.Offset + 1, false, clock.GetUtcNow().UtcDateTime));
-            }
+            if (posts.Count >= BatchPosts) Commit(posts, authors, report, new ImportCheckpoint(id, name, outcome.Offset + 1, false, clock.GetUtcNow().UtcDateTime));
         }
     }
 
@@ -261,13 +254,21 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
             parsed.Authors.Select(author => new AuthorObservation(author, fetchedAt, capture)).ToList());
     }
 
-    private void Commit(List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, WarcImportReport report)
+    /// <summary>Hands the records to the writer; <paramref name="checkpoint"/> is saved once their commit is acknowledged.</summary>
+    private void Commit(List<PostObservation> posts, Dictionary<string, AuthorObservation> authors, WarcImportReport report, ImportCheckpoint checkpoint)
     {
-        if (posts.Count == 0 && authors.Count == 0) return;
+        if (posts.Count == 0 && authors.Count == 0)
+        {
+            // Nothing to commit: every batch before was acknowledged already.
+            store.SaveImportCheckpoint(checkpoint);
+            return;
+        }
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        var followed = writer.FollowTime;
         var batch = new StoreBatch { Posts = posts.ToList(), Authors = authors.Values.ToList() };
-        var result = store.Write(batch);
-        StoreTime += watch.Elapsed;
+        var result = writer.Write(batch, _ => store.SaveImportCheckpoint(checkpoint));
+        // The writer hands the commit to the index follower before acknowledging it: that wait is not store time.
+        StoreTime += watch.Elapsed - (writer.FollowTime - followed);
         report.Posts += posts.Count;
         report.Authors += authors.Count;
         report.Inserted += result.Inserted;
@@ -275,7 +276,6 @@ public sealed class WarcImport(ArchiveStore store, PlatformRegistry platforms, T
         posts.Clear();
         authors.Clear();
         Committed?.Invoke(result);
-        Index?.Follow(batch, result);
     }
 
     private static void Problem(WarcImportReport report, ImportProblem problem)

@@ -15,7 +15,7 @@ namespace Archiver.Indexing;
 /// record the store sequence) happen every <see cref="IndexFollowerOptions.CommitInterval"/> and at the
 /// end; a crash in between is repaired by the catch-up at the next open, since updates by key are idempotent.
 /// </summary>
-public sealed class IndexFollower : IAsyncDisposable
+public sealed class IndexFollower : ICommitFollower
 {
     /// <summary>Posts a thread takes at a time when several add a run of batches.</summary>
     private const int RangeSize = 256;
@@ -105,6 +105,10 @@ public sealed class IndexFollower : IAsyncDisposable
             return null;
         }
     }
+
+    /// <summary>For <see cref="ArchiveSessionOptions.Follower"/>: the session's index follower, or none while another process holds the index (<see cref="TryOpen"/>).</summary>
+    public static Func<ArchiveStore, CancellationToken, ICommitFollower?> Opener(IndexFollowerOptions options) =>
+        (store, ct) => TryOpen(store, options, ct);
 
     /// <summary>The highest store sequence whose changes are in the index (and visible to searches when refreshing).</summary>
     public long AppliedSequence => Interlocked.Read(ref _applied);

@@ -1,4 +1,3 @@
-using Archiver.Cli;
 using Archiver.Storage;
 
 namespace Archiver.Indexing;
@@ -6,18 +5,17 @@ namespace Archiver.Indexing;
 /// <summary>After a crawl or an import in its own process: bring the index up to what the store committed.</summary>
 public static class IndexUpdate
 {
-    public static void Run(CliContext context, CancellationToken ct)
+    /// <summary>What <see cref="Run"/> did: the index's store batch when it updated it, or the writer that kept it from doing so.</summary>
+    public sealed record Outcome(long? StoreSequence, LockHolder? BusyWith);
+
+    public static Outcome Run(string dataDir, CancellationToken ct)
     {
         // The command's own store is closed by now, so another writer may have started in between: it indexes as it
         // goes, and this one has nothing to add.
-        using var writer = ArchiveLock.TryAcquireWriter(context.DataDir, out var holder);
-        if (writer is null)
-        {
-            if (!context.Quiet && !context.Json) context.Error.WriteLine($"note: the search index was not updated: another process is writing the archive now ({holder}).");
-            return;
-        }
+        using var writer = ArchiveLock.TryAcquireWriter(dataDir, out var holder);
+        if (writer is null) return new Outcome(null, holder);
         using var store = ArchiveStore.Open(writer);
         using var index = ArchiveIndex.Open(store, ct: ct);
-        if (!context.Quiet && !context.Json) context.Error.WriteLine($"search index up to date (store batch {index.StoreSequence}).");
+        return new Outcome(index.StoreSequence, null);
     }
 }

@@ -24,8 +24,10 @@ public sealed record RelabelReport
 /// (the feed's, for feeds: declared), a post without one gets a detected one. Labels are set in place: no new
 /// version, no sighting; the index follows the store's sequence.
 /// </summary>
-public sealed class Relabeler(ArchiveStore store, PostLanguages languages, bool redetect = false)
+public sealed class Relabeler(ArchiveWriter writer, PostLanguages languages, bool redetect = false)
 {
+    private readonly ArchiveStore store = writer.Store;
+
     private const int Chunk = 2000;
 
     public RelabelReport Run(IProgress<long>? progress = null, CancellationToken ct = default)
@@ -51,7 +53,7 @@ public sealed class Relabeler(ArchiveStore store, PostLanguages languages, bool 
     private void Flush(List<LanguageLabel> labels)
     {
         if (labels.Count == 0) return;
-        store.Write(new StoreBatch { Relabels = labels.ToList() });
+        writer.Write(new StoreBatch { Relabels = labels.ToList() });
         labels.Clear();
     }
 

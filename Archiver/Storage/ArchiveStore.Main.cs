@@ -8,32 +8,29 @@ public sealed partial class ArchiveStore
     private sealed record MainResult(StoreCounters Counters, int AuthorsChanged, int MediaAdded);
 
     /// <summary>The main file's share of a batch: authors, media, author disappearances, sightings, sequence.</summary>
-    private MainResult WriteMain(StoreBatch batch, long sequence, IReadOnlyList<(string Key, DateTime SeenAt, Capture? Capture)> sightings)
+    private MainResult WriteMain(StoreBatch batch, long sequence, IReadOnlyList<(string Key, DateTime SeenAt, Capture? Capture)> sightings, WriteOutcomes? outcomes)
     {
         var counters = _mainCounters;
         int authorsChanged = 0, mediaAdded = 0;
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
         try
         {
-            foreach (var observation in batch.Authors)
+            for (var i = 0; i < batch.Authors.Count; i++)
             {
-                switch (StoreAuthor(observation, sequence))
-                {
-                    case AuthorChange.New:
-                        counters = counters with { Authors = counters.Authors + 1 };
-                        authorsChanged++;
-                        break;
-                    case AuthorChange.Edited:
-                        authorsChanged++;
-                        break;
-                }
+                var change = StoreAuthor(batch.Authors[i], sequence);
+                if (change == AuthorChange.None) continue;
+                if (change == AuthorChange.New) counters = counters with { Authors = counters.Authors + 1 };
+                authorsChanged++;
+                if (outcomes is not null) outcomes.AuthorsChanged[i] = true;
             }
-            foreach (var media in batch.Media)
+            for (var i = 0; i < batch.Media.Count; i++)
             {
+                var media = batch.Media[i];
                 if (_media.FindById(media.Sha256) is not null) continue;
                 _media.Insert(BsonMapping.FromMedia(media));
                 counters = counters with { Media = counters.Media + 1, MediaBytes = counters.MediaBytes + media.Size };
                 mediaAdded++;
+                if (outcomes is not null) outcomes.MediaAdded[i] = true;
             }
             foreach (var gone in batch.Disappearances.Where(d => d.Kind == DisappearanceKind.Author))
             {

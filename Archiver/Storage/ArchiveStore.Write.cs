@@ -10,7 +10,30 @@ public sealed partial class ArchiveStore
     /// committed only when this returns. After a crash in between, re-storing the batch is harmless: what
     /// a segment already holds is recognised as unchanged. Not for concurrent use: one writer feeds it.
     /// </summary>
-    public StoreBatchResult Write(StoreBatch batch)
+    public StoreBatchResult Write(StoreBatch batch) => Write(batch, outcomes: null);
+
+    /// <summary>
+    /// Commits several producers' batches as one (<see cref="Write(StoreBatch)"/>) and returns each part's result
+    /// as if it had been written alone right after the parts before it, besides the whole batch's.
+    /// </summary>
+    public (StoreBatch Merged, StoreBatchResult Result, IReadOnlyList<StoreBatchResult> Parts) Write(IReadOnlyList<StoreBatch> parts)
+    {
+        var merged = parts.Count == 1 ? parts[0] : Merge(parts);
+        var outcomes = parts.Count == 1 ? null : new WriteOutcomes(merged);
+        var result = Write(merged, outcomes);
+        return (merged, result, outcomes is null ? [result] : outcomes.Split(merged, parts, result.Sequence));
+    }
+
+    private static StoreBatch Merge(IReadOnlyList<StoreBatch> batches) => new()
+    {
+        Posts = batches.SelectMany(b => b.Posts).ToList(),
+        Authors = batches.SelectMany(b => b.Authors).ToList(),
+        Media = batches.SelectMany(b => b.Media).ToList(),
+        Disappearances = batches.SelectMany(b => b.Disappearances).ToList(),
+        Relabels = batches.SelectMany(b => b.Relabels).ToList(),
+    };
+
+    private StoreBatchResult Write(StoreBatch batch, WriteOutcomes? outcomes)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (ReadOnly) throw new InvalidOperationException("The archive was opened read-only.");
@@ -23,8 +46,8 @@ public sealed partial class ArchiveStore
             using var gate = WriteGate();
             try
             {
-                var results = WriteSegments(batch, known, sequence);
-                var main = WriteMain(batch, sequence, results.SelectMany(r => r.Sightings).ToList());
+                var results = WriteSegments(batch, known, sequence, outcomes);
+                var main = WriteMain(batch, sequence, results.SelectMany(r => r.Sightings).ToList(), outcomes);
                 _sequence = sequence;
                 _mainCounters = main.Counters;
                 foreach (var result in results)
@@ -56,38 +79,45 @@ public sealed partial class ArchiveStore
         }
     }
 
-    private SegmentResult[] WriteSegments(StoreBatch batch, KnownPosts known, long sequence)
+    private SegmentResult[] WriteSegments(StoreBatch batch, KnownPosts known, long sequence, WriteOutcomes? outcomes)
     {
         var items = new List<PostSegment.Item>[_segments.Length];
-        var gone = new List<Disappearance>[_segments.Length];
-        var relabels = new List<LanguageLabel>[_segments.Length];
+        var gone = new List<(Disappearance, int)>[_segments.Length];
+        var relabels = new List<(LanguageLabel, int)>[_segments.Length];
         for (var i = 0; i < _segments.Length; i++)
         {
             items[i] = [];
             gone[i] = [];
             relabels[i] = [];
         }
-        foreach (var label in batch.Relabels)
-            relabels[(int)(ContentHash.OfKey(label.Key) % (ulong)_segments.Length)].Add(label);
-        foreach (var observation in batch.Posts)
+        for (var i = 0; i < batch.Relabels.Count; i++)
         {
+            var label = batch.Relabels[i];
+            relabels[(int)(ContentHash.OfKey(label.Key) % (ulong)_segments.Length)].Add((label, i));
+        }
+        for (var i = 0; i < batch.Posts.Count; i++)
+        {
+            var observation = batch.Posts[i];
             var key = observation.Post.Key;
             var keyHash = ContentHash.OfKey(key);
-            items[(int)(keyHash % (ulong)_segments.Length)].Add(new PostSegment.Item(observation, key, keyHash));
+            items[(int)(keyHash % (ulong)_segments.Length)].Add(new PostSegment.Item(observation, key, keyHash, i));
         }
-        foreach (var d in batch.Disappearances.Where(d => d.Kind == DisappearanceKind.Post))
-            gone[(int)(ContentHash.OfKey(d.Key) % (ulong)_segments.Length)].Add(d);
+        for (var i = 0; i < batch.Disappearances.Count; i++)
+        {
+            var d = batch.Disappearances[i];
+            if (d.Kind == DisappearanceKind.Post) gone[(int)(ContentHash.OfKey(d.Key) % (ulong)_segments.Length)].Add((d, i));
+        }
 
         var results = new SegmentResult[_segments.Length];
         var active = Enumerable.Range(0, _segments.Length).Where(i => items[i].Count > 0 || gone[i].Count > 0 || relabels[i].Count > 0).ToList();
         if (active.Count <= 1 || batch.Posts.Count < 64)
         {
-            foreach (var i in active) results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i]);
+            foreach (var i in active) results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i], outcomes);
         }
         else
         {
             Parallel.ForEach(active, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                i => results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i]));
+                i => results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i], outcomes));
         }
         for (var i = 0; i < results.Length; i++) results[i] ??= SegmentResult.Empty;
         return results;

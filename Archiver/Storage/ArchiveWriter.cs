@@ -3,17 +3,25 @@ using System.Threading.Channels;
 namespace Archiver.Storage;
 
 /// <summary>
-/// The single writer stage: producers hand it small batches through a bounded channel; one consumer
-/// merges them into large transactions (thousands of records each) and commits them in order.
-/// <see cref="Committed"/> is raised after each commit, on the writer's thread, for followers such as the
+/// The single writer stage: producers hand it batches through a bounded channel; one consumer merges them into
+/// large transactions (thousands of records each) and commits them in order. Each producer's batch is
+/// acknowledged: <see cref="SubmitAsync(StoreBatch, Action{StoreBatchResult}?, CancellationToken)"/> returns a
+/// task that completes with that batch's own result once the transaction holding it has committed, and an
+/// after-commit callback runs on the writer's thread right after that commit, before the next transaction, so
+/// what a producer records about its progress (an import checkpoint, the frontier) never claims uncommitted
+/// records. <see cref="Committed"/> is raised after each commit, on the writer's thread, for followers such as the
 /// search index and progress displays.
 /// </summary>
 public sealed class ArchiveWriter : IAsyncDisposable
 {
+    private sealed record Part(StoreBatch Batch, Action<StoreBatchResult>? AfterCommit, TaskCompletionSource<StoreBatchResult> Done);
+
     private readonly ArchiveStore _store;
-    private readonly Channel<StoreBatch> _channel;
+    private readonly Channel<Part> _channel;
     private readonly int _maxRecords;
     private readonly Task _consumer;
+    private Exception? _failure;
+    private long _followTicks;
 
     public event Action<StoreBatchResult>? Committed;
 
@@ -24,7 +32,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
     {
         _store = store;
         _maxRecords = maxRecordsPerTransaction;
-        _channel = Channel.CreateBounded<StoreBatch>(new BoundedChannelOptions(capacity)
+        _channel = Channel.CreateBounded<Part>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -32,10 +40,46 @@ public sealed class ArchiveWriter : IAsyncDisposable
         _consumer = Task.Run(ConsumeAsync);
     }
 
+    public ArchiveStore Store => _store;
+
     public long Sequence => _store.Sequence;
 
-    public ValueTask WriteAsync(StoreBatch batch, CancellationToken ct = default) =>
-        batch.Count == 0 ? ValueTask.CompletedTask : _channel.Writer.WriteAsync(batch, ct);
+    /// <summary>Time the writer spent handing commits to <see cref="CommittedBatch"/> followers (waiting when the search index fell behind).</summary>
+    public TimeSpan FollowTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _followTicks));
+
+    /// <summary>
+    /// Queues <paramref name="batch"/> (waiting while the queue is full) and returns its acknowledgement: a task
+    /// that completes with this batch's result once the transaction holding it committed (or fails with the
+    /// writer's failure). <paramref name="afterCommit"/> runs on the writer's thread after that commit and before
+    /// the next one; an empty batch is acknowledged in order too, after the batches queued before it.
+    /// </summary>
+    public async ValueTask<Task<StoreBatchResult>> SubmitAsync(StoreBatch batch, Action<StoreBatchResult>? afterCommit = null, CancellationToken ct = default)
+    {
+        var part = new Part(batch, afterCommit, new TaskCompletionSource<StoreBatchResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await _channel.Writer.WriteAsync(part, ct).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException) when (_failure is not null)
+        {
+            throw new ArchiverException($"Storing failed: {_failure.Message}", _failure);
+        }
+        return part.Done.Task;
+    }
+
+    public ValueTask<Task<StoreBatchResult>> SubmitAsync(StoreBatch batch, CancellationToken ct) => SubmitAsync(batch, null, ct);
+
+    /// <summary>Queues <paramref name="batch"/> and waits until it is committed; returns this batch's result.</summary>
+    public async Task<StoreBatchResult> WriteAsync(StoreBatch batch, CancellationToken ct = default) =>
+        await (await SubmitAsync(batch, null, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Queues <paramref name="batch"/>, runs <paramref name="afterCommit"/> on the writer's thread once it is committed, and waits for that.</summary>
+    public async Task<StoreBatchResult> WriteAsync(StoreBatch batch, Action<StoreBatchResult> afterCommit, CancellationToken ct = default) =>
+        await (await SubmitAsync(batch, afterCommit, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Queues <paramref name="batch"/> and blocks until it is committed (for producers that run on a thread of their own).</summary>
+    public StoreBatchResult Write(StoreBatch batch, Action<StoreBatchResult>? afterCommit = null, CancellationToken ct = default) =>
+        SubmitAsync(batch, afterCommit, ct).AsTask().GetAwaiter().GetResult().GetAwaiter().GetResult();
 
     /// <summary>Stops accepting batches, commits everything queued, and surfaces a writer failure if any.</summary>
     public async Task CompleteAsync()
@@ -53,49 +97,70 @@ public sealed class ArchiveWriter : IAsyncDisposable
         }
         catch (Exception) when (_consumer.IsFaulted)
         {
-            // Already reported to whoever awaited CompleteAsync; disposal must not throw again.
+            // Already reported to whoever awaited CompleteAsync or an acknowledgement; disposal must not throw again.
         }
     }
 
     private async Task ConsumeAsync()
     {
         var reader = _channel.Reader;
-        var pending = new List<StoreBatch>();
+        var pending = new List<Part>();
         try
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 var records = 0;
-                while (records < _maxRecords && reader.TryRead(out var batch))
+                while (records < _maxRecords && reader.TryRead(out var part))
                 {
-                    pending.Add(batch);
-                    records += batch.Count;
+                    pending.Add(part);
+                    records += part.Batch.Count;
                 }
                 if (pending.Count == 0) continue;
-                var merged = Merge(pending);
-                var result = _store.Write(merged);
+                Commit(pending);
                 pending.Clear();
-                Committed?.Invoke(result);
-                CommittedBatch?.Invoke(merged, result);
             }
         }
-        catch
+        catch (Exception e)
         {
-            // Nothing more can be stored: fail producers fast instead of letting them block on a full channel.
+            // Nothing more can be stored: fail every waiting producer fast instead of letting them block on a full channel.
+            _failure = e;
             _channel.Writer.TryComplete();
+            foreach (var part in pending) part.Done.TrySetException(e);
+            while (reader.TryRead(out var part)) part.Done.TrySetException(e);
             throw;
         }
     }
 
-    private static StoreBatch Merge(List<StoreBatch> batches) =>
-        batches.Count == 1
-            ? batches[0]
-            : new StoreBatch
+    private void Commit(List<Part> parts)
+    {
+        IReadOnlyList<StoreBatchResult> results;
+        if (parts.All(p => p.Batch.Count == 0))
+        {
+            var nothing = new StoreBatchResult { Sequence = _store.Sequence };
+            results = parts.Select(_ => nothing).ToList();
+        }
+        else
+        {
+            var (merged, result, split) = _store.Write(parts.Select(p => p.Batch).ToList());
+            results = split;
+            Committed?.Invoke(result);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            CommittedBatch?.Invoke(merged, result);
+            Interlocked.Add(ref _followTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
+        }
+        for (var i = 0; i < parts.Count; i++)
+        {
+            var part = parts[i];
+            try
             {
-                Posts = batches.SelectMany(b => b.Posts).ToList(),
-                Authors = batches.SelectMany(b => b.Authors).ToList(),
-                Media = batches.SelectMany(b => b.Media).ToList(),
-                Disappearances = batches.SelectMany(b => b.Disappearances).ToList(),
-                Relabels = batches.SelectMany(b => b.Relabels).ToList(),
-            };
+                part.AfterCommit?.Invoke(results[i]);
+                part.Done.TrySetResult(results[i]);
+            }
+            catch (Exception e)
+            {
+                // The records are committed; what the producer wanted to record after them failed: it hears of it.
+                part.Done.TrySetException(e);
+            }
+        }
+    }
 }

@@ -5,24 +5,24 @@ namespace Archiver.Storage;
 
 internal sealed partial class PostSegment
 {
-    /// <summary>A post observation routed to this segment, with its key and key hash.</summary>
-    public readonly record struct Item(PostObservation Observation, string Key, ulong KeyHash);
+    /// <summary>A post observation routed to this segment, with its key, key hash and place in the batch (for <see cref="WriteOutcomes"/>).</summary>
+    public readonly record struct Item(PostObservation Observation, string Key, ulong KeyHash, int Index);
 
     /// <summary>
     /// Stores this segment's share of a batch in one transaction. Reads only the posts that changed;
     /// unchanged ones are recognised from <paramref name="known"/> (read-only here) and become sightings.
     /// </summary>
-    public SegmentResult Write(long sequence, IReadOnlyList<Item> items, IReadOnlyList<Disappearance> gone, KnownPosts known,
-        IReadOnlyList<LanguageLabel>? relabels = null)
+    public SegmentResult Write(long sequence, IReadOnlyList<Item> items, IReadOnlyList<(Disappearance Gone, int Index)> gone, KnownPosts known,
+        IReadOnlyList<(LanguageLabel Label, int Index)>? relabels = null, WriteOutcomes? outcomes = null)
     {
-        var work = new SegmentWork(sequence, CountersWithoutChannels);
+        var work = new SegmentWork(sequence, CountersWithoutChannels, outcomes);
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
         try
         {
             foreach (var item in items) StorePost(item, known, work);
             if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values.Select(p => p.Take()), batchSize: 5000);
-            foreach (var g in gone) MarkGone(g, work);
-            foreach (var label in relabels ?? []) Relabel(label, work);
+            foreach (var (g, index) in gone) MarkGone(g, index, work);
+            foreach (var (label, index) in relabels ?? []) Relabel(label, index, work);
             var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
             _db.Commit();
@@ -43,7 +43,7 @@ internal sealed partial class PostSegment
 
     private void StorePost(Item item, KnownPosts known, SegmentWork work)
     {
-        var (observation, key, keyHash) = item;
+        var (observation, key, keyHash, _) = item;
         var post = observation.Post;
         var contentHash = ContentHash.Of(post);
         var countsHash = ContentHash.OfCounts(post);
@@ -52,6 +52,7 @@ internal sealed partial class PostSegment
         if (!work.KnownUpdates.TryGetValue(keyHash, out var current) && !known.TryGet(keyHash, out current))
         {
             work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
+            work.Mark(item.Index, WriteOutcomes.Post.Inserted);
             work.KnownUpdates[keyHash] = entry;
             return;
         }
@@ -60,8 +61,10 @@ internal sealed partial class PostSegment
             if (current.CountsHash == countsHash || !UpdateCounts(key, pending, post, countsHash, work))
             {
                 work.Sightings.Add((key, observation.ObservedAt, observation.Capture));
+                work.Mark(item.Index, WriteOutcomes.Post.Unchanged);
                 return;
             }
+            work.Mark(item.Index, WriteOutcomes.Post.CountsUpdated);
             work.KnownUpdates[keyHash] = entry;
             return;
         }
@@ -70,6 +73,7 @@ internal sealed partial class PostSegment
         {
             // The map knew a key this segment does not have (a stale map): store it as new.
             work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
+            work.Mark(item.Index, WriteOutcomes.Post.Inserted);
         }
         else if (TryRelabelInPlace(item, existing, pending is not null, current, countsHash, work))
         {
@@ -87,6 +91,7 @@ internal sealed partial class PostSegment
             if (observation.Capture is not null) existing["cap"] = BsonMapping.FromCapture(observation.Capture);
             if (pending is null) _posts.Update(existing);
             work.Edited++;
+            work.Mark(item.Index, WriteOutcomes.Post.Edited);
             work.Changed.Add(key);
         }
         work.KnownUpdates[keyHash] = entry;
@@ -99,7 +104,7 @@ internal sealed partial class PostSegment
     /// </summary>
     private bool TryRelabelInPlace(Item item, BsonDocument existing, bool pending, KnownPosts.Entry current, uint countsHash, SegmentWork work)
     {
-        var (observation, key, keyHash) = item;
+        var (observation, key, keyHash, _) = item;
         var post = observation.Post;
         var oldLanguage = BsonMapping.Str(existing, "lang");
         var oldSource = BsonMapping.Str(existing, "langSrc");
@@ -115,6 +120,7 @@ internal sealed partial class PostSegment
             contentHash = ContentHash.Of(post with { Language = language, LanguageSource = source });
             existing["hash"] = ContentHash.ToHex(contentHash);
             work.Relabeled++;
+            work.Mark(item.Index, WriteOutcomes.Post.Relabeled);
             changed = true;
         }
         if (countsHash != current.CountsHash)
@@ -125,6 +131,7 @@ internal sealed partial class PostSegment
             BsonMapping.Set(existing, "replies", post.Replies);
             existing["ch"] = (long)countsHash;
             work.CountsUpdated++;
+            work.Mark(item.Index, WriteOutcomes.Post.CountsUpdated);
             changed = true;
         }
         if (changed)
@@ -134,12 +141,13 @@ internal sealed partial class PostSegment
             work.Changed.Add(key);
         }
         work.Sightings.Add((key, observation.ObservedAt, observation.Capture));
+        work.Mark(item.Index, WriteOutcomes.Post.Unchanged);
         work.KnownUpdates[keyHash] = new KnownPosts.Entry(contentHash, changed ? countsHash : current.CountsHash);
         return true;
     }
 
     /// <summary>A relabel: sets a stored post's language and its source in place (no new version, no sighting).</summary>
-    private void Relabel(LanguageLabel label, SegmentWork work)
+    private void Relabel(LanguageLabel label, int index, SegmentWork work)
     {
         var doc = work.Inserts.GetValueOrDefault(label.Key)?.Document ?? _posts.FindById(label.Key);
         if (doc is null) return;
@@ -153,6 +161,7 @@ internal sealed partial class PostSegment
         var counts = doc.TryGetValue("ch", out var ch) ? (uint)ch.AsInt64 : 0;
         work.KnownUpdates[ContentHash.OfKey(label.Key)] = new KnownPosts.Entry(hash, counts);
         work.Relabeled++;
+        if (work.Outcomes is { } outcomes) outcomes.Relabeled[index] = true;
         work.Changed.Add(label.Key);
     }
 
@@ -204,7 +213,7 @@ internal sealed partial class PostSegment
         return doc;
     }
 
-    private void MarkGone(Disappearance gone, SegmentWork work)
+    private void MarkGone(Disappearance gone, int index, SegmentWork work)
     {
         var doc = _posts.FindById(gone.Key);
         if (doc is null || doc.ContainsKey("del")) return;
@@ -215,6 +224,7 @@ internal sealed partial class PostSegment
         if (gone.Capture is not null) doc["delCap"] = BsonMapping.FromCapture(gone.Capture);
         _posts.Update(doc);
         work.Deleted++;
+        if (work.Outcomes is { } outcomes) outcomes.Deleted[index] = true;
         work.Changed.Add(gone.Key);
     }
 }

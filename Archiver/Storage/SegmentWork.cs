@@ -4,9 +4,11 @@ using LiteDB;
 namespace Archiver.Storage;
 
 /// <summary>The scratch state of one segment transaction; nothing here is visible until the commit.</summary>
-internal sealed class SegmentWork(long sequence, StoreCounters before)
+internal sealed class SegmentWork(long sequence, StoreCounters before, WriteOutcomes? outcomes = null)
 {
     public long Sequence { get; } = sequence;
+    /// <summary>Where to record what happened to each record, when the batch merges several producers' parts.</summary>
+    public WriteOutcomes? Outcomes { get; } = outcomes;
     /// <summary>Posts this transaction inserts, by key; their documents are built as LiteDB takes them.</summary>
     public Dictionary<string, PendingInsert> Inserts { get; } = new(StringComparer.Ordinal);
     public Dictionary<ulong, KnownPosts.Entry> KnownUpdates { get; } = [];
@@ -26,6 +28,12 @@ internal sealed class SegmentWork(long sequence, StoreCounters before)
         Changed.Add(key);
         Increment(_platformDelta, post.Platform);
         Increment(_channelDelta, $"{post.Platform}:{post.Channel ?? post.AuthorHandle ?? "?"}");
+    }
+
+    /// <summary>Records what this transaction did with the batch's post at <paramref name="index"/> (each index belongs to one segment).</summary>
+    public void Mark(int index, WriteOutcomes.Post outcome)
+    {
+        if (Outcomes is { } outcomes) outcomes.Posts[index] |= outcome;
     }
 
     public StoreCounters Counters() => before with

@@ -9,7 +9,7 @@ namespace Archiver.Import.Datasets;
 public static class DocumentImports
 {
     /// <summary>Imports <paramref name="path"/> when it is one of these inputs; false leaves it to the line importer.</summary>
-    public static bool TryImport(ArchiveStore store, TimeProvider clock, string path, ImportFormat format, bool again, ImportReport report,
+    public static bool TryImport(ArchiveWriter writer, TimeProvider clock, string path, ImportFormat format, bool again, ImportReport report,
         Action<StoreBatchResult>? committed, CancellationToken ct)
     {
         var regular = InputFiles.IsRegular(path);
@@ -17,14 +17,14 @@ public static class DocumentImports
         if ((regular || format == ImportFormat.Jsonl) && ExportImport.Handles(path, format))
         {
             // A stream (FIFO) has no identity to resume or skip by: read it whole.
-            new ExportImport(store, clock).Import(path, again || !regular, report, committed, ct);
+            new ExportImport(writer, clock).Import(path, again || !regular, report, committed, ct);
             return true;
         }
         // A saved document is read twice (recognised, then parsed): not from a stream.
         if (!regular) return false;
         if (MastodonFileImport.Handles(path, format))
         {
-            new MastodonFileImport(store, clock).Import(path, again, report, committed, ct);
+            new MastodonFileImport(writer, clock).Import(path, again, report, committed, ct);
             return true;
         }
         return false;

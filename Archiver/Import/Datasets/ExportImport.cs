@@ -14,10 +14,11 @@ namespace Archiver.Import.Datasets;
 /// <c>authors.jsonl</c> beside it are read first. Each file has a checkpoint after every committed batch, so an
 /// interrupted import continues after its last committed line, and a batch never splits a post's versions.
 /// </summary>
-public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
+public sealed class ExportImport(ArchiveWriter writer, TimeProvider clock)
 {
     public int BatchRows { get; init; } = 2000;
-    private ArchiveStore Store { get; } = store;
+    private ArchiveWriter Writer { get; } = writer;
+    private ArchiveStore Store { get; } = writer.Store;
     private TimeProvider Clock { get; } = clock;
 
     /// <summary>Whether <paramref name="path"/> is read by this importer: <c>--format jsonl</c>, or auto and its first row is an export row.</summary>
@@ -316,15 +317,16 @@ public sealed class ExportImport(ArchiveStore store, TimeProvider clock)
         private void Commit()
         {
             var batch = new StoreBatch { Posts = _posts.ToList(), Authors = _authors.ToList(), Media = _media.ToList(), Disappearances = _gone.ToList() };
+            // The checkpoint is saved once the writer acknowledged the batch's commit.
+            var checkpoint = new ImportCheckpoint(checkpointId, name, _line, false, owner.Clock.GetUtcNow().UtcDateTime);
+            var result = owner.Writer.Write(batch, _ => owner.Store.SaveImportCheckpoint(checkpoint));
             if (batch.Count > 0)
             {
-                var result = owner.Store.Write(batch);
                 report.Inserted += result.Inserted;
                 report.Unchanged += result.Unchanged;
                 report.Edited += result.Edited;
                 committed?.Invoke(result);
             }
-            owner.Store.SaveImportCheckpoint(new ImportCheckpoint(checkpointId, name, _line, false, owner.Clock.GetUtcNow().UtcDateTime));
             _posts.Clear();
             _authors.Clear();
             _media.Clear();

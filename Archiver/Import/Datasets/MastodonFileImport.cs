@@ -14,8 +14,10 @@ namespace Archiver.Import.Datasets;
 /// skipped; a document cut short keeps the entries before the cut. One status per line goes through
 /// <see cref="MastodonFormat"/> instead.
 /// </summary>
-public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
+public sealed class MastodonFileImport(ArchiveWriter writer, TimeProvider clock)
 {
+    private readonly ArchiveStore store = writer.Store;
+
     /// <summary>A single JSON document is read whole; larger saved responses should be written as one status per line.</summary>
     public const long MaxDocumentBytes = 512L << 20;
 
@@ -91,15 +93,17 @@ public sealed class MastodonFileImport(ArchiveStore store, TimeProvider clock)
         long done = 0;
         void Commit()
         {
-            if (posts.Count + authors.Count > 0)
+            // The checkpoint is saved once the writer acknowledged the batch's commit.
+            var checkpoint = new ImportCheckpoint(id, path, done, false, clock.GetUtcNow().UtcDateTime);
+            var batch = new StoreBatch { Posts = posts.ToList(), Authors = authors.Values.ToList() };
+            var result = writer.Write(batch, _ => store.SaveImportCheckpoint(checkpoint), ct);
+            if (batch.Count > 0)
             {
-                var result = store.Write(new StoreBatch { Posts = posts.ToList(), Authors = authors.Values.ToList() });
                 report.Inserted += result.Inserted;
                 report.Unchanged += result.Unchanged;
                 report.Edited += result.Edited;
                 committed?.Invoke(result);
             }
-            store.SaveImportCheckpoint(new ImportCheckpoint(id, path, done, false, clock.GetUtcNow().UtcDateTime));
             posts.Clear();
             authors.Clear();
         }

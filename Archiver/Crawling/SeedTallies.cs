@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using Archiver.Model;
 using Archiver.Platforms;
+using Archiver.Storage;
 
 namespace Archiver.Crawling;
 
-public sealed partial class Crawler
+/// <summary>What happened to the requests of each seed in one run, gathered from every stage, and the outcomes decided from it.</summary>
+internal sealed class SeedTallies(ArchiveStore store, Frontier frontier)
 {
-    /// <summary>What happened to the requests of one seed in this run, gathered from every stage.</summary>
     private sealed class SeedTally
     {
         public long Pages;
@@ -16,13 +17,18 @@ public sealed partial class Crawler
     }
 
     private readonly ConcurrentDictionary<string, SeedTally> _tallies = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _seedStarts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _starts = new(StringComparer.Ordinal);
 
-    private SeedTally TallyOf(CrawlRequest request) => _tallies.GetOrAdd(request.SeedOriginal ?? "", _ => new SeedTally());
+    private SeedTally Of(CrawlRequest request) => _tallies.GetOrAdd(request.SeedOriginal ?? "", _ => new SeedTally());
 
-    private void SeedFailed(CrawlRequest request, FetchFailureKind kind, string reason)
+    public void Started(IEnumerable<CrawlRequest> starts)
     {
-        var tally = TallyOf(request);
+        foreach (var request in starts) _starts.Add(UrlCanonicalizer.Canonicalize(request.Url));
+    }
+
+    public void Failed(CrawlRequest request, FetchFailureKind kind, string reason)
+    {
+        var tally = Of(request);
         lock (tally) tally.Failures.Add((kind, reason));
     }
 
@@ -31,39 +37,40 @@ public sealed partial class Crawler
     /// A 404 for something the archive never held is "not found" (a misspelt name); for something it held, or a
     /// 410/451, it is "gone".
     /// </summary>
-    private void SeedGone(CrawlRequest request, IReadOnlyList<GoneEntity> gone)
+    public void Gone(CrawlRequest request, IReadOnlyList<GoneEntity> gone)
     {
-        var isStart = _seedStarts.Contains(UrlCanonicalizer.Canonicalize(request.Url));
+        var isStart = _starts.Contains(UrlCanonicalizer.Canonicalize(request.Url));
         foreach (var g in gone)
         {
             if (g.Kind == "post" && !isStart) continue;
-            var knownBefore = _store.GetAuthor(g.Key) is not null || _store.GetPost(g.Key) is not null
-                || (request.SeedOriginal is { } seed && _frontier.WasArchived(seed));
-            var tally = TallyOf(request);
+            var knownBefore = store.GetAuthor(g.Key) is not null || store.GetPost(g.Key) is not null
+                || (request.SeedOriginal is { } seed && frontier.WasArchived(seed));
+            var tally = Of(request);
             lock (tally) tally.Gone ??= (g.Status, g.Reason, knownBefore);
         }
     }
 
-    private void SeedRequestsStarted(IEnumerable<CrawlRequest> starts)
+    /// <summary>A page's records were committed: its posts (and the page, when readable) count for its seed.</summary>
+    public void Stored(CrawlRequest request, int posts, bool archived)
     {
-        foreach (var request in starts) _seedStarts.Add(UrlCanonicalizer.Canonicalize(request.Url));
+        if (!archived && posts == 0) return;
+        var tally = Of(request);
+        lock (tally)
+        {
+            tally.Posts += posts;
+            if (archived) tally.Pages++;
+        }
     }
 
-    private List<SeedOutcome> SeedOutcomes(IReadOnlyList<string> seeds)
+    /// <summary>Each seed's outcome; <paramref name="waiting"/> are the seeds with work still queued.</summary>
+    public List<SeedOutcome> Outcomes(IReadOnlyList<string> seeds, HashSet<string> waiting)
     {
-        // Work of a seed still waiting: in the frontier's queue, or taken from it but held back for a busy host.
-        var waiting = _frontier.PendingSeeds();
-        foreach (var queue in _deferred.Values)
-            foreach (var item in queue)
-                if (item.Request.SeedOriginal is { } s) waiting.Add(s);
         var outcomes = new List<SeedOutcome>(seeds.Count);
         foreach (var seed in seeds.Distinct(StringComparer.Ordinal))
         {
             var tally = _tallies.GetValueOrDefault(seed) ?? new SeedTally();
             lock (tally) outcomes.Add(Decide(seed, tally, waiting.Contains(seed)));
         }
-        // Remembered so that a later 404 of a seed archived once reads "gone", not "not found", and a failed seed is tried again.
-        _frontier.RememberOutcomes(outcomes);
         return outcomes;
     }
 

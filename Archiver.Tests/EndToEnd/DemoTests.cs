@@ -51,7 +51,7 @@ public sealed class DemoTests
         // The demo checks its own examples: a search that finds nothing makes it fail, naming the example.
         Assert.True(result.ExitCode == 0, result.Error + result.Out);
         Assert.DoesNotContain("\n0 matches", result.Out);
-        Assert.Equal(Archiver.Demo.DemoPlan.Searches.Count, System.Text.RegularExpressions.Regex.Matches(result.Out, @"^\d[\d,]* match(es)?, showing 1-", System.Text.RegularExpressions.RegexOptions.Multiline).Count);
+        Assert.Equal(Archiver.Cli.DemoPlan.Searches.Count, System.Text.RegularExpressions.Regex.Matches(result.Out, @"^\d[\d,]* match(es)?, showing 1-", System.Text.RegularExpressions.RegexOptions.Multiline).Count);
         var stats = await Support.Cli.RunAsync("stats", "--data", demo, "--json");
         using var json = System.Text.Json.JsonDocument.Parse(stats.Out);
         var posts = json.RootElement.GetProperty("posts").GetInt64();
@@ -78,9 +78,9 @@ public sealed class DemoTests
         using var dir = new TempArchive();
         var stdout = new StringWriter();
         var context = new Archiver.Cli.CliContext { DataDir = dir.Path, Json = false, Quiet = true, Out = stdout, Error = new StringWriter(), Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(stdout), Ansi = Spectre.Console.AnsiSupport.No }) };
-        var searches = new[] { new Archiver.Demo.DemoSearch("Everything", "*", ["platform"], null), new Archiver.Demo.DemoSearch("A word nobody wrote", "qwxzzyv", ["channel"], null) };
+        var searches = new[] { new Archiver.Cli.DemoSearch("Everything", "*", ["platform"], null), new Archiver.Cli.DemoSearch("A word nobody wrote", "qwxzzyv", ["channel"], null) };
 
-        var code = await new Archiver.Demo.DemoRunner(context, dir.File("demo"), searches).RunAsync(TestContext.Current.CancellationToken);
+        var code = await new Archiver.Cli.DemoRunner(context, dir.File("demo"), searches).RunAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(1, code);
         Assert.Contains("example search 'A word nobody wrote' (qwxzzyv) found nothing", stdout.ToString());

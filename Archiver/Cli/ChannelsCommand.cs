@@ -12,7 +12,7 @@ public sealed class ChannelsCommand : ICliCommand
         var command = new Command("channels", "Every channel and account: status (active, or gone with when and the evidence), last check, posts, edited, deleted");
         run.Attach(command, (context, _, _) =>
         {
-            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
+            using var store = ArchiveSession.OpenReader(context.DataDir);
             var rows = ChannelSummaries.From(store);
             if (context.Json) context.WriteJson(rows);
             else Render(context.Console, rows);

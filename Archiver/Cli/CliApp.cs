@@ -17,7 +17,7 @@ public static class CliApp
         new SearchCommand(),
         new IndexCommand(),
         new RelabelCommand(),
-        new ExportCommand(),
+        new ExportCommand(store => new Indexing.SearchKeySource(store)),
         new VerifyCommand(),
         new CrawlCommand(KnownPlatforms.All()),
         new ProfileCommand(),
@@ -26,7 +26,6 @@ public static class CliApp
 
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
     {
-        ExportCommand.KeySourceFactory = store => new Indexing.SearchKeySource(store);
         var root = new RootCommand("archiver: archive, search and export at-risk social networks.");
         root.Options.Add(GlobalOptions.Data);
         root.Options.Add(GlobalOptions.Json);

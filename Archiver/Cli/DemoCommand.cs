@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Archiver.Demo;
 
 namespace Archiver.Cli;
 

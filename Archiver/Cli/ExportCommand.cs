@@ -9,11 +9,9 @@ using Spectre.Console;
 namespace Archiver.Cli;
 
 /// <summary><c>archiver export</c>: a research dataset (JSONL, CSV, Parquet or ID lists) with a manifest and checksums.</summary>
-public sealed class ExportCommand : ICliCommand
+/// <param name="keySource">Gives the export the posts a query matches (the search index), passed in by the composition root.</param>
+public sealed class ExportCommand(Func<ArchiveStore, IPostKeySource?> keySource) : ICliCommand
 {
-    /// <summary>Set by the composition root once Archiver.Search provides query matching; null until then.</summary>
-    public static Func<ArchiveStore, IPostKeySource?> KeySourceFactory { get; set; } = _ => null;
-
     public static string ToolVersion =>
         typeof(ExportCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
 
@@ -72,8 +70,8 @@ public sealed class ExportCommand : ICliCommand
             if (!parse.GetValue(pseudonymise) && parse.GetValue(keyFile) is not null)
                 throw new UsageException("--key-file is only used with --pseudonymise.");
             if (request.FormatOptions.RowGroupSize <= 0) throw new UsageException("--row-group-size must be positive.");
-            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
-            var service = new ExportService(store, KeySourceFactory(store), TimeProvider.System, ToolVersion);
+            using var store = ArchiveSession.OpenReader(context.DataDir);
+            var service = new ExportService(store, keySource(store), TimeProvider.System, ToolVersion);
             var progress = new ExportProgress();
             // Streaming: stdout is the data, so progress and the summary go to stderr.
             var result = toStdout ? await service.RunAsync(request, progress, ct) : await WithProgress(context, progress, () => service.RunAsync(request, progress, ct));
@@ -83,40 +81,20 @@ public sealed class ExportCommand : ICliCommand
         return command;
     }
 
-    private static async Task<ExportResult> WithProgress(CliContext context, ExportProgress progress, Func<Task<ExportResult>> work)
+    /// <summary>An export's progress as the one <see cref="ProgressView"/> shows it: a bar on a terminal, a line every few seconds otherwise.</summary>
+    private static Task<ExportResult> WithProgress(CliContext context, ExportProgress progress, Func<Task<ExportResult>> work)
     {
-        if (!context.ShowProgress) return await work();
-        if (context.Console.Profile.Capabilities.Interactive)
-        {
-            return await context.Console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .StartAsync(async ui =>
-                {
-                    var task = ui.AddTask("posts", maxValue: Math.Max(1, progress.Total));
-                    var running = Task.Run(work);
-                    var watch = Stopwatch.StartNew();
-                    while (!running.IsCompleted)
-                    {
-                        await Task.WhenAny(running, Task.Delay(250));
-                        task.MaxValue = Math.Max(1, progress.Total);
-                        task.Value = Math.Min(progress.Scan.Scanned, task.MaxValue);
-                        task.Description = $"{progress.Phase}: {Format.Count(progress.Posts)} exported, {Format.Rate(progress.Posts / Math.Max(0.001, watch.Elapsed.TotalSeconds))} posts/s";
-                    }
-                    task.Value = task.MaxValue;
-                    return await running;
-                });
-        }
-        // Not a terminal: a plain line every few seconds instead of a redrawn bar.
-        var job = Task.Run(work);
         var clock = Stopwatch.StartNew();
-        while (!job.IsCompleted)
+        var view = new ProgressView(context, () =>
         {
-            await Task.WhenAny(job, Task.Delay(TimeSpan.FromSeconds(5)));
-            if (!job.IsCompleted)
-                await context.Out.WriteLineAsync($"{progress.Phase}: {Format.Count(progress.Scan.Scanned)} of {Format.Count(progress.Total)} scanned, "
-                    + $"{Format.Count(progress.Posts)} exported, {Format.Rate(progress.Posts / Math.Max(0.001, clock.Elapsed.TotalSeconds))} posts/s");
-        }
-        return await job;
+            var rate = Format.Rate(progress.Posts / Math.Max(0.001, clock.Elapsed.TotalSeconds));
+            return new ProgressSnapshot
+            {
+                Line = $"{progress.Phase}: {Format.Count(progress.Scan.Scanned)} of {Format.Count(progress.Total)} scanned, {Format.Count(progress.Posts)} exported, {rate} posts/s",
+                Bar = (progress.Scan.Scanned, progress.Total, $"{progress.Phase}: {Format.Count(progress.Posts)} exported, {rate} posts/s"),
+            };
+        }, new ProgressViewOptions { Redraw = TimeSpan.FromMilliseconds(250) });
+        return view.RunAsync(work);
     }
 
     /// <summary>stdout as a byte stream: the process's own, or (in-process callers) a stream into their writer.</summary>

@@ -38,16 +38,16 @@ public sealed class ImportCommand : ICliCommand
             }, ct);
             var index = session.Follower;
             var service = new ImportService(session.Writer, TimeProvider.System);
-            var lastPrint = DateTime.UtcNow;
-            if (context.ShowProgress)
+            // The one progress view, in lines on stderr (at most every 2 s, after a committed batch).
+            ImportReport? latest = null;
+            var progress = new ProgressView(context,
+                () => new ProgressSnapshot { Line = $"  {Format.Count(latest!.Lines)} lines, {Format.Count(latest.Inserted)} new posts, {Format.Count(latest.BadLines)} bad lines" },
+                new ProgressViewOptions { LineEvery = TimeSpan.FromSeconds(2), LinesToError = true });
+            service.Progress += r =>
             {
-                service.Progress += r =>
-                {
-                    if (DateTime.UtcNow - lastPrint < TimeSpan.FromSeconds(2)) return;
-                    lastPrint = DateTime.UtcNow;
-                    context.Error.WriteLine($"  {Format.Count(r.Lines)} lines, {Format.Count(r.Inserted)} new posts, {Format.Count(r.BadLines)} bad lines");
-                };
-            }
+                latest = r;
+                progress.Changed();
+            };
             WarcImportReport? warcReport = null;
             if (warcs.Length > 0)
                 warcReport = new WarcImport(session.Writer, Platforms.KnownPlatforms.Registry(), TimeProvider.System).Import(warcs, parse.GetValue(again), ct);

@@ -25,7 +25,7 @@ public sealed class IndexCommand : ICliCommand
             using var writer = ArchiveLock.AcquireWriter(context.DataDir);
             var full = parse.GetValue(rebuild);
             var relabel = full ? await RelabelCommand.RunAsync(context.DataDir, redetect: false, catchUpIndex: false, ct, writer) : null;
-            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
+            using var store = ArchiveSession.OpenReader(context.DataDir);
             long indexed = 0;
             using var index = WithProgress(context, full ? "rebuilding the index" : "catching up", full ? store.Counters.Posts : null, progress =>
             {

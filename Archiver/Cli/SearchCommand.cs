@@ -46,7 +46,7 @@ public sealed class SearchCommand : ICliCommand
                 Offset = NonNegative("--offset", parse.GetValue(offset)),
                 TopValues = Math.Max(1, parse.GetValue(top)),
             };
-            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
+            using var store = ArchiveSession.OpenReader(context.DataDir);
             using var index = ArchiveIndex.OpenForSearch(store, out var note, ct);
             if (note is not null && !context.Quiet) context.WriteNote(note);
             SearchResults results;

@@ -14,7 +14,7 @@ public sealed class ShowCommand : ICliCommand
         run.Attach(command, (context, parse, _) =>
         {
             var wanted = parse.GetValue(id)!;
-            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
+            using var store = ArchiveSession.OpenReader(context.DataDir);
             var post = store.GetPost(wanted) ?? store.FindPostByUrl(wanted)
                 ?? throw new ArchiverException($"No post '{wanted}' in {store.Paths.Root}. Use a key as printed by 'archiver search' (platform:host:id) or the post's URL.");
             var view = new PostView(post, store.GetVersions(post.Key), store.LastSightingOf(post.Key));

@@ -13,7 +13,7 @@ public sealed class StatsCommand : ICliCommand
         var command = new Command("stats", "Counts by platform, channel and status; archive size; last crawl") { top };
         run.Attach(command, (context, parse, _) =>
         {
-            using var store = ArchiveStore.Open(context.DataDir, readOnly: true);
+            using var store = ArchiveSession.OpenReader(context.DataDir);
             var report = ArchiveStats.From(store, parse.GetValue(top));
             if (context.Json) context.WriteJson(report);
             else Render(context.Console, report);

@@ -23,7 +23,7 @@ public sealed class VerifyCommand : ICliCommand
             VerifyReport report;
             if (File.Exists(Path.Combine(target, "archive.db")))
             {
-                using var store = ArchiveStore.Open(target, readOnly: true);
+                using var store = ArchiveSession.OpenReader(target);
                 report = ArchiveVerifier.Default().Verify(store, ct);
             }
             else if (File.Exists(Path.Combine(target, Manifest.ChecksumFile)) || File.Exists(Path.Combine(target, Manifest.PackageFile)))

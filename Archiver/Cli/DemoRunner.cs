@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Archiver.Cli;
 using Archiver.Crawling;
 using Archiver.Export;
 using Archiver.Indexing;
@@ -9,7 +8,7 @@ using Archiver.Search;
 using Archiver.Storage;
 using Spectre.Console;
 
-namespace Archiver.Demo;
+namespace Archiver.Cli;
 
 /// <summary>
 /// The whole pipeline on the offline replica network: start the replica on 127.0.0.1, crawl all of its

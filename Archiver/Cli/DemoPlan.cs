@@ -1,4 +1,4 @@
-namespace Archiver.Demo;
+namespace Archiver.Cli;
 
 /// <summary>What `archiver demo` does, in the order it does it. Kept as data so the README and tests agree.</summary>
 public static class DemoPlan

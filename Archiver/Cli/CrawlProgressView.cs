@@ -1,56 +1,48 @@
-using Archiver.Cli;
+using Archiver.Crawling;
 using Spectre.Console;
 
-namespace Archiver.Crawling;
+namespace Archiver.Cli;
+
+/// <summary>Where a crawl stands: the counters the progress view shows.</summary>
+public sealed record CrawlProgress(long Pages, long Posts, long Media, long MediaBytes, long Bytes, long Errors, long Retries, long Pending, IReadOnlyDictionary<string, int> QueueByHost);
 
 /// <summary>The live crawl display (pages, posts, media, bytes, errors, rate, queue per host) and the final summary.</summary>
 public static class CrawlProgressView
 {
-    public static async Task<CrawlSummary> RunAsync(CliContext context, Crawler crawler, Func<Task<CrawlSummary>> run)
+    /// <summary>Runs the crawl showing its progress through the one <see cref="ProgressView"/>.</summary>
+    public static Task<CrawlSummary> RunAsync(CliContext context, Crawler crawler, Func<Task<CrawlSummary>> run)
     {
-        if (!context.ShowProgress) return await run().ConfigureAwait(false);
         var started = DateTime.UtcNow;
-        if (!context.Console.Profile.Capabilities.Interactive)
-        {
-            using var timer = new Timer(_ => context.Out.WriteLine(Line(crawler, started)), null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
-            return await run().ConfigureAwait(false);
-        }
-        CrawlSummary? summary = null;
-        await context.Console.Live(Render(crawler, started)).AutoClear(true).StartAsync(async live =>
-        {
-            var task = run();
-            while (!task.IsCompleted)
-            {
-                await Task.WhenAny(task, Task.Delay(500)).ConfigureAwait(false);
-                live.UpdateTarget(Render(crawler, started));
-            }
-            summary = await task.ConfigureAwait(false);
-        }).ConfigureAwait(false);
-        return summary!;
+        return new ProgressView(context, () => Snapshot(Progress(crawler), started)).RunAsync(run);
     }
 
-    private static string Line(Crawler crawler, DateTime started)
+    /// <summary>What the crawler reports, as a plain record (the view never reads the crawler itself).</summary>
+    public static CrawlProgress Progress(Crawler crawler)
     {
         var c = crawler.Counters;
-        var seconds = Math.Max(1, (DateTime.UtcNow - started).TotalSeconds);
-        return $"crawl: {Format.Count(c.Pages)} pages, {Format.Count(c.Posts)} posts, {Format.Count(c.Media)} media, {Format.Bytes(c.Bytes)}, " +
-               $"{Format.Count(c.Errors)} errors, {c.Pages / seconds:0.0} pages/s, {Format.Count(crawler.Pending)} queued";
+        return new CrawlProgress(c.Pages, c.Posts, c.Media, c.MediaBytes, c.Bytes, c.Errors, c.Retries, crawler.Pending, crawler.QueueByHost());
     }
 
-    private static Table Render(Crawler crawler, DateTime started)
+    public static ProgressSnapshot Snapshot(CrawlProgress c, DateTime started)
     {
-        var c = crawler.Counters;
         var seconds = Math.Max(1, (DateTime.UtcNow - started).TotalSeconds);
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("", "");
-        table.AddRow("pages", $"{Format.Count(c.Pages)}  ({c.Pages / seconds:0.0}/s)");
-        table.AddRow("posts", $"{Format.Count(c.Posts)}  ({c.Posts / seconds:0.0}/s)");
-        table.AddRow("media", $"{Format.Count(c.Media)} ({Format.Bytes(c.MediaBytes)})");
-        table.AddRow("downloaded", Format.Bytes(c.Bytes));
-        table.AddRow("errors / retries", $"{Format.Count(c.Errors)} / {Format.Count(c.Retries)}");
-        table.AddRow("queued", Format.Count(crawler.Pending));
-        foreach (var (host, n) in crawler.QueueByHost().OrderByDescending(h => h.Value).Take(8))
-            table.AddRow($"  {Markup.Escape(host)}", $"{n} active/waiting");
-        return table;
+        var rows = new List<(string, string)>
+        {
+            ("pages", $"{Format.Count(c.Pages)}  ({c.Pages / seconds:0.0}/s)"),
+            ("posts", $"{Format.Count(c.Posts)}  ({c.Posts / seconds:0.0}/s)"),
+            ("media", $"{Format.Count(c.Media)} ({Format.Bytes(c.MediaBytes)})"),
+            ("downloaded", Format.Bytes(c.Bytes)),
+            ("errors / retries", $"{Format.Count(c.Errors)} / {Format.Count(c.Retries)}"),
+            ("queued", Format.Count(c.Pending)),
+        };
+        foreach (var (host, n) in c.QueueByHost.OrderByDescending(h => h.Value).Take(8))
+            rows.Add(($"  {Markup.Escape(host)}", $"{n} active/waiting"));
+        return new ProgressSnapshot
+        {
+            Line = $"crawl: {Format.Count(c.Pages)} pages, {Format.Count(c.Posts)} posts, {Format.Count(c.Media)} media, {Format.Bytes(c.Bytes)}, " +
+                   $"{Format.Count(c.Errors)} errors, {c.Pages / seconds:0.0} pages/s, {Format.Count(c.Pending)} queued",
+            Rows = rows,
+        };
     }
 
     public static void RenderSummary(CliContext context, CrawlSummary s)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Archiver.Import;
+using Archiver.Inputs;
 using Archiver.Storage;
 using Spectre.Console;
 

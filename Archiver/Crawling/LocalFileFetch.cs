@@ -1,4 +1,5 @@
 using Archiver.Capturing;
+using Archiver.Inputs;
 
 namespace Archiver.Crawling;
 
@@ -18,7 +19,7 @@ internal static class LocalFileFetch
             var info = new FileInfo(path);
             if (!info.Exists) throw new FetchFailedException(url, $"file not found: {path}") { Retryable = false };
             // A FIFO would block the fetch stage until some writer appeared; .NET shows it as an empty file.
-            if ((info.Attributes & (FileAttributes.Device | FileAttributes.Directory)) != 0 || !Import.InputFiles.IsRegular(path))
+            if ((info.Attributes & (FileAttributes.Device | FileAttributes.Directory)) != 0 || !InputFiles.IsRegular(path))
                 throw new FetchFailedException(url, $"not a regular file: {path}") { Retryable = false };
             if (info.Length > options.MaxBodyBytes)
                 throw new FetchFailedException(url, $"file of {info.Length:N0} bytes is over the {options.MaxBodyBytes:N0}-byte limit") { Retryable = false };

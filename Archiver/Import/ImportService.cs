@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Archiver.Import.Datasets;
+using Archiver.Inputs;
 using Archiver.Languages;
 using Archiver.Model;
 using Archiver.Platforms;

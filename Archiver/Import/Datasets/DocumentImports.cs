@@ -1,3 +1,4 @@
+using Archiver.Inputs;
 using Archiver.Storage;
 
 namespace Archiver.Import.Datasets;

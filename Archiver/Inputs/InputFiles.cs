@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Archiver.Import;
+namespace Archiver.Inputs;
 
 /// <summary>
 /// Tells regular files from FIFOs, sockets and devices before anything opens them: opening a FIFO for reading

@@ -35,7 +35,9 @@ public sealed class DemoRunner(CliContext context, string directory, IReadOnlyLi
         console.MarkupLine($"1. Replica network started on 127.0.0.1 ({replica.Seeds.Count} seeds: Telegram, Mastodon, Truth Social, Gab, feeds, a forum, a JavaScript page; faults: {DemoPlan.Faults}).");
 
         var summary = await CrawlAsync(replica, ct).ConfigureAwait(false);
-        using var store = ArchiveStore.Open(directory);
+        // The demo's own session on the archive it just crawled (the index catch-up below writes under its lock).
+        await using var session = ArchiveSession.Open(directory, ct: ct);
+        var store = session.Store;
         // The archive's own counts (what `archiver stats` says), not the crawl's: the crawl counts every
         // sighting, and a post seen on several pages (a timeline page and a thread) is stored once.
         var counters = store.Counters;

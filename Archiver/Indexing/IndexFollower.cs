@@ -219,8 +219,13 @@ public sealed class IndexFollower : ICommitFollower
 
     private async Task ConsumeCoreAsync(bool caughtUp)
     {
+        var reader = _pending.Reader;
         if (!caughtUp)
         {
+            // Store progress first: the catch-up (a full scan of the store and Lucene on every core) starts once the
+            // writer has committed its first batch, or finished without one. A resumed import killed every few
+            // seconds otherwise spent each run catching up and never committed anything (issue 15).
+            await reader.WaitToReadAsync().ConfigureAwait(false);
             Work(() =>
             {
                 // Batches committed before this follower subscribed are not in the queue: catch up with the store
@@ -234,7 +239,6 @@ public sealed class IndexFollower : ICommitFollower
         }
         var sinceCommit = Stopwatch.StartNew();
         var uncommitted = false;
-        var reader = _pending.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             var sequence = AppliedSequence;

@@ -143,10 +143,10 @@ public sealed partial class ArchiveStore
         var map = new KnownPosts(checked((int)Math.Min(int.MaxValue, Counters.Posts)));
         foreach (var segment in _segments)
         {
-            foreach (var doc in segment.ScanFields(["hash", "ch"]))
+            foreach (var doc in segment.Scan(afterSequence: 0))
             {
-                var ch = doc["ch"];
-                map.Set(ContentHash.OfKey(doc["_id"].AsString), new KnownPosts.Entry(ParseHash(doc["hash"].AsString), ch.IsNumber ? (uint)ch.AsInt64 : 0));
+                map.Set(ContentHash.OfKey(doc["_id"].AsString),
+                    new KnownPosts.Entry(ParseHash(doc["hash"].AsString), doc.TryGetValue("ch", out var ch) ? (uint)ch.AsInt64 : 0));
             }
         }
         return map;

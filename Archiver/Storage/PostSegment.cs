@@ -101,26 +101,6 @@ internal sealed partial class PostSegment : IDisposable
         }
     }
 
-    /// <summary>
-    /// Every post in key order with only these fields decoded (LiteDB skips the rest of each document: the text
-    /// and HTML are most of a post). For the rebuilds after an unclean stop, which need a few fields of every post
-    /// and used to decode them whole, before a resumed writer could commit anything. Absent fields come back null.
-    /// </summary>
-    public IEnumerable<BsonDocument> ScanFields(IReadOnlyList<string> fields, int chunkSize = 5000)
-    {
-        var select = BsonExpression.Create("{" + string.Join(", ", fields.Prepend("_id").Distinct().Select(f => $"{f}: $.{f}")) + "}");
-        string? last = null;
-        while (true)
-        {
-            var query = _posts.Query();
-            if (last is not null) query = query.Where(LiteDB.Query.GT("_id", last));
-            var chunk = query.OrderBy("_id").Select(select).Limit(chunkSize).ToList();
-            if (chunk.Count == 0) yield break;
-            foreach (var doc in chunk) yield return doc;
-            last = chunk[^1]["_id"].AsString;
-        }
-    }
-
     /// <summary>Up to <paramref name="limit"/> posts after a key, in key order: one short read transaction.</summary>
     public List<BsonDocument> Chunk(string? afterKey, int limit) =>
         (afterKey is null ? _posts.Find(LiteDB.Query.All(), 0, limit) : _posts.Find(LiteDB.Query.GT("_id", afterKey), 0, limit)).ToList();
@@ -178,7 +158,7 @@ internal sealed partial class PostSegment : IDisposable
             foreach (var doc in _channels.FindAll()) _channelCounts[doc["_id"].AsString] = doc["n"].AsInt64;
             return;
         }
-        foreach (var doc in ScanFields(["platform", "channel", "authorHandle"]))
+        foreach (var doc in Scan(afterSequence: 0))
         {
             var channel = BsonMapping.Str(doc, "channel") ?? BsonMapping.Str(doc, "authorHandle") ?? "?";
             var name = $"{doc["platform"].AsString}:{channel}";

@@ -21,29 +21,7 @@ public static class BenchApp
         return root;
     }
 
-    /// <summary>Parses and runs as <c>CliApp.RunAsync</c> does: parse errors exit 2, the same invocation settings.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
-    {
-        var root = BuildRoot(stdout, stderr);
-        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (parse.Errors.Count > 0)
-        {
-            if (parse.GetResult(GlobalOptions.Json) is not null)
-            {
-                CliContext.WriteError(stderr, json: true, string.Join(" ", parse.Errors.Select(e => e.Message)), ExitCodes.Usage);
-                return ExitCodes.Usage;
-            }
-            foreach (var error in parse.Errors) await stderr.WriteLineAsync($"error: {error.Message}");
-            await stderr.WriteLineAsync("Run with --help (or 'NAME --help') for usage.");
-            return ExitCodes.Usage;
-        }
-        var config = new InvocationConfiguration
-        {
-            Output = stdout,
-            Error = stderr,
-            EnableDefaultExceptionHandler = true,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
-        };
-        return await parse.InvokeAsync(config, ct);
-    }
+    /// <summary>Parses and runs as <c>archiver</c> does: parse errors exit 2, the same invocation settings.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default) =>
+        CliApp.RunAsync(BuildRoot(stdout, stderr), "Run with --help (or 'NAME --help') for usage.", args, stdout, stderr, ct);
 }

@@ -35,9 +35,12 @@ public static class CliApp
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default) =>
+        RunAsync(BuildRoot(stdout, stderr), "Run 'archiver --help' (or 'archiver COMMAND --help') for usage.", args, stdout, stderr, ct);
+
+    /// <summary>Parses and runs a command tree the way <c>archiver</c> does (also the benchmark program's): parse errors exit 2.</summary>
+    public static async Task<int> RunAsync(Command root, string usageHint, string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
-        var root = BuildRoot(stdout, stderr);
         // No response files: `archiver crawl @channel` and `search '@alice'` mean a channel and a mention (README),
         // not "read arguments from the file 'channel'".
         var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -49,7 +52,7 @@ public static class CliApp
                 return ExitCodes.Usage;
             }
             foreach (var error in parse.Errors) await stderr.WriteLineAsync($"error: {error.Message}");
-            await stderr.WriteLineAsync("Run 'archiver --help' (or 'archiver COMMAND --help') for usage.");
+            await stderr.WriteLineAsync(usageHint);
             return ExitCodes.Usage;
         }
         // Ctrl-C/SIGTERM cancel the command's token; System.CommandLine then ends the process after this long (2 s by

@@ -35,6 +35,7 @@ public sealed class FrontierStore : IDisposable
     private FrontierStore(LiteDatabase db, bool newGeneration)
     {
         _db = db;
+        LiteFiles.CreateCollections(db, "urls", "meta", "media", "seeds");
         _urls = db.GetCollection("urls");
         _meta = db.GetCollection("meta");
         _media = db.GetCollection("media");

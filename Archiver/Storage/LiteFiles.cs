@@ -96,6 +96,24 @@ internal static class LiteFiles
         if (EngineField?.GetValue(db) is LiteEngine engine && WalField?.GetValue(engine) is { } wal) SoftCheckpoint?.Invoke(wal, null);
     }
 
+    /// <summary>
+    /// Creates the collections a writer will use that the file does not have yet, before any other thread can
+    /// read them: LiteDB 5 fails a read of a collection that another transaction is creating at that moment
+    /// ("ENSURE: page type must be collection page", litedb-org/LiteDB#2792), which a fresh archive hit when the
+    /// crawl's stages read the store or frontier while the writer's first commit created a collection.
+    /// </summary>
+    public static void CreateCollections(LiteDatabase db, params string[] names)
+    {
+        var existing = db.GetCollectionNames().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names)
+        {
+            if (existing.Contains(name)) continue;
+            var collection = db.GetCollection(name);
+            collection.Insert(new BsonDocument { ["_id"] = "~create" });
+            collection.Delete("~create");
+        }
+    }
+
     /// <summary>The size of a LiteDB file's write-ahead log (<c>name-log.ext</c>), 0 when there is none.</summary>
     public static long LogBytes(string path)
     {

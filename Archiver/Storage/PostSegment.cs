@@ -54,6 +54,7 @@ internal sealed partial class PostSegment : IDisposable
             _readOnly = readOnly;
             if (!readOnly)
             {
+                LiteFiles.CreateCollections(_db, ArchiveStore.PostsCollection, ArchiveStore.VersionsCollection, ArchiveStore.MetaCollection, "channel_counts");
                 // No index on "seq": only the index catch-up after a crash or --no-index asks for posts
                 // changed since a sequence, and a scan does that in seconds, while the index cost ~10% of every
                 // insert (measured with bench store). Archives written before this drop theirs once.

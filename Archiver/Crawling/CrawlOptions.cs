@@ -26,6 +26,10 @@ public sealed record CrawlOptions
     public DateTime? CapturedAt { get; init; }
     public bool NoMedia { get; init; }
     public bool Recheck { get; init; }
+    /// <summary>Store the changes this crawl observes as events (<see cref="Storage.StoreBatch.RecordEvents"/>): a watch's checks.</summary>
+    public bool RecordEvents { get; init; }
+    /// <summary>The watch entry this crawl checks, stamped on its events.</summary>
+    public string? WatchId { get; init; }
     public long MaxBodyBytes { get; init; } = 32L * 1024 * 1024;
     public long MaxDecompressedBytes { get; init; } = 128L * 1024 * 1024;
     public long MaxMediaBytes { get; init; } = 64L * 1024 * 1024;

@@ -23,8 +23,17 @@ public sealed record StoreBatch
     public IReadOnlyList<Media> Media { get; init; } = [];
     public IReadOnlyList<Disappearance> Disappearances { get; init; } = [];
     public IReadOnlyList<LanguageLabel> Relabels { get; init; } = [];
+    /// <summary>
+    /// Record the changes this batch makes (new posts, edits, deletions, accounts gone or back) as
+    /// <see cref="ArchiveEvent"/>s in the same transaction: set by a watch's checks after the entry's first one.
+    /// </summary>
+    public bool RecordEvents { get; init; }
+    /// <summary>The watch entry the batch's observations come from, stamped on the events it records.</summary>
+    public string? WatchId { get; init; }
+    /// <summary>Events stated directly (e.g. a check that failed), stored once by their id.</summary>
+    public IReadOnlyList<ArchiveEvent> Events { get; init; } = [];
 
-    public int Count => Posts.Count + Authors.Count + Media.Count + Disappearances.Count + Relabels.Count;
+    public int Count => Posts.Count + Authors.Count + Media.Count + Disappearances.Count + Relabels.Count + Events.Count;
 }
 
 /// <summary>What a committed batch did.</summary>

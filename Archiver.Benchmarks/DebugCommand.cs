@@ -16,11 +16,14 @@ public sealed class DebugCommand : ICliCommand
         var command = new Command("debug", "Developer tools used by the tests") { Hidden = true };
         var batches = new Option<int>("--batches") { DefaultValueFactory = _ => int.MaxValue };
         var size = new Option<int>("--batch-size") { DefaultValueFactory = _ => 1000 };
-        var writeLoop = new Command("write-loop", "Write numbered batches of posts, printing 'committed N' after each commit") { batches, size };
+        var snapshotEvery = new Option<long?>("--snapshot-every") { Description = "Known-posts log entries between snapshots (the store's default otherwise)" };
+        var edits = new Option<bool>("--edits") { Description = "Each batch also stores the previous batch's posts again, edited" };
+        var writeLoop = new Command("write-loop", "Write numbered batches of posts, printing 'committed N' after each commit") { batches, size, snapshotEvery, edits };
         run.Attach(writeLoop, async (context, parse, ct) =>
         {
             await using var session = ArchiveSession.Open(context.DataDir, ct: ct);
             var store = session.Store;
+            if (parse.GetValue(snapshotEvery) is { } every) store.SnapshotEvery = every;
             var perBatch = parse.GetValue(size);
             // Continue numbering where the archive stopped so repeated runs write new posts only.
             var next = (int)store.Counters.Posts;
@@ -29,6 +32,11 @@ public sealed class DebugCommand : ICliCommand
                 var posts = Enumerable.Range(next, perBatch)
                     .Select(i => new PostObservation(SyntheticPosts.Make(i), DateTime.UtcNow))
                     .ToList();
+                if (parse.GetValue(edits) && next >= perBatch)
+                {
+                    posts.AddRange(Enumerable.Range(next - perBatch, perBatch).Select(i =>
+                        new PostObservation(SyntheticPosts.Make(i) with { Text = $"{SyntheticPosts.Make(i).Text} (edited in batch {b})" }, DateTime.UtcNow)));
+                }
                 // Printed only once the writer acknowledged the commit.
                 var result = await session.Writer.WriteAsync(new StoreBatch { Posts = posts }, CancellationToken.None);
                 context.Out.WriteLine($"committed {result.Sequence} {next} {perBatch}");

@@ -42,7 +42,9 @@ public sealed partial class ArchiveStore
             // Loaded outside the gate: rebuilding the map after a crash reads every segment, and readers in other
             // processes should not wait for that.
             var known = LoadKnownPosts();
-            var sequence = _sequence + 1;
+            // Past every segment's sequence too: after a write that failed half-way, some segments committed a
+            // sequence the main file never recorded, and their derived logs are keyed by it.
+            var sequence = Math.Max(_sequence, _segments.Max(s => s.Sequence)) + 1;
             using var gate = WriteGate();
             try
             {
@@ -53,6 +55,7 @@ public sealed partial class ArchiveStore
                 foreach (var result in results)
                     foreach (var (keyHash, entry) in result.KnownUpdates) known.Set(keyHash, entry);
                 _live.Apply(batch);
+                if (SnapshotDue()) TrySaveDerivedState(known);
                 MaybeCheckpoint(closing: false);
                 return new StoreBatchResult
                 {
@@ -70,10 +73,10 @@ public sealed partial class ArchiveStore
             }
             catch
             {
-                // Some segments may have committed: the in-memory map no longer matches; rebuild it next time.
+                // Some segments may have committed: the in-memory map no longer matches. The saved map and the
+                // segments' logs (committed with their segments) give the committed state next time.
                 _known = null;
                 _live.Clear();
-                File.Delete(Paths.KeyCache);
                 throw;
             }
         }
@@ -123,19 +126,71 @@ public sealed partial class ArchiveStore
         return results;
     }
 
+    /// <summary>
+    /// The saved map brought up to date from each segment's log (<see cref="PostSegment.TryReplayKnown"/>); a full
+    /// scan only when the log does not reach back to the saved map (an archive from before the log).
+    /// </summary>
     private KnownPosts LoadKnownPosts()
     {
         if (_known is not null) return _known;
-        _known = KnownPosts.TryLoad(Paths.KeyCache, StateStamp()) ?? RebuildKnownPosts();
+        var saved = KnownPosts.TryLoad(Paths.KeyCache, _segments.Length)
+            ?? (new KnownPosts(), new long[_segments.Length]);
+        var (map, savedAt) = saved;
+        var replayed = true;
+        for (var i = 0; i < _segments.Length && replayed; i++) replayed = _segments[i].TryReplayKnown(savedAt[i], map);
+        KnownPostsReplayed = replayed;
+        if (replayed)
+        {
+            _known = map;
+        }
+        else
+        {
+            _known = RebuildKnownPosts();
+            _snapshotNeeded = true;
+        }
         return _known;
     }
 
-    /// <summary>The sequences of the main file and every segment: the saved map is valid only for exactly this state.</summary>
-    private long StateStamp()
+    private bool _snapshotNeeded;
+
+    /// <summary>Whether the map was loaded by a replay of the segments' logs rather than rebuilt by a scan (for tests).</summary>
+    internal bool KnownPostsReplayed { get; private set; }
+
+    /// <summary>The writer's map as it would use it for the next batch, and the map a full scan gives (for tests).</summary>
+    internal (KnownPosts Loaded, KnownPosts Scanned) KnownPostsForCheck()
     {
-        var stamp = _sequence;
-        foreach (var segment in _segments) stamp = stamp * 1_000_003 + segment.Sequence;
-        return stamp;
+        lock (_writeLock) return (LoadKnownPosts(), RebuildKnownPosts());
+    }
+
+    /// <summary>
+    /// A snapshot writes the whole map (20 bytes a post): taken once the log holds as many entries as the map, so
+    /// its cost per write stays constant and a replay never reads more than the map's size.
+    /// </summary>
+    private bool SnapshotDue() =>
+        _snapshotNeeded || _segments.Sum(s => s.LoggedSinceSnapshot) >= (SnapshotEvery ?? Math.Max(100_000, _known?.Count ?? 0));
+
+    /// <summary>Log entries between two snapshots instead of the rule above (set by the crash tests to take many).</summary>
+    internal long? SnapshotEvery { get; set; }
+
+    /// <summary>Saves the map, then cuts each segment's log at the state the map was saved at (never the other way round).</summary>
+    private void SaveDerivedState(KnownPosts known)
+    {
+        known.Save(Paths.KeyCache, _segments.Select(s => s.Sequence).ToArray());
+        foreach (var segment in _segments) segment.SaveDerivedState();
+        _snapshotNeeded = false;
+    }
+
+    /// <summary>After a commit: a snapshot that fails (disk full) leaves the log uncut, and the commit stands.</summary>
+    private void TrySaveDerivedState(KnownPosts known)
+    {
+        try
+        {
+            SaveDerivedState(known);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteException)
+        {
+            _snapshotNeeded = true;
+        }
     }
 
     private KnownPosts RebuildKnownPosts()

@@ -207,14 +207,13 @@ public sealed partial class ArchiveStore : IDisposable
                     {
                         try
                         {
-                            _known.Save(Paths.KeyCache, StateStamp());
+                            SaveDerivedState(_known);
                         }
-                        catch (IOException)
+                        catch (Exception e) when (e is IOException or LiteException)
                         {
-                            // The map is a cache: without it the next writer rebuilds it from the segments.
+                            // Derived state: the saved map and the logs it did not cut still give it on the next open.
                         }
                     }
-                    foreach (var segment in _segments) segment.SaveCounts();
                     try
                     {
                         MaybeCheckpoint(closing: true);

@@ -25,6 +25,7 @@ internal sealed partial class PostSegment
             foreach (var (label, index) in relabels ?? []) Relabel(label, index, work);
             var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
+            LogDerived(sequence, work);
             _db.Commit();
             Sequence = sequence;
             lock (_channelCounts)

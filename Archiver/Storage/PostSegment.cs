@@ -15,6 +15,7 @@ internal sealed partial class PostSegment : IDisposable
     private readonly ILiteCollection<BsonDocument> _versions;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _channels;
+    private readonly ILiteCollection<BsonDocument> _log;
     private readonly Dictionary<string, long> _channelCounts = new(StringComparer.Ordinal);
 
     public int Number { get; }
@@ -46,15 +47,15 @@ internal sealed partial class PostSegment : IDisposable
             _posts = _db.GetCollection(ArchiveStore.PostsCollection);
             _versions = _db.GetCollection(ArchiveStore.VersionsCollection);
             _meta = _db.GetCollection(ArchiveStore.MetaCollection);
-            // Per-channel counts are kept in memory and saved when the segment closes, stamped with its
-            // sequence; a segment that did not close cleanly counts them again from its posts. Upserting one
-            // document per channel touched on every commit was 8% of a crawl's CPU (bench crawl: ~20 channels
-            // per page), for numbers only `stats` and the listing check read.
-            _channels = _db.GetCollection("channel_counts");
+            // Per-channel counts are kept in memory, saved as a snapshot now and then (and on close), and each
+            // commit logs what it added (see PostSegment.DerivedLog). Upserting one document per channel touched
+            // on every commit was 8% of a crawl's CPU (bench crawl: ~20 channels per page).
+            _channels = _db.GetCollection(ChannelCountsCollection);
+            _log = _db.GetCollection(DerivedLogCollection);
             _readOnly = readOnly;
             if (!readOnly)
             {
-                LiteFiles.CreateCollections(_db, ArchiveStore.PostsCollection, ArchiveStore.VersionsCollection, ArchiveStore.MetaCollection, "channel_counts");
+                LiteFiles.CreateCollections(_db, ArchiveStore.PostsCollection, ArchiveStore.VersionsCollection, ArchiveStore.MetaCollection, ChannelCountsCollection, DerivedLogCollection);
                 // No index on "seq": only the index catch-up after a crash or --no-index asks for posts
                 // changed since a sequence, and a scan does that in seconds, while the index cost ~10% of every
                 // insert (measured with bench store). Archives written before this drop theirs once.
@@ -63,6 +64,7 @@ internal sealed partial class PostSegment : IDisposable
             }
             var meta = _meta.FindById("segment");
             Sequence = meta is null ? 0 : meta["seq"].AsInt64;
+            LogFrom = ReadLogFrom();
             LoadChannelCounts();
             Counters = StoreCounters.FromBson(meta?["counters"]);
         }
@@ -149,69 +151,6 @@ internal sealed partial class PostSegment : IDisposable
     public long LogBytes => LiteFiles.LogBytes(File);
 
     private readonly bool _readOnly;
-    private const string ChannelsStampId = "channels";
 
-    private void LoadChannelCounts()
-    {
-        var stamp = _meta.FindById(ChannelsStampId);
-        if (stamp is not null && stamp["seq"].AsInt64 == Sequence)
-        {
-            foreach (var doc in _channels.FindAll()) _channelCounts[doc["_id"].AsString] = doc["n"].AsInt64;
-            return;
-        }
-        foreach (var doc in Scan(afterSequence: 0))
-        {
-            var channel = BsonMapping.Str(doc, "channel") ?? BsonMapping.Str(doc, "authorHandle") ?? "?";
-            var name = $"{doc["platform"].AsString}:{channel}";
-            _channelCounts[name] = _channelCounts.GetValueOrDefault(name) + 1;
-        }
-    }
-
-    /// <summary>Saves the per-channel counts with the sequence they belong to, in one transaction.</summary>
-    private void SaveChannelCounts()
-    {
-        if (!_db.BeginTrans()) return;
-        try
-        {
-            _channels.DeleteAll();
-            lock (_channelCounts)
-                _channels.InsertBulk(_channelCounts.Select(c => new BsonDocument { ["_id"] = c.Key, ["n"] = c.Value }));
-            _meta.Upsert(new BsonDocument { ["_id"] = ChannelsStampId, ["seq"] = Sequence });
-            _db.Commit();
-        }
-        catch
-        {
-            _db.Rollback();
-            throw;
-        }
-    }
-
-    /// <summary>Saves the per-channel counts (a writer's segment); the next open reads them instead of counting.</summary>
-    public void SaveCounts()
-    {
-        if (_readOnly || _countsSaved) return;
-        _countsSaved = true;
-        try
-        {
-            SaveChannelCounts();
-        }
-        catch (Exception e) when (e is IOException or LiteException)
-        {
-            // The counts are derived: without them the next open counts the posts again.
-        }
-    }
-
-    private bool _countsSaved;
-
-    public void Dispose()
-    {
-        try
-        {
-            SaveCounts();
-        }
-        finally
-        {
-            _db.Dispose();
-        }
-    }
+    public void Dispose() => _db.Dispose();
 }

@@ -39,6 +39,7 @@ public static class ImportBenchmark
                     : $"bench import: {input} into {archive}, index {(index ? "following the store" : "off")}");
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
+                Languages.PostLanguages.Preload();
                 // The production write path: one session (store, index follower, single writer), as `archiver import` opens it.
                 var session = ArchiveSession.Open(archive, new ArchiveSessionOptions
                 {

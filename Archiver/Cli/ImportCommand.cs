@@ -31,6 +31,7 @@ public sealed class ImportCommand : ICliCommand
                 // lines when the user said what the lines are.
                 if (!InputFiles.IsRegular(input) && (chosen == ImportFormat.Auto || warcs.Contains(input))) throw InputFiles.NotRegular(input);
             }
+            Languages.PostLanguages.Preload();
             // One session owns the archive: the writer lock, the store, the index following it during the import (on its
             // own thread; --no-index leaves it to `archiver index`) and the single writer every importer goes through.
             await using var session = ArchiveSession.Open(context.DataDir, new ArchiveSessionOptions

@@ -69,6 +69,8 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
     public async Task<CrawlSummary> RunAsync(IReadOnlyList<(Seed Seed, IPlatform Platform)> seeds, CancellationToken stop)
     {
         var watch = Stopwatch.StartNew();
+        // Parsed pages wait for the language models: loaded while the archive opens.
+        Languages.PostLanguages.Preload();
         var follower = IndexWhileCrawling ? IndexFollower.Opener(IndexFollowerOptions.Crawl) : null;
         // Opened (and the index caught up) before anything is stored, so every later commit reaches the index.
         // A busy index (another process writes it) is caught up later: by `archiver crawl` after the run, or any open.

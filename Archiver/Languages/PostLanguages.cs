@@ -25,6 +25,15 @@ public sealed class PostLanguages
 
     private readonly LanguageDetection? _detection;
 
+    /// <summary>
+    /// Starts loading the detector's models in the background (when detection is on), so a crawl or import that
+    /// opens its archive meanwhile does not wait for them at its first post.
+    /// </summary>
+    public static void Preload()
+    {
+        if (DetectionEnabledByEnvironment() && !Detecting.IsValueCreated) _ = Task.Run(() => Detecting.Value);
+    }
+
     public PostLanguages(LanguageDetection? detection) => _detection = detection;
 
     public bool Detects => _detection is not null;

@@ -56,9 +56,10 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
     }
 
     /// <summary>
-    /// The one guard around the platforms' parsers (and what the crawler does with their results): a parser must not
-    /// throw; if one does, the page fails with the reason instead of the crawl. A page whose media the crawl stopped
-    /// before fetching is left pending, to be fetched again on resume.
+    /// The stage's own boundary, around what it does with a parser's result (language labels, media, the batch); the
+    /// parser itself is guarded by <see cref="GuardedParsing.ParseGuarded"/>. A bug here fails the page with the
+    /// reason instead of the crawl. A page whose media the crawl stopped before fetching is left pending, to be
+    /// fetched again on resume.
     /// </summary>
     private async Task<Parsed> GuardedAsync(FrontierItem item, Func<Task<Parsed>> step)
     {
@@ -72,7 +73,7 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var reason = $"parser '{item.Request.Platform}' failed: {e.GetType().Name}: {e.Message}";
+            var reason = $"page of '{item.Request.Platform}' could not be processed: {e.GetType().Name}: {e.Message}";
             run.Fail(item.Request, FetchFailureKind.Other, reason);
             return new Parsed(StoreWork.Only(new FrontierOutcome(item, FrontierState.Failed, reason)), [], NoMedia);
         }
@@ -105,7 +106,13 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
             Capture = captured.Capture,
         };
         ParseResult result;
-        using (Counters.Time(CrawlStage.Parse)) result = platform.Parse(page);
+        using (Counters.Time(CrawlStage.Parse)) result = platform.ParseGuarded(page);
+        if (result.Unreadable)
+        {
+            var reason = result.Problems[0].Reason;
+            run.Fail(request, FetchFailureKind.Other, reason);
+            return new Parsed(StoreWork.Only(new FrontierOutcome(item, FrontierState.Failed, reason)), [], NoMedia);
+        }
 
         foreach (var problem in result.Problems.Where(p => p.Fatal)) run.Fail(request, FetchFailureKind.Other, problem.Reason);
         if (result.Gone.Count > 0) run.Seeds.Gone(request, result.Gone);

@@ -216,33 +216,25 @@ public sealed class WarcImport(ArchiveWriter writer, PlatformRegistry platforms,
         };
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in http.Headers.Fields) headers[key] = headers.TryGetValue(key, out var prior) ? prior + ", " + value : value;
-        ParseResult parsed;
-        try
+        // A parser that throws on this record gives a problem for it (GuardedParsing): the import goes on.
+        var parsed = platform.ParseGuarded(new FetchedPage
         {
-            parsed = platform.Parse(new FetchedPage
+            Url = url,
+            Status = status,
+            Body = renderedDom?.Block ?? http.Payload,
+            ContentType = contentType,
+            Headers = headers,
+            FetchedAt = fetchedAt,
+            Capture = capture,
+            // The site profile the crawl parsed this page with; without it the parser finds one by host.
+            Request = profile is null ? null : new CrawlRequest
             {
                 Url = url,
-                Status = status,
-                Body = renderedDom?.Block ?? http.Payload,
-                ContentType = contentType,
-                Headers = headers,
-                FetchedAt = fetchedAt,
-                Capture = capture,
-                // The site profile the crawl parsed this page with; without it the parser finds one by host.
-                Request = profile is null ? null : new CrawlRequest
-                {
-                    Url = url,
-                    Platform = platform.Name,
-                    Purpose = "import",
-                    Context = new Dictionary<string, string>(StringComparer.Ordinal) { [Platforms.Sites.SiteParser.ProfileKey] = profile },
-                },
-            });
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // Parsers report problems rather than throw; one that does must not stop the import.
-            return new RecordOutcome(offset, response, true, [new ImportProblem(file, offset, $"{platform.Name} parser failed: {e.Message}")], [], []);
-        }
+                Platform = platform.Name,
+                Purpose = "import",
+                Context = new Dictionary<string, string>(StringComparer.Ordinal) { [Platforms.Sites.SiteParser.ProfileKey] = profile },
+            },
+        });
         var problems = parsed.Problems.Select(problem => new ImportProblem(file, record.Offset, $"{platform.Name}: {problem.Reason}")).ToList();
         var storable = new List<PostObservation>(parsed.Posts.Count);
         foreach (var post in PostLanguages.Current.Label(parsed.Posts))

@@ -27,6 +27,10 @@ public interface IPlatform
     /// </summary>
     bool RecognisesCapture(Uri url, string? contentType, ReadOnlySpan<byte> head) => false;
 
-    /// <summary>Pure: the same page always gives the same result. Never throws on bad input; reports it.</summary>
+    /// <summary>
+    /// Pure: the same page always gives the same result. Reports what it foresees (an error status, a page over
+    /// the limits, missing parts) as problems; callers go through <see cref="GuardedParsing.ParseGuarded"/>, which
+    /// turns anything it throws into a problem for that page.
+    /// </summary>
     ParseResult Parse(FetchedPage page);
 }

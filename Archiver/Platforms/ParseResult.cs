@@ -22,6 +22,12 @@ public sealed record ParseResult
     /// <summary>The server's request budget as its X-RateLimit-* headers stated it, where it sent them.</summary>
     public RateLimitInfo? RateLimit { get; init; }
 
+    /// <summary>
+    /// The parser failed on this page (it threw; <see cref="GuardedParsing"/>): nothing can be said of it, so a crawl
+    /// records the page as failed rather than done, and an import reports the record.
+    /// </summary>
+    public bool Unreadable { get; init; }
+
     public static ParseResult Empty { get; } = new();
 
     public static ParseResult Failure(string reason, string? location = null, bool fatal = false) =>

@@ -58,16 +58,5 @@ public sealed class MastodonPlatform(MastodonNetwork network) : IPlatform
         network.HomeHost is null && url.AbsolutePath.StartsWith("/api/v1/", StringComparison.Ordinal)
         && contentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
 
-    public ParseResult Parse(FetchedPage page)
-    {
-        try
-        {
-            return MastodonPageParser.Parse(page, network);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            // The contract is "never throws": a parser bug on hostile JSON becomes a reported problem.
-            return ParseResult.Failure($"{network.Name} answer could not be parsed: {error.GetType().Name}: {error.Message}", UrlTools.HostKey(page.Url));
-        }
-    }
+    public ParseResult Parse(FetchedPage page) => MastodonPageParser.Parse(page, network);
 }

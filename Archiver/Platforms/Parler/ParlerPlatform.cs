@@ -93,18 +93,11 @@ public sealed partial class ParlerPlatform : IPlatform
         if (page.Status is 404 or 410)
             return new ParseResult { Gone = [new GoneEntity(page.Url.AbsoluteUri, "page", page.Status, $"HTTP {page.Status}")] };
         if (page.Status >= 400) return ParseResult.Failure($"HTTP {page.Status}", page.Url.AbsoluteUri);
-        try
-        {
-            var text = TextDecoder.Decode(page.Body.Span, page.ContentType, DocumentKind.Html).Text;
-            // Pages of the dump read from disk carry file: URLs; their records belong to parler.com.
-            var host = page.Url.IsFile ? DefaultHost : UrlTools.HostKey(page.Url);
-            if (PageLimits.Check(text, page.Url) is { } refused) return refused;
-            using var document = Html.ParseDocument(text);
-            return ParlerPageParser.Parse(document, page, host, CaptureOf(page, text));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return ParseResult.Failure($"unreadable Parler page: {e.GetType().Name}: {e.Message}", page.Url.AbsoluteUri);
-        }
+        var text = TextDecoder.Decode(page.Body.Span, page.ContentType, DocumentKind.Html).Text;
+        // Pages of the dump read from disk carry file: URLs; their records belong to parler.com.
+        var host = page.Url.IsFile ? DefaultHost : UrlTools.HostKey(page.Url);
+        if (PageLimits.Check(text, page.Url) is { } refused) return refused;
+        using var document = Html.ParseDocument(text);
+        return ParlerPageParser.Parse(document, page, host, CaptureOf(page, text));
     }
 }

@@ -71,14 +71,6 @@ public sealed class SitePlatform(SiteProfileCatalog catalog) : IPlatform
             : catalog.ForUrl(page.Url);
         if (profile is null)
             return ParseResult.Failure($"no site profile for {page.Url} (the request names none and no profile's \"urls\" match)", page.Url.AbsoluteUri);
-        try
-        {
-            return SiteParser.Parse(profile, page);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // The contract is "never throws": a profile/page combination we did not foresee is a reported problem.
-            return ParseResult.Failure($"profile {profile.Name} failed on this page: {e.GetType().Name}: {e.Message}", page.Url.AbsoluteUri);
-        }
+        return SiteParser.Parse(profile, page);
     }
 }

@@ -56,16 +56,5 @@ public sealed class TelegramPlatform : IPlatform
     public bool RecognisesCapture(Uri url, string? contentType, ReadOnlySpan<byte> head) =>
         head.IndexOf("tgme_widget_message"u8) >= 0 || head.IndexOf("tme_no_messages_found"u8) >= 0;
 
-    public ParseResult Parse(FetchedPage page)
-    {
-        try
-        {
-            return TelegramPageParser.Parse(page);
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            // The contract is "never throws": a parser bug on hostile markup becomes a reported problem.
-            return ParseResult.Failure($"Telegram page could not be parsed: {error.GetType().Name}: {error.Message}", UrlTools.HostKey(page.Url));
-        }
-    }
+    public ParseResult Parse(FetchedPage page) => TelegramPageParser.Parse(page);
 }

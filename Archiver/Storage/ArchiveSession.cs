@@ -6,8 +6,8 @@ namespace Archiver.Storage;
 /// </summary>
 public interface ICommitFollower : IAsyncDisposable
 {
-    /// <summary>Gets every committed (merged) batch, in commit order, on the writer's thread; may block to push back.</summary>
-    void Follow(StoreBatch batch, StoreBatchResult result);
+    /// <summary>Gets every committed (merged) batch, in commit order, from the writer; pushes back by completing later.</summary>
+    ValueTask FollowAsync(StoreBatch batch, StoreBatchResult result, CancellationToken ct = default);
 
     /// <summary>Finishes what it was handed (the index commits) and surfaces a failure if any.</summary>
     Task CompleteAsync();
@@ -76,7 +76,7 @@ public sealed class ArchiveSession : IAsyncDisposable
             store = ArchiveStore.Open(writerLock);
             follower = options.Follower?.Invoke(store, ct);
             var writer = new ArchiveWriter(store, options.MaxRecordsPerTransaction, options.QueuedBatches);
-            if (follower is not null) writer.CommittedBatch += follower.Follow;
+            if (follower is not null) writer.AddFollower(follower);
             return new ArchiveSession(writerLock, ownsLock, store, follower, writer);
         }
         catch
@@ -110,7 +110,7 @@ public sealed class ArchiveSession : IAsyncDisposable
         {
             if (Follower is not null)
             {
-                Writer.CommittedBatch -= Follower.Follow;
+                Writer.RemoveFollower(Follower);
                 await Follower.CompleteAsync().ConfigureAwait(false);
             }
         }
@@ -130,7 +130,7 @@ public sealed class ArchiveSession : IAsyncDisposable
             {
                 if (Follower is not null)
                 {
-                    Writer.CommittedBatch -= Follower.Follow;
+                    Writer.RemoveFollower(Follower);
                     await Follower.DisposeAsync().ConfigureAwait(false);
                 }
             }

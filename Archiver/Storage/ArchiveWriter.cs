@@ -28,6 +28,23 @@ public sealed class ArchiveWriter : IAsyncDisposable
     /// <summary>Like <see cref="Committed"/>, with the (merged) batch that was committed: lets the search index take new posts from it instead of re-reading them.</summary>
     public event Action<StoreBatch, StoreBatchResult>? CommittedBatch;
 
+    private volatile ICommitFollower[] _followers = [];
+
+    /// <summary>
+    /// Hands every later commit to <paramref name="follower"/> after the <see cref="CommittedBatch"/> handlers, awaiting it
+    /// (it pushes back by not completing) without holding a thread: a writer that blocked a pool thread on a full index
+    /// queue starved the index's own parallel work of threads.
+    /// </summary>
+    public void AddFollower(ICommitFollower follower)
+    {
+        lock (_channel) _followers = [.. _followers, follower];
+    }
+
+    public void RemoveFollower(ICommitFollower follower)
+    {
+        lock (_channel) _followers = [.. _followers.Where(f => !ReferenceEquals(f, follower))];
+    }
+
     public ArchiveWriter(ArchiveStore store, int maxRecordsPerTransaction = 5000, int capacity = 64)
     {
         _store = store;
@@ -116,7 +133,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
                     records += part.Batch.Count;
                 }
                 if (pending.Count == 0) continue;
-                Commit(pending);
+                await CommitAsync(pending).ConfigureAwait(false);
                 pending.Clear();
             }
         }
@@ -131,7 +148,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
         }
     }
 
-    private void Commit(List<Part> parts)
+    private async ValueTask CommitAsync(List<Part> parts)
     {
         IReadOnlyList<StoreBatchResult> results;
         if (parts.All(p => p.Batch.Count == 0))
@@ -146,6 +163,7 @@ public sealed class ArchiveWriter : IAsyncDisposable
             Committed?.Invoke(result);
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             CommittedBatch?.Invoke(merged, result);
+            foreach (var follower in _followers) await follower.FollowAsync(merged, result).ConfigureAwait(false);
             Interlocked.Add(ref _followTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
         }
         for (var i = 0; i < parts.Count; i++)

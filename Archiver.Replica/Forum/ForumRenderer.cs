@@ -9,7 +9,7 @@ namespace Archiver.Replica;
 /// </summary>
 public static class ForumRenderer
 {
-    public static string ThreadList(IReadOnlyList<ForumThread> threads, int version)
+    public static string ThreadList(IReadOnlyList<ForumThread> threads, ReplicaView version)
     {
         var sb = new StringBuilder(512 + threads.Count * 160);
         Head(sb, "Replica forum", "en");
@@ -22,7 +22,7 @@ public static class ForumRenderer
     }
 
     /// <summary>Page <paramref name="page"/> (1-based) of a thread, or null past the last page.</summary>
-    public static string? ThreadPage(ForumThread t, int page, int version)
+    public static string? ThreadPage(ForumThread t, int page, ReplicaView version)
     {
         var posts = ForumGenerator.PageIndices(t, page, version).Select(i => ForumGenerator.Post(t, i, version)!).ToList();
         if (page < 1 || (posts.Count == 0 && page > 1)) return null;
@@ -80,7 +80,7 @@ public static class ForumRenderer
         return sb.ToString();
     }
 
-    public static byte[] JsData(ForumThread page, int version)
+    public static byte[] JsData(ForumThread page, ReplicaView version)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

@@ -303,6 +303,42 @@ public sealed partial class EvolvingReplicaTests
         Assert.Equal(2, scaleAlone.ExitCode);
     }
 
+    [Fact]
+    public async Task Replica_serve_evolve_runs_its_clock_time_scale_times_faster_and_serves_its_changes_live()
+    {
+        using var process = ArchiverProcess.Start("replica", "serve", "--evolve", "--seed", "5", "--evolve-start", "2025-09-15T00:00:00Z",
+            "--evolve-days", "7", "--time-scale", "86400", "--port", "0");
+        try
+        {
+            var output = new List<string>();
+            while (await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken) is { } line && !line.StartsWith("Serving until", StringComparison.Ordinal))
+                output.Add(line);
+            var telegram = output.Select(l => l.Trim()).First(l => l.StartsWith("Telegram ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            Assert.Contains(output, l => l.StartsWith("Evolving: ", StringComparison.Ordinal) && l.Contains("x86400", StringComparison.Ordinal));
+            Assert.Contains(output, l => l.Contains("archiver replica truth --evolve --seed 5", StringComparison.Ordinal));
+            using var http = ReplicaFixture.Client();
+            async Task<DateTime> Now() => JsonDocument.Parse((await ReplicaFixture.GetAsync(http, $"{telegram}/__replica/now")).Body).RootElement.GetProperty("now").GetDateTime().ToUniversalTime();
+
+            var before = await Now();
+            await Task.Delay(1000, TestContext.Current.CancellationToken);
+            var after = await Now();
+            // A real second is a simulated day (a little more, for the requests' own time).
+            Assert.InRange(after - before, TimeSpan.FromHours(23), TimeSpan.FromHours(40));
+            var (status, live, _) = await ReplicaFixture.GetAsync(http, $"{telegram}/__replica/changes?until=2025-09-17T00:00:00Z");
+            Assert.Equal(200, status);
+            // Origins on free ports are not consecutive, so compare what does not name a host: each change's time, type and channel.
+            var expected = new ReplicaTruth(new ReplicaNetwork(5, ReplicaSize.Small, Week), ReplicaEndpoints.FromPort(8470), 1)
+                .Changes(new DateTimeOffset(2025, 9, 17, 0, 0, 0, TimeSpan.Zero)).Select(c => $"{c.Time:O} {c.Type} {c.Channel[(c.Channel.LastIndexOf('/') + 1)..]}").ToList();
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, live.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+                .Select(e => $"{e.GetProperty("time").GetDateTime().ToUniversalTime():O} {Enum.Parse<ArchiveEventType>(e.GetProperty("type").GetString()!.Replace("_", ""), ignoreCase: true)} {e.GetProperty("channel").GetString()![(e.GetProperty("channel").GetString()!.LastIndexOf('/') + 1)..]}").ToList());
+        }
+        finally
+        {
+            ArchiverProcess.KillHard(process);
+        }
+    }
+
     private static async Task<List<string>> TelegramListing(HttpClient http, string origin, string channel)
     {
         var ids = new List<string>();

@@ -53,6 +53,35 @@ public static class ForumGenerator
         return list;
     }
 
+    /// <summary>
+    /// The posts of page <paramref name="page"/> and whether a next page exists, or null past the last page. An
+    /// evolving thread pages by post number (page p holds posts (p-1)*20 to p*20-1 that still exist), as forums
+    /// with stable post numbers do: a deletion leaves a gap and moves no other post to another page, which would
+    /// change that post's record (its URL) without a change of its own.
+    /// </summary>
+    public static (List<long> Indices, bool HasNext)? Page(ForumThread t, int page, ReplicaView version)
+    {
+        if (page < 1) return null;
+        if (t.Stream.Schedule is null)
+        {
+            var indices = PageIndices(t, page, version);
+            if (indices.Count == 0 && page > 1) return null;
+            var hasNext = indices.Count > PageSize;
+            if (hasNext) indices.RemoveAt(indices.Count - 1);
+            return (indices, hasNext);
+        }
+        var count = t.Stream.Count(version);
+        var from = (long)(page - 1) * PageSize;
+        if (from >= count && page > 1) return null;
+        var list = new List<long>(PageSize);
+        for (var i = from; i < Math.Min(from + PageSize, count); i++)
+            if (t.Stream.Exists(i, version)) list.Add(i);
+        return (list, from + PageSize < count);
+    }
+
+    /// <summary>The page (1-based) a visible post is on, given its position among the visible posts.</summary>
+    public static long PageOf(ForumThread t, long index, long position) => (t.Stream.Schedule is null ? position : index) / PageSize + 1;
+
     public static long VisibleCount(ForumThread t, ReplicaView version)
     {
         long n = 0;

@@ -24,10 +24,8 @@ public static class ForumRenderer
     /// <summary>Page <paramref name="page"/> (1-based) of a thread, or null past the last page.</summary>
     public static string? ThreadPage(ForumThread t, int page, ReplicaView version)
     {
-        var posts = ForumGenerator.PageIndices(t, page, version).Select(i => ForumGenerator.Post(t, i, version)!).ToList();
-        if (page < 1 || (posts.Count == 0 && page > 1)) return null;
-        var hasNext = posts.Count > ForumGenerator.PageSize;
-        if (hasNext) posts.RemoveAt(posts.Count - 1);
+        if (ForumGenerator.Page(t, page, version) is not var (indices, hasNext)) return null;
+        var posts = indices.Select(i => ForumGenerator.Post(t, i, version)!).ToList();
         var sb = new StringBuilder();
         Head(sb, t.Title, t.Language.Code);
         sb.Append("<h1 class=\"thread-title\" dir=\"auto\">").Append(Html.Escape(t.Title)).Append("</h1>\n<div class=\"forum-posts\">\n");

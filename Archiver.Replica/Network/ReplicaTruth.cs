@@ -119,33 +119,35 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
 
     private IEnumerable<Post> SitePosts(ForumThread t, OriginKind kind, ReplicaView view)
     {
+        long n = 0;
+        foreach (var p in ForumGenerator.Visible(t, view))
+            yield return SitePost(t, kind, p, ForumGenerator.PageOf(t, p.Index, n++));
+    }
+
+    private Post SitePost(ForumThread t, OriginKind kind, ForumPost p, long pageNumber)
+    {
         var origin = endpoints.Origin(kind);
         var page = kind == OriginKind.Forum ? $"{origin}/forum/t/{t.Id}" : $"{origin}/js/{t.Slug}";
         var profile = kind == OriginKind.Forum ? "replica-forum" : "replica-js";
-        long n = 0;
-        foreach (var p in ForumGenerator.Visible(t, view))
+        var url = kind == OriginKind.Js || pageNumber == 1 ? page : $"{page}?page={pageNumber}";
+        return new Post
         {
-            var pageNumber = n++ / ForumGenerator.PageSize + 1;
-            var url = kind == OriginKind.Js || pageNumber == 1 ? page : $"{page}?page={pageNumber}";
-            yield return new Post
-            {
-                Platform = "site",
-                Host = endpoints.Host(kind),
-                NativeId = p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                Url = url,
-                Channel = page,
-                AuthorName = p.Author,
-                CreatedAt = p.Date,
-                Text = p.Text.Plain(),
-                Html = ForumGenerator.BodyHtml(p.Text),
-                Language = t.Language.Code,
-                Links = p.Text.Links,
-                Likes = p.Likes,
-                Extra = p.Edited
+            Platform = "site",
+            Host = endpoints.Host(kind),
+            NativeId = p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Url = url,
+            Channel = page,
+            AuthorName = p.Author,
+            CreatedAt = p.Date,
+            Text = p.Text.Plain(),
+            Html = ForumGenerator.BodyHtml(p.Text),
+            Language = t.Language.Code,
+            Links = p.Text.Links,
+            Likes = p.Likes,
+            Extra = p.Edited
                     ? new Dictionary<string, string> { ["profile"] = profile, ["channel_title"] = t.Title, ["edited"] = "true" }
                     : new Dictionary<string, string> { ["profile"] = profile, ["channel_title"] = t.Title },
-            };
-        }
+        };
     }
 
     /// <summary>The items of every channel's feed (RSS and Atom carry the same ones).</summary>
@@ -233,10 +235,10 @@ public sealed class ReplicaTruth(ReplicaNetwork network, ReplicaEndpoints endpoi
                 break;
             case OriginKind.Forum:
                 var t = network.Threads[change.Entity];
-                var id = ForumGenerator.IdOf(t, change.Index).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 (platform, channel) = ("site", $"{endpoints.Origin(OriginKind.Forum)}/forum/t/{t.Id}");
                 channelKey = channel;
-                post = SitePosts(t, OriginKind.Forum, view).First(p => p.NativeId == id);
+                // Evolving threads page by post number, so the page follows from the index.
+                post = SitePost(t, OriginKind.Forum, ForumGenerator.Post(t, change.Index, view)!, ForumGenerator.PageOf(t, change.Index, change.Index));
                 break;
             default:
                 var flavor = change.Origin switch { OriginKind.TruthSocial => Flavor.TruthSocial, OriginKind.Gab => Flavor.Gab, _ => Flavor.Mastodon };

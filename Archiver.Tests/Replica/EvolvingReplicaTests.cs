@@ -77,6 +77,63 @@ public sealed partial class EvolvingReplicaTests
     }
 
     [Fact]
+    public void Between_two_moments_a_record_changes_only_by_a_change_the_truth_lists()
+    {
+        // What a watcher may observe between two checks: every post that appears, vanishes or says something else
+        // (counts aside, which the archive does not treat as edits) is explained by a change in between.
+        var network = new ReplicaNetwork(5, ReplicaSize.Small, Week);
+        var endpoints = ReplicaEndpoints.FromPort(8470);
+        var changes = new ReplicaTruth(network, endpoints, 1).Changes().ToList();
+        static string ChannelKey(Post p) => p.Platform switch
+        {
+            "telegram" => PostKey.Of(p.Platform, p.Host, p.Channel!),
+            "site" => p.Channel!,
+            _ => PostKey.Of(p.Platform, p.Host, p.AuthorId!),
+        };
+        Dictionary<string, (Post Post, string Content)> State(DateTimeOffset at) =>
+            new ReplicaTruth(network, endpoints, new ReplicaView(1, at.ToUnixTimeMilliseconds())).Posts()
+                .ToDictionary(p => p.Key, p => (p, JsonSerializer.Serialize(p with { Views = null, Likes = null, Shares = null, Replies = null })));
+
+        var previous = State(Start - TimeSpan.FromMilliseconds(1));
+        var unexplained = new List<string>();
+        int appeared = 0, vanished = 0, changed = 0, visibleEdits = 0;
+        for (var at = Start + TimeSpan.FromHours(6); at <= Week.End; at += TimeSpan.FromHours(6))
+        {
+            var from = (at - TimeSpan.FromHours(6)).UtcDateTime;
+            var between = changes.Where(c => c.Time > from && c.Time <= at.UtcDateTime).ToList();
+            bool Has(ArchiveEventType type, string key) => between.Any(c => c.Type == type && (c.Key ?? c.ChannelKey) == key);
+            var current = State(at);
+            // An edit shows unless the post was published or deleted in the same interval (or its channel was down).
+            visibleEdits += between.Count(c => c.Type == ArchiveEventType.Edited && previous.ContainsKey(c.Key!) && current.ContainsKey(c.Key!));
+            foreach (var (key, (post, content)) in current)
+            {
+                if (!previous.TryGetValue(key, out var before))
+                {
+                    appeared++;
+                    if (!Has(ArchiveEventType.NewPost, key) && !Has(ArchiveEventType.ChannelBack, ChannelKey(post))) unexplained.Add($"{at:O} appeared {key}");
+                }
+                else if (before.Content != content)
+                {
+                    changed++;
+                    if (!Has(ArchiveEventType.Edited, key)) unexplained.Add($"{at:O} changed {key}: {before.Content} -> {content}");
+                }
+            }
+            foreach (var (key, (post, _)) in previous)
+                if (!current.ContainsKey(key))
+                {
+                    vanished++;
+                    if (!Has(ArchiveEventType.Deleted, key) && !Has(ArchiveEventType.ChannelGone, ChannelKey(post))) unexplained.Add($"{at:O} vanished {key}");
+                }
+            previous = current;
+        }
+
+        Assert.True(unexplained.Count == 0, $"{unexplained.Count} unexplained:\n" + string.Join("\n", unexplained.Take(5)));
+        Assert.True(appeared > 0 && vanished > 0 && changed > 0, $"{appeared} appeared, {vanished} vanished, {changed} changed");
+        // And the other way: every post change in the list shows in the states.
+        Assert.Equal(visibleEdits, changed);
+    }
+
+    [Fact]
     public async Task Time_moves_only_when_the_clock_moves()
     {
         var clock = new FakeTimeProvider(Start);

@@ -8,14 +8,19 @@ namespace Archiver.Replica;
 public sealed class MastodonGenerator
 {
     // Per flavor and account: the other accounts of the origin and their usernames (built once).
-    private readonly List<ApiAccount>[][] others;
-    private readonly List<string>[][] otherNames;
+    private readonly AllBut<ApiAccount>[][] others;
+    private readonly AllBut<string>[][] otherNames;
 
     public MastodonGenerator(ReplicaNetwork network)
     {
         Network = network;
-        others = Enum.GetValues<Flavor>().Select(f => network.AccountsOf(f).Select(a => network.AccountsOf(f).Where(o => o.Index != a.Index).ToList()).ToArray()).ToArray();
-        otherNames = others.Select(perAccount => perAccount.Select(list => list.Select(o => o.Username).ToList()).ToArray()).ToArray();
+        // Account k sits at position k of its flavor's list (BuildAccounts), so "all but k" skips position k.
+        others = Enum.GetValues<Flavor>().Select(f => network.AccountsOf(f).Select(a => new AllBut<ApiAccount>(network.AccountsOf(f), a.Index)).ToArray()).ToArray();
+        otherNames = Enum.GetValues<Flavor>().Select(f =>
+        {
+            var names = network.AccountsOf(f).Select(o => o.Username).ToList();
+            return network.AccountsOf(f).Select(a => new AllBut<string>(names, a.Index)).ToArray();
+        }).ToArray();
     }
 
     public ReplicaNetwork Network { get; }

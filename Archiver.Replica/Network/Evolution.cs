@@ -227,11 +227,17 @@ public sealed class ReplicaEvolution
                 var recent = new List<long>(RecentWindow);
                 for (var i = published - 1; i >= 0 && recent.Count < RecentWindow; i--)
                     if (stream.Exists(i, view)) recent.Add(i);
-                var candidates = recent.Where(i => type == ArchiveEventType.Edited
-                    ? !schedule.EditedAt.ContainsKey(i) && Editable(network, telegram, mastodon, origin, entity, i, view)
-                    : i > 0 && !(origin is OriginKind.Mastodon or OriginKind.TruthSocial or OriginKind.Gab && reblogged.Contains((FlavorOf(origin), entity, i)))).ToList();
-                if (candidates.Count == 0) continue;
-                var index = rng.Pick(candidates);
+                // In a random order, the first post this change can touch (checking one generates the post: check few).
+                var index = -1L;
+                for (int k = 0, first = rng.Int(recent.Count); k < recent.Count && index < 0; k++)
+                {
+                    var i = recent[(first + k) % recent.Count];
+                    var fits = type == ArchiveEventType.Edited
+                        ? !schedule.EditedAt.ContainsKey(i) && Editable(network, telegram, mastodon, origin, entity, i, view)
+                        : i > 0 && !(origin is OriginKind.Mastodon or OriginKind.TruthSocial or OriginKind.Gab && reblogged.Contains((FlavorOf(origin), entity, i)));
+                    if (fits) index = i;
+                }
+                if (index < 0) continue;
                 if (type == ArchiveEventType.Edited) schedule.Edit(index, ms);
                 else schedule.Delete(index, ms);
                 changes.Add(new ScheduledChange(ms, type, origin, entity, index));

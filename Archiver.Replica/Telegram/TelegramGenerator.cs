@@ -9,15 +9,17 @@ public sealed class TelegramGenerator
     public const int PageSize = 20;
 
     // Per channel: the other channels it may mention or forward from (built once, read by every post).
-    private readonly List<string>[] mentionable;
-    private readonly List<TelegramChannel>[] sources;
+    private readonly AllBut<string>[] mentionable;
+    private readonly AllBut<TelegramChannel>[] sources;
 
     public TelegramGenerator(ReplicaNetwork network)
     {
         Network = network;
         var withPosts = network.Channels.Where(o => o.Stream.BaseCount > 0).ToList();
-        sources = network.Channels.Select(c => withPosts.Where(o => o.Index != c.Index).ToList()).ToArray();
-        mentionable = sources.Select(list => list.Select(o => o.Name).ToList()).ToArray();
+        var names = withPosts.Select(o => o.Name).ToList();
+        var position = withPosts.Select((o, k) => (o.Index, k)).ToDictionary(p => p.Index, p => p.k);
+        sources = network.Channels.Select(c => new AllBut<TelegramChannel>(withPosts, position.GetValueOrDefault(c.Index, -1))).ToArray();
+        mentionable = network.Channels.Select(c => new AllBut<string>(names, position.GetValueOrDefault(c.Index, -1))).ToArray();
     }
 
     public ReplicaNetwork Network { get; }

@@ -64,6 +64,26 @@ public sealed partial class EvolvingReplicaTests
     }
 
     [Fact]
+    public void Ten_thousand_evolving_channels_build_without_a_copy_of_the_channel_list_per_channel()
+    {
+        // A watch list of 10,000 channels on the replica (issue 17's benchmark): the generators' "other channels"
+        // lists were copies, 2 x 10^8 references (~1.6 GB) for 10,000 channels; they are views now.
+        var size = ReplicaSize.Small with { Name = "channels:10000", TelegramChannels = 10_000, TelegramPosts = 200_000 };
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var network = new ReplicaNetwork(5, size, Week);
+        var telegram = new TelegramGenerator(network);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(10_001, network.Channels.Count);
+        // Allocated in all (garbage included: the schedule generates the posts its edits pick); the copies alone were 1.6 GB.
+        Assert.True(allocated < 1_000_000_000, $"{allocated:N0} bytes allocated");
+        Assert.True(network.Evolution!.Changes.Count > 10_000, $"{network.Evolution.Changes.Count} changes");
+        Assert.Contains(network.Evolution.Changes, c => c.Type == ArchiveEventType.ChannelGone && c.Origin == OriginKind.Telegram);
+        var last = network.Channels[^2];
+        Assert.NotNull(telegram.Post(last, last.Stream.Count(new ReplicaView(1, Week.End.ToUnixTimeMilliseconds())) - 1, new ReplicaView(1, Week.End.ToUnixTimeMilliseconds())));
+    }
+
+    [Fact]
     public void Before_the_start_the_evolving_network_is_version_1_of_the_static_one()
     {
         var endpoints = ReplicaEndpoints.FromPort(8470);

@@ -68,7 +68,7 @@ public sealed partial class EvolvingReplicaTests
     {
         // A watch list of 10,000 channels on the replica (issue 17's benchmark): the generators' "other channels"
         // lists were copies, 2 x 10^8 references (~1.6 GB) for 10,000 channels; they are views now.
-        var size = ReplicaSize.Small with { Name = "channels:10000", TelegramChannels = 10_000, TelegramPosts = 200_000 };
+        var size = ReplicaSize.Parse("channels:10000");
         var before = GC.GetAllocatedBytesForCurrentThread();
         var network = new ReplicaNetwork(5, size, Week);
         var telegram = new TelegramGenerator(network);

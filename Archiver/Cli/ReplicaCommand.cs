@@ -7,7 +7,7 @@ namespace Archiver.Cli;
 public sealed class ReplicaCommand : ICliCommand
 {
     private readonly Option<ulong> seed = new("--seed") { Description = "Generator seed: same seed, same network, same bytes", DefaultValueFactory = _ => 1 };
-    private readonly Option<string> size = new("--size") { Description = "small | medium | large | posts:N", DefaultValueFactory = _ => "small" };
+    private readonly Option<string> size = new("--size") { Description = "small | medium | large | posts:N | channels:N (N Telegram channels of 20 posts)", DefaultValueFactory = _ => "small" };
     private readonly Option<int> version = new("--version") { Description = "Network version: 1, or 2 (some posts edited, some deleted, a few new)", DefaultValueFactory = _ => 1 };
     private readonly Option<int> port = new("--port") { Description = "First port; the 7 origins take consecutive ports (0: free ports)", DefaultValueFactory = _ => 8470 };
     private readonly Option<bool> evolve = new("--evolve") { Description = "Change over time after version 1: new posts, edits, deletions, channels and accounts taken down and back, on a schedule from the seed" };

@@ -108,7 +108,7 @@ public sealed record ReplicaSize
         if (value.StartsWith("posts:", StringComparison.Ordinal)
             && long.TryParse(value.AsSpan(6).ToString().Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
             return Posts(n);
-        throw new UsageException($"Unknown size '{text}': use small, medium, large, posts:N (e.g. posts:100000) or channels:N (e.g. channels:10000).");
+        throw new UsageException($"Unknown size '{text}': use small, medium, large or posts:N (e.g. posts:100000), or channels:N (e.g. channels:10000).");
     }
 
     // About sqrt(posts / perEntity) entities: more channels as the network grows, each also longer.

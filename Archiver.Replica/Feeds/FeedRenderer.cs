@@ -8,7 +8,7 @@ public sealed class FeedRenderer(TelegramGenerator generator, string telegramOri
 {
     public const int Items = 20;
 
-    public List<TelegramPost> Latest(TelegramChannel c, int version) =>
+    public List<TelegramPost> Latest(TelegramChannel c, ReplicaView version) =>
         generator.IndicesBefore(c, null, version, Items).Select(i => generator.Post(c, i, version)!).Reverse().ToList();
 
     public static string Title(TelegramPost p)
@@ -20,7 +20,7 @@ public sealed class FeedRenderer(TelegramGenerator generator, string telegramOri
 
     public string Link(TelegramPost p) => $"{telegramOrigin}/{p.DataPost}";
 
-    public string Rss(TelegramChannel c, int version)
+    public string Rss(TelegramChannel c, ReplicaView version)
     {
         var items = Latest(c, version);
         var sb = new StringBuilder();
@@ -40,7 +40,7 @@ public sealed class FeedRenderer(TelegramGenerator generator, string telegramOri
         return sb.ToString();
     }
 
-    public string Atom(TelegramChannel c, int version)
+    public string Atom(TelegramChannel c, ReplicaView version)
     {
         var items = Latest(c, version);
         var sb = new StringBuilder();

@@ -13,7 +13,7 @@ public static class ForumGenerator
 
     public static long IdOf(ForumThread t, long index) => t.Id * 1_000_000L + index + 1;
 
-    public static ForumPost? Post(ForumThread t, long index, int version)
+    public static ForumPost? Post(ForumThread t, long index, ReplicaView version)
     {
         if (!t.Stream.Exists(index, version)) return null;
         var rng = new Rng(Mix.Of(t.Stream.Key, (ulong)index, 0xF0F0));
@@ -26,20 +26,20 @@ public static class ForumGenerator
             _ => s,
         }).ToList());
         var edit = t.Stream.Edit(index, version);
-        if (edit == EditState.EditedInVersion2) text = TextComposer.Edited(text, t.Language);
+        if (edit.ChangesText()) text = TextComposer.Edited(text, t.Language);
         var author = t.Language.PersonName(ref rng);
         return new ForumPost(t, index, IdOf(t, index), author, t.Stream.TimeSeconds(index), text, rng.Chance(0.6) ? rng.Int(250) : 0, edit != EditState.None);
     }
 
     /// <summary>The visible posts of a version, in order; pages are consecutive runs of 20 of them.</summary>
-    public static IEnumerable<ForumPost> Visible(ForumThread t, int version)
+    public static IEnumerable<ForumPost> Visible(ForumThread t, ReplicaView version)
     {
         for (long i = 0; i < t.Stream.Count(version); i++)
             if (Post(t, i, version) is { } p) yield return p;
     }
 
     /// <summary>Indices of page <paramref name="page"/> plus one more (to tell whether a next page exists); skipping is cheap, only the page's posts are generated.</summary>
-    public static List<long> PageIndices(ForumThread t, int page, int version)
+    public static List<long> PageIndices(ForumThread t, int page, ReplicaView version)
     {
         var list = new List<long>(PageSize + 1);
         if (page < 1) return list;
@@ -53,7 +53,36 @@ public static class ForumGenerator
         return list;
     }
 
-    public static long VisibleCount(ForumThread t, int version)
+    /// <summary>
+    /// The posts of page <paramref name="page"/> and whether a next page exists, or null past the last page. An
+    /// evolving thread pages by post number (page p holds posts (p-1)*20 to p*20-1 that still exist), as forums
+    /// with stable post numbers do: a deletion leaves a gap and moves no other post to another page, which would
+    /// change that post's record (its URL) without a change of its own.
+    /// </summary>
+    public static (List<long> Indices, bool HasNext)? Page(ForumThread t, int page, ReplicaView version)
+    {
+        if (page < 1) return null;
+        if (t.Stream.Schedule is null)
+        {
+            var indices = PageIndices(t, page, version);
+            if (indices.Count == 0 && page > 1) return null;
+            var hasNext = indices.Count > PageSize;
+            if (hasNext) indices.RemoveAt(indices.Count - 1);
+            return (indices, hasNext);
+        }
+        var count = t.Stream.Count(version);
+        var from = (long)(page - 1) * PageSize;
+        if (from >= count && page > 1) return null;
+        var list = new List<long>(PageSize);
+        for (var i = from; i < Math.Min(from + PageSize, count); i++)
+            if (t.Stream.Exists(i, version)) list.Add(i);
+        return (list, from + PageSize < count);
+    }
+
+    /// <summary>The page (1-based) a visible post is on, given its position among the visible posts.</summary>
+    public static long PageOf(ForumThread t, long index, long position) => (t.Stream.Schedule is null ? position : index) / PageSize + 1;
+
+    public static long VisibleCount(ForumThread t, ReplicaView version)
     {
         long n = 0;
         for (long i = 0; i < t.Stream.Count(version); i++)

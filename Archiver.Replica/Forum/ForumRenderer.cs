@@ -9,7 +9,7 @@ namespace Archiver.Replica;
 /// </summary>
 public static class ForumRenderer
 {
-    public static string ThreadList(IReadOnlyList<ForumThread> threads, int version)
+    public static string ThreadList(IReadOnlyList<ForumThread> threads, ReplicaView version)
     {
         var sb = new StringBuilder(512 + threads.Count * 160);
         Head(sb, "Replica forum", "en");
@@ -22,12 +22,10 @@ public static class ForumRenderer
     }
 
     /// <summary>Page <paramref name="page"/> (1-based) of a thread, or null past the last page.</summary>
-    public static string? ThreadPage(ForumThread t, int page, int version)
+    public static string? ThreadPage(ForumThread t, int page, ReplicaView version)
     {
-        var posts = ForumGenerator.PageIndices(t, page, version).Select(i => ForumGenerator.Post(t, i, version)!).ToList();
-        if (page < 1 || (posts.Count == 0 && page > 1)) return null;
-        var hasNext = posts.Count > ForumGenerator.PageSize;
-        if (hasNext) posts.RemoveAt(posts.Count - 1);
+        if (ForumGenerator.Page(t, page, version) is not var (indices, hasNext)) return null;
+        var posts = indices.Select(i => ForumGenerator.Post(t, i, version)!).ToList();
         var sb = new StringBuilder();
         Head(sb, t.Title, t.Language.Code);
         sb.Append("<h1 class=\"thread-title\" dir=\"auto\">").Append(Html.Escape(t.Title)).Append("</h1>\n<div class=\"forum-posts\">\n");
@@ -80,7 +78,7 @@ public static class ForumRenderer
         return sb.ToString();
     }
 
-    public static byte[] JsData(ForumThread page, int version)
+    public static byte[] JsData(ForumThread page, ReplicaView version)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

@@ -8,14 +8,19 @@ namespace Archiver.Replica;
 public sealed class MastodonGenerator
 {
     // Per flavor and account: the other accounts of the origin and their usernames (built once).
-    private readonly List<ApiAccount>[][] others;
-    private readonly List<string>[][] otherNames;
+    private readonly AllBut<ApiAccount>[][] others;
+    private readonly AllBut<string>[][] otherNames;
 
     public MastodonGenerator(ReplicaNetwork network)
     {
         Network = network;
-        others = Enum.GetValues<Flavor>().Select(f => network.AccountsOf(f).Select(a => network.AccountsOf(f).Where(o => o.Index != a.Index).ToList()).ToArray()).ToArray();
-        otherNames = others.Select(perAccount => perAccount.Select(list => list.Select(o => o.Username).ToList()).ToArray()).ToArray();
+        // Account k sits at position k of its flavor's list (BuildAccounts), so "all but k" skips position k.
+        others = Enum.GetValues<Flavor>().Select(f => network.AccountsOf(f).Select(a => new AllBut<ApiAccount>(network.AccountsOf(f), a.Index)).ToArray()).ToArray();
+        otherNames = Enum.GetValues<Flavor>().Select(f =>
+        {
+            var names = network.AccountsOf(f).Select(o => o.Username).ToList();
+            return network.AccountsOf(f).Select(a => new AllBut<string>(names, a.Index)).ToArray();
+        }).ToArray();
     }
 
     public ReplicaNetwork Network { get; }
@@ -23,7 +28,7 @@ public sealed class MastodonGenerator
     public static long IdOf(ApiAccount a, long index) => (a.Stream.TimeMs(index) << 16) | (long)a.Index;
 
     /// <summary>The status an id names, if it exists in this version.</summary>
-    public (ApiAccount Account, long Index)? Find(Flavor flavor, long id, int version)
+    public (ApiAccount Account, long Index)? Find(Flavor flavor, long id, ReplicaView version)
     {
         if (id <= 0) return null;
         var accounts = Network.AccountsOf(flavor);
@@ -41,7 +46,7 @@ public sealed class MastodonGenerator
     /// <summary>A reply to the account's previous status (a self-thread), whatever the version did to that one.</summary>
     public bool IsReply(ApiAccount a, long index) => index > 0 && Roll(a, index) is >= 8 and < 22 && !IsReblog(a, index - 1);
 
-    public ApiStatus? Status(ApiAccount a, long index, int version, bool allowReblog = true)
+    public ApiStatus? Status(ApiAccount a, long index, ReplicaView version, bool allowReblog = true)
     {
         if (!a.Stream.Exists(index, version)) return null;
         var rng = new Rng(Mix.Of(a.Stream.Key, (ulong)index, 0x5747));
@@ -64,7 +69,7 @@ public sealed class MastodonGenerator
         var others = this.others[(int)a.Flavor][a.Index];
         var text = TextComposer.Compose(ref rng, a.Language, rng.Chance(0.02) ? rng.Between(20, 30) : rng.Between(1, 3), otherNames[(int)a.Flavor][a.Index]);
         var edit = a.Stream.Edit(index, version);
-        if (edit == EditState.EditedInVersion2) text = TextComposer.Edited(text, a.Language);
+        if (edit.ChangesText()) text = TextComposer.Edited(text, a.Language);
         status = status with
         {
             Text = text,
@@ -82,13 +87,13 @@ public sealed class MastodonGenerator
             >= 43 and < 45 => status with { Media = [new ApiMedia("audio", MediaFile.Voice(key), null)] },
             >= 45 and < 52 when text.Links.Count > 0 => status with { Card = new ApiCard(text.Links[0], a.Language.Phrase(ref rng), a.Language.Sentence(ref rng)) },
             >= 52 and < 55 => status with { SpoilerText = a.Language.Phrase(ref rng), Sensitive = true },
-            >= 55 and < 60 when a.Flavor == Flavor.TruthSocial && others.Count > 0 => status with { QuoteId = Quoted(others[rng.Int(others.Count)], status.CreatedAt, version) },
+            >= 55 and < 60 when a.Flavor == Flavor.TruthSocial && others.Count > 0 => status with { QuoteId = Quoted(others[rng.Int(others.Count)], status.CreatedAt, a.Stream.AsWritten(index, version)) },
             _ => status,
         };
     }
 
     /// <summary>The latest non-reblog status of another account written before this one.</summary>
-    private ApiStatus? Original(ApiAccount a, long index, int version)
+    private ApiStatus? Original(ApiAccount a, long index, ReplicaView version)
     {
         var others = Network.AccountsOf(a.Flavor);
         var step = 1 + (int)(Mix.Of(a.Stream.Key, (ulong)index, 0x0B) % (ulong)(others.Count - 1));
@@ -98,7 +103,23 @@ public sealed class MastodonGenerator
         return null;
     }
 
-    private long? Quoted(ApiAccount b, DateTime before, int version)
+    /// <summary>
+    /// The status a reblog at <paramref name="index"/> embeds, chosen from the timelines alone (every earlier status
+    /// present): what <see cref="Original"/> returns as long as that status is not deleted. An evolving replica never
+    /// deletes these, so a reblog keeps embedding the same status.
+    /// </summary>
+    public (ApiAccount Account, long Index)? ReblogTarget(ApiAccount a, long index)
+    {
+        if (!IsReblog(a, index)) return null;
+        var others = Network.AccountsOf(a.Flavor);
+        var step = 1 + (int)(Mix.Of(a.Stream.Key, (ulong)index, 0x0B) % (ulong)(others.Count - 1));
+        var b = others[(a.Index + step) % others.Count];
+        for (var j = b.Stream.IndexAtOrBefore(a.Stream.TimeMs(index) - 1, 1); j >= 0; j--)
+            if (!IsReblog(b, j)) return (b, j);
+        return null;
+    }
+
+    private long? Quoted(ApiAccount b, DateTime before, ReplicaView version)
     {
         var ms = new DateTimeOffset(before).ToUnixTimeMilliseconds() - 1;
         for (var j = b.Stream.IndexAtOrBefore(ms, version); j >= 0; j--)
@@ -122,7 +143,7 @@ public sealed class MastodonGenerator
     }
 
     /// <summary>Ancestors (oldest first) and descendants of a status: its self-thread.</summary>
-    public (List<long> Ancestors, List<long> Descendants) Thread(ApiAccount a, long index, int version)
+    public (List<long> Ancestors, List<long> Descendants) Thread(ApiAccount a, long index, ReplicaView version)
     {
         var ancestors = new List<long>();
         for (var i = index; IsReply(a, i) && a.Stream.Exists(i - 1, version) && ancestors.Count < 200; i--) ancestors.Add(i - 1);

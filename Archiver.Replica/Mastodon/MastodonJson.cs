@@ -55,7 +55,7 @@ public sealed class MastodonJson(Flavor flavor, string origin)
         return sb.Append("</p>").ToString();
     }
 
-    public void Account(Utf8JsonWriter w, ApiAccount a, int version)
+    public void Account(Utf8JsonWriter w, ApiAccount a, ReplicaView version)
     {
         w.WriteStartObject();
         w.WriteString("id", Id(a.Id));
@@ -103,7 +103,7 @@ public sealed class MastodonJson(Flavor flavor, string origin)
         w.WriteEndObject();
     }
 
-    public void Status(Utf8JsonWriter w, ApiStatus s, int version, bool nested = false)
+    public void Status(Utf8JsonWriter w, ApiStatus s, ReplicaView version, bool nested = false)
     {
         w.WriteStartObject();
         // Gab sends the ids of embedded statuses as bare numbers.

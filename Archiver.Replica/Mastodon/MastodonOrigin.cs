@@ -48,7 +48,7 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
         };
     }
 
-    private Reply Profile(string[] parts, int version)
+    private Reply Profile(string[] parts, ReplicaView version)
     {
         var a = generator.Network.FindAccount(flavor, parts[0][1..]);
         if (a is null) return Reply.NotFound();
@@ -84,12 +84,12 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
         return a is null ? Reply.JsonError("Record not found", 404) : then(a);
     }
 
-    private Reply WithStatus(string id, int version, Func<ApiAccount, long, Reply> then) =>
+    private Reply WithStatus(string id, ReplicaView version, Func<ApiAccount, long, Reply> then) =>
         long.TryParse(id, CultureInfo.InvariantCulture, out var n) && generator.Find(flavor, n, version) is { } found
             ? then(found.Account, found.Index)
             : Reply.JsonError("Record not found", 404);
 
-    private Reply Context(ApiAccount a, long index, int version)
+    private Reply Context(ApiAccount a, long index, ReplicaView version)
     {
         var (ancestors, descendants) = generator.Thread(a, index, version);
         return Write(w =>
@@ -113,7 +113,7 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
     }
 
     /// <summary>Index of the newest status with an id below <paramref name="id"/> (ids grow with the index).</summary>
-    private static long LastBelow(ApiAccount a, long id, int version)
+    private static long LastBelow(ApiAccount a, long id, ReplicaView version)
     {
         long lo = 0, hi = a.Stream.Count(version) - 1, found = -1;
         while (lo <= hi)
@@ -153,7 +153,7 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
 
     private sealed record StatusFilter(bool ExcludeReplies, bool ExcludeReblogs, bool OnlyMedia);
 
-    private ApiStatus? Matching(ApiAccount a, long i, StatusFilter f, int version)
+    private ApiStatus? Matching(ApiAccount a, long i, StatusFilter f, ReplicaView version)
     {
         if (!a.Stream.Exists(i, version)) return null;
         if (f.ExcludeReblogs && generator.IsReblog(a, i)) return null;
@@ -198,14 +198,14 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
         return Page(statuses, $"{origin}/api/v1/timelines/tag/{Uri.EscapeDataString(tag)}", KeptQuery(r.Query), statuses.Count == limit, r.Version);
     }
 
-    private ApiStatus? Tagged(ApiAccount a, long i, string tag, int version)
+    private ApiStatus? Tagged(ApiAccount a, long i, string tag, ReplicaView version)
     {
         if (generator.IsReblog(a, i)) return null;
         var s = generator.Status(a, i, version);
         return s is not null && s.Reblog is null && s.Text.Hashtags.Any(h => string.Equals(h, tag, StringComparison.OrdinalIgnoreCase)) ? s : null;
     }
 
-    private Reply Page(List<ApiStatus> statuses, string basePath, string keptQuery, bool more, int version)
+    private Reply Page(List<ApiStatus> statuses, string basePath, string keptQuery, bool more, ReplicaView version)
     {
         string? link = null;
         if (statuses.Count > 0)

@@ -71,7 +71,7 @@ public static class MastodonRecords
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    public static Author Author(ApiAccount a, MastodonJson json, string host, int version) => new()
+    public static Author Author(ApiAccount a, MastodonJson json, string host, ReplicaView version) => new()
     {
         Platform = ReplicaEndpoints.PlatformOf(a.Flavor),
         Host = host,

@@ -27,10 +27,24 @@ public sealed class PostStream
     public long StartMs { get; }
     public long StepMs { get; }
 
-    public long Count(int version) => version >= 2 && BaseCount > 0 ? BaseCount + Math.Max(1, BaseCount / 20) : BaseCount;
+    /// <summary>What an evolving replica does to this stream after version 1 (null: the stream never changes over time).</summary>
+    public StreamSchedule? Schedule { get; internal set; }
+
+    public long Count(ReplicaView version)
+    {
+        if (Schedule is { } s) return BaseCount + s.NewCountAt(version.AtMs);
+        return version.Version >= 2 && BaseCount > 0 ? BaseCount + Math.Max(1, BaseCount / 20) : BaseCount;
+    }
 
     /// <summary>Milliseconds since the Unix epoch of post <paramref name="index"/>; strictly increasing.</summary>
-    public long TimeMs(long index) => StartMs + index * StepMs + (long)(Mix.Of(Key, (ulong)index, 0x71AE) % (ulong)(StepMs / 2));
+    /// Posts an evolving replica publishes take the moment of their publication.
+    public long TimeMs(long index) =>
+        Schedule is { } s && index >= BaseCount && index - BaseCount < s.NewTimes.Length
+            ? s.NewTimes[index - BaseCount]
+            : StartMs + index * StepMs + (long)(Mix.Of(Key, (ulong)index, 0x71AE) % (ulong)(StepMs / 2));
+
+    /// <summary>The time a reply, reblog or quote was written: what it refers to is chosen as the network stood then.</summary>
+    public ReplicaView AsWritten(long index, ReplicaView version) => Schedule is null ? version : version.At(TimeMs(index));
 
     public DateTime Time(long index) => DateTime.UnixEpoch.AddMilliseconds(TimeMs(index));
 
@@ -40,28 +54,34 @@ public sealed class PostStream
     private double Fate(long index) => Mix.Unit(Mix.Of(Key, (ulong)index, 0xDE1E7E));
 
     /// <summary>Whether the post exists in this version (version 2 deletes ~4 % of the older posts).</summary>
-    public bool Exists(long index, int version) =>
-        index >= 0 && index < Count(version) && !(version >= 2 && index > 0 && index < BaseCount && Fate(index) < 0.04);
+    public bool Exists(long index, ReplicaView version)
+    {
+        if (Schedule is { } s)
+            return index >= 0 && index < Count(version) && !(s.DeletedAt.TryGetValue(index, out var deleted) && deleted <= version.AtMs);
+        return index >= 0 && index < Count(version) && !(version.Version >= 2 && index > 0 && index < BaseCount && Fate(index) < 0.04);
+    }
 
     /// <summary>Edited already in version 1 (~2 %), or in version 2 (another ~6 % of the older posts, whose text changes).</summary>
-    public EditState Edit(long index, int version)
+    public EditState Edit(long index, ReplicaView version)
     {
+        if (Schedule is { } s && s.EditedAt.TryGetValue(index, out var edited) && edited <= version.AtMs) return EditState.EditedLater;
         if (index >= BaseCount) return EditState.None;
         var fate = Fate(index);
         if (fate is >= 0.04 and < 0.06) return EditState.EditedBefore;
-        if (version >= 2 && fate is >= 0.06 and < 0.12) return EditState.EditedInVersion2;
+        if (Schedule is null && version.Version >= 2 && fate is >= 0.06 and < 0.12) return EditState.EditedInVersion2;
         return EditState.None;
     }
 
-    public DateTime? EditedAt(long index, int version) => Edit(index, version) switch
+    public DateTime? EditedAt(long index, ReplicaView version) => Edit(index, version) switch
     {
         EditState.EditedBefore => Time(index).AddMinutes(5 + (long)(Mix.Of(Key, (ulong)index, 0xED17) % 2000)),
         EditState.EditedInVersion2 => Version2At.AddMinutes((long)(Mix.Of(Key, (ulong)index, 0xED17) % 5000)),
+        EditState.EditedLater => DateTime.UnixEpoch.AddMilliseconds(Schedule!.EditedAt[index]),
         _ => null,
     };
 
     /// <summary>Index of the latest post whose time is at or before <paramref name="ms"/>, or -1.</summary>
-    public long IndexAtOrBefore(long ms, int version)
+    public long IndexAtOrBefore(long ms, ReplicaView version)
     {
         long lo = 0, hi = Count(version) - 1, found = -1;
         while (lo <= hi)
@@ -74,4 +94,14 @@ public sealed class PostStream
     }
 }
 
-public enum EditState { None, EditedBefore, EditedInVersion2 }
+/// <summary>
+/// How a post stands: never edited, edited before version 1 was taken (label and date only), edited by version 2
+/// or by an evolving replica (the text changes: a note is appended).
+/// </summary>
+public enum EditState { None, EditedBefore, EditedInVersion2, EditedLater }
+
+public static class EditStates
+{
+    /// <summary>Whether the edit changed the text (version 2's and an evolving replica's do; earlier ones only left the label).</summary>
+    public static bool ChangesText(this EditState state) => state is EditState.EditedInVersion2 or EditState.EditedLater;
+}

@@ -27,7 +27,7 @@ public sealed class ReplicaNetwork
         ["alice", "bruno", "chloe", "dmitri", "emma", "farid", "greta", "hugo", "ines", "jonas", "karim", "lena",
          "marc", "nadia", "olga", "pavel", "rania", "sven", "tariq", "yasmin"];
 
-    public ReplicaNetwork(ulong seed, ReplicaSize size)
+    public ReplicaNetwork(ulong seed, ReplicaSize size, EvolveSettings? evolve = null)
     {
         Seed = seed;
         Size = size;
@@ -36,7 +36,12 @@ public sealed class ReplicaNetwork
         Threads = BuildThreads(size.ForumThreads, size.ForumPosts, 0x70_0000, 1001);
         JsPages = BuildThreads(size.JsPages, size.JsPosts, 0x75_0000, 9001);
         ChannelByName = Channels.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+        // Last: the schedule reads the finished lists and the generators.
+        if (evolve is not null) Evolution = ReplicaEvolution.Build(this, evolve);
     }
+
+    /// <summary>The changes over time of an evolving network (<c>replica serve --evolve</c>), or null for a static one.</summary>
+    public ReplicaEvolution? Evolution { get; }
 
     public ulong Seed { get; }
     public ReplicaSize Size { get; }

@@ -81,7 +81,18 @@ public sealed record ReplicaSize
         };
     }
 
-    /// <summary>Parses <c>small</c>, <c>medium</c>, <c>large</c> or <c>posts:N</c>.</summary>
+    /// <summary>
+    /// <paramref name="channels"/> Telegram channels of 20 posts each (plus the small size's accounts, threads and
+    /// page): a long watch list (issue 17's benchmark watches 10,000 channels).
+    /// </summary>
+    public static ReplicaSize Channels(int channels) => Small with
+    {
+        Name = $"channels:{channels}",
+        TelegramChannels = channels,
+        TelegramPosts = 20L * channels,
+    };
+
+    /// <summary>Parses <c>small</c>, <c>medium</c>, <c>large</c>, <c>posts:N</c> or <c>channels:N</c>.</summary>
     public static ReplicaSize Parse(string text)
     {
         var value = text.Trim().ToLowerInvariant();
@@ -91,10 +102,13 @@ public sealed record ReplicaSize
             case "medium": return Medium;
             case "large": return Large;
         }
+        if (value.StartsWith("channels:", StringComparison.Ordinal)
+            && int.TryParse(value.AsSpan(9).ToString().Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out var channels) && channels is > 0 and <= 1_000_000)
+            return Channels(channels);
         if (value.StartsWith("posts:", StringComparison.Ordinal)
             && long.TryParse(value.AsSpan(6).ToString().Replace("_", ""), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
             return Posts(n);
-        throw new UsageException($"Unknown size '{text}': use small, medium, large or posts:N (e.g. posts:100000).");
+        throw new UsageException($"Unknown size '{text}': use small, medium, large or posts:N (e.g. posts:100000), or channels:N (e.g. channels:10000).");
     }
 
     // About sqrt(posts / perEntity) entities: more channels as the network grows, each also longer.

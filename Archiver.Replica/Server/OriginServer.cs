@@ -89,6 +89,13 @@ internal sealed class OriginServer : IAsyncDisposable
         var path = request.Path.Value ?? "/";
         var pathAndQuery = path + request.QueryString.Value;
         var now = state.Time.GetUtcNow();
+        if (path.StartsWith("/__replica/", StringComparison.Ordinal))
+        {
+            var control = await ControlAsync(path, request, now, ctx.RequestAborted);
+            await WriteAsync(ctx, control, slow: false, FaultPlan.None);
+            state.Log.Add(Kind, request.Method, pathAndQuery, control.Status, FaultKind.None, now, control.Body.Length);
+            return;
+        }
         if (path == "/robots.txt")
         {
             await WriteAsync(ctx, Reply.Robots(), slow: false, FaultPlan.None);
@@ -135,11 +142,18 @@ internal sealed class OriginServer : IAsyncDisposable
 
         if (Takedown(request, path, plan, now) is { } gone) return gone;
 
-        var version = state.Version;
+        var view = state.ViewAt(now);
+        var version = view.Version.ToString(CultureInfo.InvariantCulture);
+        if (state.Evolution is { } evolution)
+        {
+            if (handler.Entity(path, request.Query) is { } entity && evolution.GoneStatus(Kind, entity, view.AtMs) is { } status) return GoneReply(status);
+            // Pages change only when something happens: the number of changes so far names the state.
+            version = string.Concat(version, "@", evolution.Epoch(view.AtMs).ToString(CultureInfo.InvariantCulture));
+        }
         var authorized = !state.AuthRequired.Contains(Kind) || request.Headers.Authorization.Count > 0;
-        var key = string.Concat(version.ToString(CultureInfo.InvariantCulture), authorized ? "|a|" : "|-|", pathAndQuery);
+        var key = string.Concat(version, authorized ? "|a|" : "|-|", pathAndQuery);
         if (cache.TryGetValue(key, out var cached)) return cached;
-        var reply = handler.Handle(new HttpRequestInfo(path, request.Query, authorized, version));
+        var reply = handler.Handle(new HttpRequestInfo(path, request.Query, authorized, view));
         if (reply.Cacheable && reply.Status == 200)
         {
             // Bounded: a crawl of a large network asks for millions of distinct pages; keep the hot ones only.
@@ -159,11 +173,33 @@ internal sealed class OriginServer : IAsyncDisposable
         foreach (var t in takedowns)
         {
             if (!string.Equals(t.Target, entity, StringComparison.OrdinalIgnoreCase) || !t.IsActive(count, now)) continue;
-            return IsApi
-                ? Reply.JsonError(t.Status == 451 ? "Unavailable for legal reasons" : t.Status == 410 ? "This account has been suspended" : "Record not found", t.Status)
-                : Reply.Html($"<!DOCTYPE html>\n<html><head><title>{t.Status} {ReasonPhrase(t.Status)}</title></head><body><h1>{ReasonPhrase(t.Status)}</h1><p>This content is no longer available.</p></body></html>\n", t.Status);
+            return GoneReply(t.Status);
         }
         return null;
+    }
+
+    /// <summary>What a taken-down channel or account answers: the API's JSON error, or a page saying the content is gone.</summary>
+    private Reply GoneReply(int status) => IsApi
+        ? Reply.JsonError(status == 451 ? "Unavailable for legal reasons" : status == 410 ? "This account has been suspended" : "Record not found", status)
+        : Reply.Html($"<!DOCTYPE html>\n<html><head><title>{status} {ReasonPhrase(status)}</title></head><body><h1>{ReasonPhrase(status)}</h1><p>This content is no longer available.</p></body></html>\n", status);
+
+    /// <summary>
+    /// The evolving replica's own endpoints, on every origin: <c>/__replica/now</c> (the simulated time) and
+    /// <c>/__replica/changes[?until=ISO-TIME]</c> (the truth's changes up to then, default now, as JSON lines).
+    /// </summary>
+    private async Task<Reply> ControlAsync(string path, HttpRequest request, DateTimeOffset now, CancellationToken ct)
+    {
+        if (state.Network is not { Evolution: not null } network || state.Endpoints is not { } endpoints) return Reply.NotFound();
+        if (path == "/__replica/now")
+            return Reply.Json(System.Text.Encoding.UTF8.GetBytes($"{{\"now\":\"{now.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\"}}"));
+        if (path != "/__replica/changes") return Reply.NotFound();
+        var until = now;
+        if (request.Query.TryGetValue("until", out var text)
+            && !DateTimeOffset.TryParse(text.ToString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out until))
+            return Reply.Text("until must be an ISO 8601 time\n", 400);
+        using var writer = new StringWriter(CultureInfo.InvariantCulture) { NewLine = "\n" };
+        await new ReplicaTruth(network, endpoints, state.ViewAt(now)).WriteChangesAsync(writer, until.ToUnixTimeMilliseconds(), ct);
+        return new Reply(200, "application/x-ndjson; charset=utf-8", System.Text.Encoding.UTF8.GetBytes(writer.ToString()));
     }
 
     private static void RateLimitHeaders(HttpContext ctx, long n, DateTimeOffset now)

@@ -30,8 +30,8 @@ public sealed class ReplicaHost : IAsyncDisposable
     public static async Task<ReplicaHost> StartAsync(ReplicaOptions options, CancellationToken ct = default)
     {
         options.Validate();
-        var network = new ReplicaNetwork(options.Seed, options.Size);
-        var state = new ReplicaState(options);
+        var network = new ReplicaNetwork(options.Seed, options.Size, options.Evolve);
+        var state = new ReplicaState(options) { Network = network };
         var servers = new List<OriginServer>();
         try
         {
@@ -50,6 +50,7 @@ public sealed class ReplicaHost : IAsyncDisposable
                 new FeedRenderer(telegram, e.Origin(OriginKind.Telegram), e.Origin(OriginKind.Feeds)), e.Origin(OriginKind.Feeds)));
             servers[(int)OriginKind.Forum].Attach(new ForumOrigin(network));
             servers[(int)OriginKind.Js].Attach(new JsOrigin(network));
+            state.Endpoints = e;
             return new ReplicaHost(network, state, servers, e);
         }
         catch
@@ -64,6 +65,7 @@ public sealed class ReplicaHost : IAsyncDisposable
     public void SetVersion(int version)
     {
         if (version is not (1 or 2)) throw new UsageException($"The replica has versions 1 and 2, not {version}.");
+        if (version != 1 && Network.Evolution is not null) throw new UsageException("An evolving replica serves version 1 and its changes; it has no version 2.");
         state.Version = version;
         foreach (var s in servers) s.Reset(counters: false);
     }
@@ -90,7 +92,18 @@ public sealed class ReplicaHost : IAsyncDisposable
 
     /// <summary>The ground truth of what this replica serves (of the current version unless given).</summary>
     /// Takedowns in force from the first request (switched on with <see cref="TakeDown"/> or in the faults) are part of it.
-    public ReplicaTruth Truth(int? version = null) => new(Network, Endpoints, version ?? Version, state.AllTakedowns());
+    /// An evolving replica's truth is that of its clock's current time.
+    public ReplicaTruth Truth(int? version = null) => new(Network, Endpoints, state.ViewAt(Now) with { Version = version ?? Version }, state.AllTakedowns());
+
+    /// <summary>The truth of an evolving replica at <paramref name="at"/>: what it serves when its clock reads that time.</summary>
+    public ReplicaTruth TruthAt(DateTimeOffset at) => new(Network, Endpoints, new ReplicaView(Version, at.ToUnixTimeMilliseconds()), state.AllTakedowns());
+
+    /// <summary>Every change of an evolving replica up to <paramref name="until"/> (all of them when null), in time order.</summary>
+    public IEnumerable<ReplicaChange> Changes(DateTimeOffset? until = null) =>
+        Truth().Changes(until?.ToUnixTimeMilliseconds() ?? long.MaxValue);
+
+    /// <summary>The replica's clock: an evolving replica serves the state at this time.</summary>
+    public DateTimeOffset Now => state.Time.GetUtcNow();
 
     private List<string> BuildSeeds()
     {

@@ -9,12 +9,19 @@ internal sealed class ReplicaState(ReplicaOptions options)
     private volatile List<(OriginKind? Origin, Takedown Takedown)> extraTakedowns = [];
 
     public ulong Seed { get; } = options.Seed;
+    /// <summary>Set once the origins listen: the network and where it is served (the truth endpoints need both).</summary>
+    public ReplicaNetwork? Network { get; set; }
+    public ReplicaEndpoints? Endpoints { get; set; }
+    public ReplicaEvolution? Evolution => Network?.Evolution;
     public TimeProvider Time { get; } = options.Time;
     public RequestLog Log { get; } = new(options.LogRequests);
 
     public int Version { get => version; set => version = value; }
     public FaultSettings Faults { get => faults; set => faults = value; }
     public IReadOnlySet<OriginKind> AuthRequired => authRequired;
+
+    /// <summary>What to serve at <paramref name="now"/>: the version, and for an evolving network the moment.</summary>
+    public ReplicaView ViewAt(DateTimeOffset now) => Evolution is null ? Version : new ReplicaView(Version, now.ToUnixTimeMilliseconds());
 
     public void SetAuthRequired(OriginKind origin, bool required)
     {

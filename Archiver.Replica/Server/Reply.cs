@@ -41,4 +41,4 @@ public interface IOriginHandler
 }
 
 /// <summary>The parts of an HTTP request the handlers use; plain data, so handlers are testable without Kestrel.</summary>
-public sealed record HttpRequestInfo(string Path, IQueryCollection Query, bool Authorized, int Version);
+public sealed record HttpRequestInfo(string Path, IQueryCollection Query, bool Authorized, ReplicaView Version);

@@ -9,15 +9,17 @@ public sealed class TelegramGenerator
     public const int PageSize = 20;
 
     // Per channel: the other channels it may mention or forward from (built once, read by every post).
-    private readonly List<string>[] mentionable;
-    private readonly List<TelegramChannel>[] sources;
+    private readonly AllBut<string>[] mentionable;
+    private readonly AllBut<TelegramChannel>[] sources;
 
     public TelegramGenerator(ReplicaNetwork network)
     {
         Network = network;
         var withPosts = network.Channels.Where(o => o.Stream.BaseCount > 0).ToList();
-        sources = network.Channels.Select(c => withPosts.Where(o => o.Index != c.Index).ToList()).ToArray();
-        mentionable = sources.Select(list => list.Select(o => o.Name).ToList()).ToArray();
+        var names = withPosts.Select(o => o.Name).ToList();
+        var position = withPosts.Select((o, k) => (o.Index, k)).ToDictionary(p => p.Index, p => p.k);
+        sources = network.Channels.Select(c => new AllBut<TelegramChannel>(withPosts, position.GetValueOrDefault(c.Index, -1))).ToArray();
+        mentionable = network.Channels.Select(c => new AllBut<string>(names, position.GetValueOrDefault(c.Index, -1))).ToArray();
     }
 
     public ReplicaNetwork Network { get; }
@@ -36,7 +38,7 @@ public sealed class TelegramGenerator
     }
 
     /// <summary>The post index of a message id, or -1 for an id in a gap or out of range.</summary>
-    public long IndexOf(TelegramChannel c, long id, int version)
+    public long IndexOf(TelegramChannel c, long id, ReplicaView version)
     {
         if (id < 1) return -1;
         var block = (id - 1) / 10;
@@ -48,7 +50,7 @@ public sealed class TelegramGenerator
     }
 
     /// <summary>Up to <paramref name="limit"/> visible posts with id below <paramref name="before"/> (or the newest), oldest first, as t.me/s shows them.</summary>
-    public List<long> IndicesBefore(TelegramChannel c, long? before, int version, int limit = PageSize)
+    public List<long> IndicesBefore(TelegramChannel c, long? before, ReplicaView version, int limit = PageSize)
     {
         var count = c.Stream.Count(version);
         var start = count - 1;
@@ -67,7 +69,7 @@ public sealed class TelegramGenerator
     }
 
     /// <summary>Up to <paramref name="limit"/> visible posts with id above <paramref name="after"/>, oldest first.</summary>
-    public List<long> IndicesAfter(TelegramChannel c, long after, int version, int limit = PageSize)
+    public List<long> IndicesAfter(TelegramChannel c, long after, ReplicaView version, int limit = PageSize)
     {
         var count = c.Stream.Count(version);
         var i = Math.Clamp((after - 1) * 9 / 10, 0, Math.Max(0, count));
@@ -79,14 +81,14 @@ public sealed class TelegramGenerator
         return list;
     }
 
-    public bool HasVisibleBefore(TelegramChannel c, long index, int version)
+    public bool HasVisibleBefore(TelegramChannel c, long index, ReplicaView version)
     {
         for (var i = index - 1; i >= 0; i--)
             if (c.Stream.Exists(i, version)) return true;
         return false;
     }
 
-    public TelegramPost? Post(TelegramChannel c, long index, int version)
+    public TelegramPost? Post(TelegramChannel c, long index, ReplicaView version)
     {
         if (!c.Stream.Exists(index, version)) return null;
         var rng = new Rng(Mix.Of(c.Stream.Key, (ulong)index, 0x9057));
@@ -109,7 +111,7 @@ public sealed class TelegramGenerator
 
         var sentences = rng.Chance(0.02) ? rng.Between(28, 40) : rng.Between(1, 4);
         var text = TextComposer.Compose(ref rng, lex, sentences, mentionable[c.Index]);
-        if (edit == EditState.EditedInVersion2) text = TextComposer.Edited(text, lex);
+        if (edit.ChangesText()) text = TextComposer.Edited(text, lex);
         post = post with { Text = text };
         var key = Mix.Of(c.Stream.Key, (ulong)index, 0x3ED1A);
         var caption = rng.Chance(0.7);
@@ -192,11 +194,12 @@ public sealed class TelegramGenerator
         return post with { Forward = new TgForward(source, IdOf(source, rng.Int((int)Math.Min(int.MaxValue, source.Stream.BaseCount)))), Signature = null };
     }
 
-    private TelegramPost Reply(TelegramPost post, long index, int version, ref Rng rng)
+    private TelegramPost Reply(TelegramPost post, long index, ReplicaView version, ref Rng rng)
     {
         if (index < 2) return post;
         var target = index - 1 - rng.Int((int)Math.Min(5, index - 1));
-        var replied = Post(post.Channel, target, version);
+        // The replied post as it stood when this one was written: a later edit or deletion of it changes nothing here.
+        var replied = Post(post.Channel, target, post.Channel.Stream.AsWritten(index, version));
         if (replied is null) return post;
         var snippet = replied.Kind == TgKind.Service ? replied.ServiceText! : replied.Text.IsEmpty ? replied.Media.Count > 0 ? Capitalised(replied.Media[0].Kind) : "Poll" : replied.Text.Snippet(60);
         return post with { ReplyToId = replied.Id, ReplySnippet = snippet };

@@ -51,7 +51,7 @@ public sealed class TelegramOrigin(TelegramGenerator generator, string origin) :
     }
 
     /// <summary>The channel search (<c>?q=</c>, where hashtag links point): matching posts below <paramref name="before"/>, newest 20, within the last 2,000 posts scanned.</summary>
-    private List<TelegramPost> Search(TelegramChannel c, string q, long? before, int version)
+    private List<TelegramPost> Search(TelegramChannel c, string q, long? before, ReplicaView version)
     {
         var found = new List<TelegramPost>();
         var start = generator.IndicesBefore(c, before, version, 1);
@@ -61,7 +61,7 @@ public sealed class TelegramOrigin(TelegramGenerator generator, string origin) :
         return found;
     }
 
-    private Reply Permalink(string name, long id, int version)
+    private Reply Permalink(string name, long id, ReplicaView version)
     {
         if (!generator.Network.ChannelByName.TryGetValue(name, out var c)) return Reply.NotFound();
         var index = generator.IndexOf(c, id, version);

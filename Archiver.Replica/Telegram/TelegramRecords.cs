@@ -62,7 +62,7 @@ public static class TelegramRecords
         return list;
     }
 
-    public static Author Author(TelegramChannel c, string origin, string host, int version)
+    public static Author Author(TelegramChannel c, string origin, string host, ReplicaView version)
     {
         var subscribers = Counts.Short(c.Subscribers);
         return new Author

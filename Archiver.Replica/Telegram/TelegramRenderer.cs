@@ -22,7 +22,7 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
     public static string AvatarPath(TelegramChannel c) => MediaFile.Photo(Mix.Of(c.Stream.Key, 0xA7A7A), false).Path;
 
     /// <summary>A /s/ page: the channel header and the given posts, with "load more" links where there are more.</summary>
-    public byte[] Page(TelegramChannel c, IReadOnlyList<TelegramPost> posts, int version, string? query = null)
+    public byte[] Page(TelegramChannel c, IReadOnlyList<TelegramPost> posts, ReplicaView version, string? query = null)
     {
         var sb = new StringBuilder();
         var title = Html.Escape(c.Title);
@@ -71,7 +71,7 @@ public sealed class TelegramRenderer(TelegramGenerator generator, string origin)
         return sb.ToString();
     }
 
-    private void ChannelInfo(StringBuilder sb, TelegramChannel c, string title, string description, string avatar, int version)
+    private void ChannelInfo(StringBuilder sb, TelegramChannel c, string title, string description, string avatar, ReplicaView version)
     {
         var posts = c.Stream.Count(version);
         sb.Append("        <section class=\"tgme_right_column\">\n          <div class=\"tgme_channel_info\">\n            <div class=\"tgme_channel_info_header\">\n")

@@ -342,7 +342,7 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
     {
         var row = PostRow.From(stored);
         IReadOnlyList<PostRow> history = [];
-        if (request.WithHistory && stored.Version > 1) history = store.GetVersions(stored.Key).Select(PostRow.From).ToList();
+        if (request.WithHistory && (stored.Version > 1 || stored.Post.EditedAt is not null)) history = store.GetVersions(stored.Key).Select(PostRow.From).ToList();
         if (exporter.WantsAuthorsAndMedia || (request.WithMedia && exporter is WarcExporter)) Remember(stored.Post, history, authorKeys, mediaHashes);
         if (request.Pseudonymizer is { } p)
         {

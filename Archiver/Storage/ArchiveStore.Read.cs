@@ -35,8 +35,11 @@ public sealed partial class ArchiveStore
                 FirstSeen = BsonMapping.Date(doc, "fs") ?? default,
                 ReplacedAt = BsonMapping.Date(doc, "replacedAt") ?? default,
                 Capture = doc.TryGetValue("cap", out var cap) ? BsonMapping.ToCapture(cap) : null,
+                FromPlatformHistory = BsonMapping.Str(doc, "src") == PostSegment.HistorySource,
             })
+            // The platform's history entries (version 0) predate what the archive observed; among them, by when written.
             .OrderBy(v => v.Version)
+            .ThenBy(v => v.FirstSeen)
             .ToList();
 
     /// <summary>When a post was last seen unchanged (from the sightings log); null if only seen once.</summary>

@@ -50,6 +50,11 @@ internal sealed partial class PostSegment
         var countsHash = ContentHash.OfCounts(post);
         var entry = new KnownPosts.Entry(contentHash, countsHash);
         var pending = work.Inserts.GetValueOrDefault(key)?.Document;
+        if (PostHistory.IsHistoryEntry(post))
+        {
+            StoreHistoryEntry(item, pending, work);
+            return;
+        }
         if (!work.KnownUpdates.TryGetValue(keyHash, out var current) && !known.TryGet(keyHash, out current))
         {
             work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);

@@ -36,6 +36,11 @@ public sealed record PostVersion
     /// <summary>When the next version was first observed (this one was last current before then).</summary>
     public required DateTime ReplacedAt { get; init; }
     public Capture? Capture { get; init; }
+    /// <summary>
+    /// A version the archive did not observe but the platform's edit history reported (<see cref="PostHistory"/>):
+    /// <see cref="Version"/> is 0, <see cref="FirstSeen"/> and <see cref="ReplacedAt"/> are the platform's times.
+    /// </summary>
+    public bool FromPlatformHistory { get; init; }
 }
 
 public sealed record StoredAuthor

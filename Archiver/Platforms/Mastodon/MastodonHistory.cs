@@ -7,8 +7,9 @@ namespace Archiver.Platforms.Mastodon;
 
 /// <summary>
 /// A status's edit history (<c>/api/v1/statuses/:id/history</c>): one post per version, oldest first, each with
-/// the version's text and media and <c>EditedAt</c> set to when that version was written (null for the first).
-/// Written in this order, the store keeps them as the post's successive versions.
+/// the version's text and media and <c>EditedAt</c> set to when that version was written (null for the first),
+/// marked as history entries (<see cref="PostHistory"/>): the store keeps those older than the status it holds as
+/// the platform's record of earlier versions, and the rest as sightings, never as new edits.
 /// </summary>
 public static class MastodonHistory
 {
@@ -35,7 +36,9 @@ public static class MastodonHistory
             var mapper = new MastodonStatusMapper(network.Name, host);
             using var stub = Stub(version, id);
             if (mapper.Add(stub.RootElement) is not { } post) continue;
-            var extra = new Dictionary<string, string>(post.Extra, StringComparer.Ordinal) { ["history_version"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            var extra = new Dictionary<string, string>(post.Extra, StringComparer.Ordinal) { [PostHistory.VersionKey] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            if (i + 1 < versions.Count && versions[i + 1].ValueKind == JsonValueKind.Object && Date(versions[i + 1], "created_at", "createdAt") is { } next)
+                extra[PostHistory.ReplacedAtKey] = next.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
             posts.Add(post with { CreatedAt = first, EditedAt = i == 0 ? null : created, Extra = extra });
         }
         return new ParseResult { Posts = posts, Problems = problems };

@@ -46,7 +46,8 @@ public sealed class MastodonGenerator
     /// <summary>A reply to the account's previous status (a self-thread), whatever the version did to that one.</summary>
     public bool IsReply(ApiAccount a, long index) => index > 0 && Roll(a, index) is >= 8 and < 22 && !IsReblog(a, index - 1);
 
-    public ApiStatus? Status(ApiAccount a, long index, ReplicaView version, bool allowReblog = true)
+    /// <param name="beforeEdit">The status as first written: without its edit (for the edit history).</param>
+    public ApiStatus? Status(ApiAccount a, long index, ReplicaView version, bool allowReblog = true, bool beforeEdit = false)
     {
         if (!a.Stream.Exists(index, version)) return null;
         var rng = new Rng(Mix.Of(a.Stream.Key, (ulong)index, 0x5747));
@@ -69,11 +70,11 @@ public sealed class MastodonGenerator
         var others = this.others[(int)a.Flavor][a.Index];
         var text = TextComposer.Compose(ref rng, a.Language, rng.Chance(0.02) ? rng.Between(20, 30) : rng.Between(1, 3), otherNames[(int)a.Flavor][a.Index]);
         var edit = a.Stream.Edit(index, version);
-        if (edit.ChangesText()) text = TextComposer.Edited(text, a.Language);
+        if (edit.ChangesText() && !beforeEdit) text = TextComposer.Edited(text, a.Language);
         status = status with
         {
             Text = text,
-            EditedAt = a.Stream.EditedAt(index, version),
+            EditedAt = beforeEdit ? null : a.Stream.EditedAt(index, version),
             Mentioned = text.Mentions.Select(m => others.First(o => o.Username == m)).ToList(),
             Visibility = rng.Chance(0.05) ? "unlisted" : "public",
         };

@@ -155,6 +155,35 @@ public sealed class MastodonJson(Flavor flavor, string origin)
         w.WriteEndObject();
     }
 
+    /// <summary>One entry of a status's edit history (Mastodon's StatusEdit): the version's content as written at <paramref name="writtenAt"/>.</summary>
+    public void StatusEdit(Utf8JsonWriter w, ApiStatus s, DateTime writtenAt, ReplicaView version)
+    {
+        w.WriteStartObject();
+        w.WriteString("content", Content(s.Text));
+        w.WriteString("spoiler_text", s.SpoilerText);
+        w.WriteBoolean("sensitive", s.Sensitive);
+        w.WriteString("created_at", Stamp(writtenAt));
+        w.WritePropertyName("account");
+        Account(w, s.Account, version);
+        if (s.Poll is { } poll)
+        {
+            w.WriteStartObject("poll");
+            w.WriteStartArray("options");
+            foreach (var (title, _) in poll.Options)
+            {
+                w.WriteStartObject();
+                w.WriteString("title", title);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        else w.WriteNull("poll");
+        MediaAttachments(w, s);
+        w.WriteStartArray("emojis"); w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
     private void WriteOptionalId(Utf8JsonWriter w, string name, long? id)
     {
         if (id is not { } v) w.WriteNull(name);

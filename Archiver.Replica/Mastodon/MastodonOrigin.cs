@@ -43,6 +43,8 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
             ("v1", "accounts", 5) when parts[4] == "statuses" => WithAccount(parts[3], a => AccountStatuses(a, r)),
             ("v1", "statuses", 4) => WithStatus(parts[3], r.Version, (a, i) => Write(w => json.Status(w, generator.Status(a, i, r.Version)!, r.Version))),
             ("v1", "statuses", 5) when parts[4] == "context" => WithStatus(parts[3], r.Version, (a, i) => Context(a, i, r.Version)),
+            // Mastodon (3.5+) answers every status's edit history; the older forks (Truth Social, Gab) have no such endpoint.
+            ("v1", "statuses", 5) when parts[4] == "history" && flavor == Flavor.Mastodon => WithStatus(parts[3], r.Version, (a, i) => History(a, i, r.Version)),
             ("v1", "timelines", 5) when parts[3] == "tag" => TagTimeline(Uri.UnescapeDataString(parts[4]), r),
             _ => Reply.JsonError("Record not found", 404),
         };
@@ -88,6 +90,24 @@ public sealed class MastodonOrigin(MastodonGenerator generator, Flavor flavor, s
         long.TryParse(id, CultureInfo.InvariantCulture, out var n) && generator.Find(flavor, n, version) is { } found
             ? then(found.Account, found.Index)
             : Reply.JsonError("Record not found", 404);
+
+    /// <summary>The edit history: the status as first written, then (if edited) as it reads now, oldest first.</summary>
+    private Reply History(ApiAccount a, long index, ReplicaView version)
+    {
+        var current = generator.Status(a, index, version)!;
+        var shown = current.Reblog ?? current;
+        return Write(w =>
+        {
+            w.WriteStartArray();
+            if (current.Reblog is null && current.EditedAt is { } edited)
+            {
+                json.StatusEdit(w, generator.Status(a, index, version, beforeEdit: true)!, shown.CreatedAt, version);
+                json.StatusEdit(w, shown, edited, version);
+            }
+            else json.StatusEdit(w, shown, shown.CreatedAt, version);
+            w.WriteEndArray();
+        });
+    }
 
     private Reply Context(ApiAccount a, long index, ReplicaView version)
     {

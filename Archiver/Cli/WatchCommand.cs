@@ -101,12 +101,14 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var entries = Resolve(session.Store.WatchEntries(), parse.GetValue(target) ?? []);
             await session.Writer.WriteAsync(new StoreBatch { WatchRemovals = entries.Select(e => e.Id).ToList() }, ct);
             await session.CompleteAsync();
-            foreach (var e in entries)
-            {
-                // The entry's own frontier (what its checks fetched) goes with it; the archive keeps every record.
-                File.Delete(Path.Combine(WatchCrawlCheck.FrontierDirectory(session.Paths), e.Id + ".frontier.db"));
-                File.Delete(Path.Combine(WatchCrawlCheck.FrontierDirectory(session.Paths), e.Id + ".frontier-log.db"));
-            }
+            // The entries' own frontiers (what their checks fetched) go with them; the archive keeps every record.
+            var frontiers = WatchCrawlCheck.FrontierDirectory(session.Paths);
+            if (Directory.Exists(frontiers))
+                foreach (var e in entries)
+                {
+                    File.Delete(Path.Combine(frontiers, e.Id + ".frontier.db"));
+                    File.Delete(Path.Combine(frontiers, e.Id + ".frontier-log.db"));
+                }
             if (context.Json) context.WriteJson(entries.Select(View).ToList());
             else foreach (var e in entries) context.Out.WriteLine($"removed {e.Id} {e.Seed}");
             return ExitCodes.Ok;

@@ -139,9 +139,10 @@ public sealed class WatchRunTests
             Assert.Contains("archiver watch run", refused.Error);
         }
         Assert.Single(Entries(list));
+        await Task.Delay(3000, ct);
         Terminate(watcher);
         await watcher.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(60), ct);
-        Assert.True(watcher.ExitCode == 0, await errors + await output);
+        Assert.True(watcher.ExitCode == 0, $"exit {watcher.ExitCode}: " + await errors + await output);
         Assert.Equal(["telegram:" + seed["telegram:".Length..]], Entries(await Watch(dir.Path, "list", "--json")).Select(e => e.GetProperty("seed").GetString()));
     }
 
@@ -161,7 +162,7 @@ public sealed class WatchRunTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (Entries(await Watch(dir.Path, "list", "--json")).All(e => e.GetProperty("checks").GetInt32() == 0))
         {
-            Assert.False(watcher.HasExited, await errors);
+            if (watcher.HasExited) Assert.Fail($"the watcher ended (exit {watcher.ExitCode}): {await errors}");
             Assert.True(DateTime.UtcNow < deadline, "no check was committed in time");
             await Task.Delay(100, ct);
         }

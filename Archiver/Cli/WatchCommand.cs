@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Archiver.Capturing;
 using Archiver.Crawling;
@@ -149,8 +150,19 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             once, all, window, pages, baselinePages, checks, timeout, noIndex,
         };
         foreach (var option in network.All) command.Options.Add(option);
-        run.Attach(command, async (context, parse, ct) =>
+        run.Attach(command, async (context, parse, cancel) =>
         {
+            // SIGTERM (systemd's stop) and SIGINT end the watch cleanly: the handlers are the watcher's own, so the
+            // signal never takes the default action (exit 143) whatever the host process registered or not.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            var ct = stopping.Token;
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stopping.Cancel();
+            }
             var registry = new PlatformRegistry(platforms);
             var crawl = network.Build(parse, context.DataDir);
             var checkOptions = new WatchCheckOptions
@@ -171,7 +183,9 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
 
             // One session for the watcher's whole life: the lock, the store, the writer and the index following it.
             var follower = parse.GetValue(noIndex) ? null : Indexing.IndexFollower.Opener(WatchIndex);
-            await using var session = ArchiveSession.Open(context.DataDir, new ArchiveSessionOptions { Follower = follower }, ct);
+            // Not the stop's token: a stop that cancelled the index's catch-up would fail the session's completion and
+            // disposal with it (exit 130 instead of a clean 0). A stop during the catch-up waits for it.
+            await using var session = ArchiveSession.Open(context.DataDir, new ArchiveSessionOptions { Follower = follower }, CancellationToken.None);
             var entries = session.Store.WatchEntries();
             if (entries.Count == 0)
                 throw new ArchiverException("The watch list is empty: add channels with 'archiver watch add SEED...' first.");

@@ -57,6 +57,7 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var existing = session.Store.WatchEntries();
             var ids = existing.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
             var now = DateTime.UtcNow;
+            now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
             var added = new List<WatchEntry>();
             foreach (var (text, seed) in parsed)
             {
@@ -65,7 +66,8 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
                     if (!context.Json) context.Out.WriteLine($"{text} is already watched as {already.Id}");
                     continue;
                 }
-                added.Add(WatchRecords.NewEntry(text, seed.Platform, interval, parse.GetValue(tag), now, ids));
+                // A millisecond apart (the store's precision): the list keeps the order they were given in.
+                added.Add(WatchRecords.NewEntry(text, seed.Platform, interval, parse.GetValue(tag), now.AddMilliseconds(added.Count), ids));
             }
             if (added.Count > 0) await session.Writer.WriteAsync(new StoreBatch { Watch = added }, ct);
             await session.CompleteAsync();

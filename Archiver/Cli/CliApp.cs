@@ -20,6 +20,7 @@ public static class CliApp
         new ExportCommand(store => new Indexing.SearchKeySource(store)),
         new VerifyCommand(),
         new CrawlCommand(KnownPlatforms.All()),
+        new WatchCommand(KnownPlatforms.All()),
         new ProfileCommand(),
         new ReplicaCommand(),
     ];

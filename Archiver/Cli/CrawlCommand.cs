@@ -14,13 +14,7 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
     {
         var seeds = new Argument<string[]>("SEED") { Description = "Seeds: telegram:NAME, mastodon:@user@host, a platform URL, or PLATFORM:URL", Arity = ArgumentArity.ZeroOrMore };
         var seedsFile = new Option<string?>("--seeds-file") { Description = "File with one seed per line (# comments)", HelpName = "FILE" };
-        var allowPrivate = new Option<bool>("--allow-private") { Description = "Allow loopback/private/link-local addresses (a local replica); refused by default" };
-        var ignoreRobots = new Option<bool>("--ignore-robots") { Description = "Do not obey robots.txt (obeyed by default; use only where you have the right to)" };
-        var proxy = new Option<string?>("--proxy") { Description = "Send every request through this HTTP proxy (http://HOST:PORT); HTTP_PROXY and friends are ignored. Targets are still checked against --allow-private first", HelpName = "URL" };
-        var userAgent = new Option<string>("--user-agent") { Description = "User-Agent header", DefaultValueFactory = _ => CrawlOptions.DefaultUserAgent };
-        var concurrency = new Option<int>("--concurrency") { Description = "Pages fetched at once, over all hosts", DefaultValueFactory = _ => 8 };
-        var perHost = new Option<int>("--per-host") { Description = "Pages fetched at once from one host", DefaultValueFactory = _ => 2 };
-        var rate = new Option<double>("--rate") { Description = "Requests per second per host (0: no limit)", DefaultValueFactory = _ => 2 };
+        var network = new CrawlNetworkOptions();
         var maxPages = new Option<long?>("--max-pages") { Description = "Stop after this many pages in this run" };
         var maxDepth = new Option<int?>("--max-depth") { Description = "Follow links at most this deep from the seeds" };
         var since = new Option<string?>("--since") { Description = Search.DateSyntax.SinceHelp, HelpName = "DATE" };
@@ -30,41 +24,31 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
             Description = "When saved pages (parler:FILE) were captured; their relative ages (\"2 weeks ago\") count back from it (UTC)",
             HelpName = "DATE",
         };
-        var noMedia = new Option<bool>("--no-media") { Description = "Do not download images, videos and files" };
         var recheck = new Option<bool>("--recheck") { Description = "Fetch every page again to record edits, deletions and takedowns" };
         var noIndex = new Option<bool>("--no-index") { Description = "Do not bring the search index up to date after the crawl (run 'archiver index' later)" };
         var plugin = new Option<string?>("--platform-plugin") { Description = "Load extra IPlatform types from an assembly (development and tests)", Hidden = true };
         var command = new Command("crawl", "Archive the posts, authors and media behind the seeds (WARC capture included); re-run to resume")
         {
-            seeds, seedsFile, allowPrivate, ignoreRobots, proxy, userAgent, concurrency, perHost, rate, maxPages, maxDepth, since, until, capturedAt, noMedia, recheck, noIndex, plugin,
+            seeds, seedsFile, maxPages, maxDepth, since, until, capturedAt, recheck, noIndex, plugin,
         };
+        foreach (var option in network.All) command.Options.Add(option);
         run.Attach(command, async (context, parse, ct) =>
         {
             var registry = new PlatformRegistry([.. platforms ?? [], .. LoadPlugin(parse.GetValue(plugin))]);
             var texts = (parse.GetValue(seeds) ?? []).Concat(ReadSeedsFile(parse.GetValue(seedsFile))).ToList();
             var resolved = Crawler.ResolveSeeds(registry, texts);
-            var options = new CrawlOptions
+            var options = network.Build(parse, context.DataDir) with
             {
-                DataDir = context.DataDir,
                 Seeds = texts,
-                AllowPrivate = parse.GetValue(allowPrivate),
-                IgnoreRobots = parse.GetValue(ignoreRobots),
-                Proxy = ParseProxy(parse.GetValue(proxy)),
-                UserAgent = parse.GetValue(userAgent)!,
-                Concurrency = Positive(parse.GetValue(concurrency), "--concurrency"),
-                PerHost = Positive(parse.GetValue(perHost), "--per-host"),
-                RatePerHost = parse.GetValue(rate) >= 0 ? parse.GetValue(rate) : throw new UsageException("--rate must be 0 or more."),
                 MaxPages = parse.GetValue(maxPages),
                 MaxDepth = parse.GetValue(maxDepth),
                 // One meaning everywhere (search, export, crawl): --until D includes the whole of D.
                 Since = parse.GetValue(since) is { Length: > 0 } from ? Export.StoreFieldFilter.ParseSpan(from, "--since").Start : null,
                 Until = parse.GetValue(until) is { Length: > 0 } to ? Export.StoreFieldFilter.ParseSpan(to, "--until").End : null,
                 CapturedAt = ParseDate(parse.GetValue(capturedAt), "--captured-at"),
-                NoMedia = parse.GetValue(noMedia),
                 Recheck = parse.GetValue(recheck),
             };
-            if (options.Proxy is null && ProxyVariable() is { } variable)
-                await context.Error.WriteLineAsync($"note: {variable} is set but not used: pass --proxy URL to crawl through a proxy (docs/crawler.md).");
+            await CrawlNetworkOptions.NoteProxyVariableAsync(context, options);
             // Created lazily: Chromium starts only when a request needs it.
             await using var browser = BrowserFetcher.Create(options);
             var crawler = new Crawler(options, registry, browser) { IndexWhileCrawling = !parse.GetValue(noIndex) };
@@ -84,20 +68,6 @@ public sealed class CrawlCommand(IReadOnlyList<IPlatform>? platforms = null) : I
         });
         return command;
     }
-
-    private static Uri? ParseProxy(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == "http" && uri.AbsolutePath == "/" && uri.Query.Length == 0
-            ? uri
-            : throw new UsageException($"--proxy '{text}' is not an HTTP proxy URL: use http://HOST:PORT (http://USER:PASSWORD@HOST:PORT with a login).");
-    }
-
-    private static string? ProxyVariable() =>
-        new[] { "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy" }
-            .FirstOrDefault(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
-
-    private static int Positive(int value, string name) => value > 0 ? value : throw new UsageException($"{name} must be at least 1.");
 
     private static DateTime? ParseDate(string? text, string name)
     {

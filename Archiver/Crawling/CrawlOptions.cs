@@ -30,6 +30,8 @@ public sealed record CrawlOptions
     public bool RecordEvents { get; init; }
     /// <summary>The watch entry this crawl checks, stamped on its events.</summary>
     public string? WatchId { get; init; }
+    /// <summary>The frontier file; null for the archive's <c>frontier.db</c>. A watch gives each entry its own, so checks of different hosts run side by side.</summary>
+    public string? FrontierPath { get; init; }
     public long MaxBodyBytes { get; init; } = 32L * 1024 * 1024;
     public long MaxDecompressedBytes { get; init; } = 128L * 1024 * 1024;
     public long MaxMediaBytes { get; init; } = 64L * 1024 * 1024;

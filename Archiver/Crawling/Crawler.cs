@@ -33,6 +33,22 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
     /// <summary>Fires after each commit (archive, then frontier), on the store stage's thread.</summary>
     public event Action<StoreBatchResult>? Committed;
 
+    /// <summary>
+    /// The caller's WARC writer (thread-safe), shared by crawls of one process that run side by side (a watch's
+    /// checks): one file for all of them instead of one per crawl. The caller disposes it. Null: the crawl opens its own.
+    /// </summary>
+    public WarcWriter? Warc { get; init; }
+
+    /// <summary>A WARC writer (and the CDXJ index it appends to) in the archive's <c>warc/</c>, as a crawl opens its own.</summary>
+    public static WarcWriter OpenWarc(CrawlOptions options, ArchivePaths paths, CdxjIndex cdxj) => new(new WarcWriterOptions
+    {
+        Directory = paths.Warc,
+        MaxFileBytes = options.WarcMaxBytes,
+        Time = options.Time,
+        Index = cdxj,
+        Info = [new("robots", options.IgnoreRobots ? "ignore" : "obey"), new("http-header-user-agent", options.UserAgent)],
+    });
+
     public IReadOnlyDictionary<string, int> QueueByHost() => _scheduler?.Waiting() ?? new Dictionary<string, int>();
 
     public long Pending => _frontier?.PendingCount ?? 0;
@@ -86,16 +102,10 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
     {
         var paths = session.Paths;
         var store = session.Store;
-        using var frontier = Frontier.Open(Path.Combine(paths.Root, "frontier.db"), options.Recheck);
-        using var cdxj = new CdxjIndex(Path.Combine(paths.Warc, "index.cdxj"));
-        using var warc = new WarcWriter(new WarcWriterOptions
-        {
-            Directory = paths.Warc,
-            MaxFileBytes = options.WarcMaxBytes,
-            Time = options.Time,
-            Index = cdxj,
-            Info = [new("robots", options.IgnoreRobots ? "ignore" : "obey"), new("http-header-user-agent", options.UserAgent)],
-        });
+        using var frontier = Frontier.Open(options.FrontierPath ?? Path.Combine(paths.Root, "frontier.db"), options.Recheck);
+        using var cdxj = Warc is null ? new CdxjIndex(Path.Combine(paths.Warc, "index.cdxj")) : null;
+        using var ownWarc = Warc is null ? OpenWarc(options, paths, cdxj!) : null;
+        var warc = Warc ?? ownWarc!;
         var scheduler = new HostScheduler(options.PerHost, options.RatePerHost, options.Time);
         using var http = new HttpFetcher(options, scheduler, Counters);
         _frontier = frontier;

@@ -37,6 +37,7 @@ public sealed partial class ArchiveStore
                 if (MarkAuthorGone(gone, sequence)) counters = counters with { AuthorsGone = counters.AuthorsGone + 1 };
             }
             InsertSightings(sightings, sequence);
+            WriteWatch(batch);
             _meta.Upsert(new BsonDocument
             {
                 ["_id"] = "store",

@@ -31,6 +31,8 @@ public sealed partial class ArchiveStore
         Media = batches.SelectMany(b => b.Media).ToList(),
         Disappearances = batches.SelectMany(b => b.Disappearances).ToList(),
         Relabels = batches.SelectMany(b => b.Relabels).ToList(),
+        Watch = batches.SelectMany(b => b.Watch).ToList(),
+        WatchRemovals = batches.SelectMany(b => b.WatchRemovals).ToList(),
     };
 
     private StoreBatchResult Write(StoreBatch batch, WriteOutcomes? outcomes)

@@ -52,7 +52,7 @@ public sealed partial class ArchiveStore : IDisposable
         _ownsWriter = ownsWriter;
         _snapshot = snapshot;
         _db = db;
-        if (!ReadOnly) LiteFiles.CreateCollections(db, AuthorsCollection, AuthorVersionsCollection, MediaCollection, SightingsCollection, MetaCollection, JobsCollection, "imports");
+        if (!ReadOnly) LiteFiles.CreateCollections(db, AuthorsCollection, AuthorVersionsCollection, MediaCollection, SightingsCollection, MetaCollection, JobsCollection, "imports", WatchCollection);
         _authors = db.GetCollection(AuthorsCollection);
         _authorVersions = db.GetCollection(AuthorVersionsCollection);
         _media = db.GetCollection(MediaCollection);

@@ -32,8 +32,12 @@ public sealed record StoreBatch
     public string? WatchId { get; init; }
     /// <summary>Events stated directly (e.g. a check that failed), stored once by their id.</summary>
     public IReadOnlyList<ArchiveEvent> Events { get; init; } = [];
+    /// <summary>Watch entries written whole (added, or their schedule after a check), in the main file's transaction.</summary>
+    public IReadOnlyList<WatchEntry> Watch { get; init; } = [];
+    /// <summary>Ids of watch entries removed.</summary>
+    public IReadOnlyList<string> WatchRemovals { get; init; } = [];
 
-    public int Count => Posts.Count + Authors.Count + Media.Count + Disappearances.Count + Relabels.Count + Events.Count;
+    public int Count => Posts.Count + Authors.Count + Media.Count + Disappearances.Count + Relabels.Count + Events.Count + Watch.Count + WatchRemovals.Count;
 }
 
 /// <summary>What a committed batch did.</summary>

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Archiver.Storage;
+using Archiver.Tests.Support;
+
+namespace Archiver.Tests.Commands;
+
+/// <summary><c>watch add|list|remove|pause|resume</c> through the CLI: the list round-trips in the archive, bad seeds and intervals are refused.</summary>
+public sealed class WatchCommandTests : IDisposable
+{
+    private readonly TempArchive _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private Task<Support.Cli.Result> Watch(params string[] args) => Support.Cli.RunAsync(["watch", .. args, "--data", _dir.Path]);
+
+    private static List<JsonElement> Entries(Support.Cli.Result result)
+    {
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        using var doc = JsonDocument.Parse(result.Out);
+        return doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    [Fact]
+    public async Task Add_list_pause_resume_and_remove_round_trip_through_the_archive()
+    {
+        var added = Entries(await Watch("add", "telegram:durov", "mastodon:@alice@example.social", "--every", "6h", "--tag", "press", "--json"));
+        Assert.Equal(2, added.Count);
+        var durov = added[0].GetProperty("id").GetString()!;
+        var alice = added[1].GetProperty("id").GetString()!;
+        Assert.Matches("^[0-9a-f]{8}$", durov);
+
+        var list = Entries(await Watch("list", "--json"));
+        Assert.Equal(["telegram:durov", "mastodon:@alice@example.social"], list.Select(e => e.GetProperty("seed").GetString()));
+        var first = list[0];
+        Assert.Equal(durov, first.GetProperty("id").GetString());
+        Assert.Equal("telegram", first.GetProperty("platform").GetString());
+        Assert.Equal("press", first.GetProperty("tag").GetString());
+        Assert.Equal("new", first.GetProperty("status").GetString());
+        Assert.False(first.GetProperty("paused").GetBoolean());
+        Assert.Equal("3h..12h", first.GetProperty("every").GetString());
+        Assert.Equal("6h", first.GetProperty("interval").GetString());
+        Assert.False(first.TryGetProperty("last_check_at", out _));
+        // Due at once: the next check is when it was added.
+        Assert.Equal(first.GetProperty("created_at").GetDateTime(), first.GetProperty("next_check_at").GetDateTime());
+        Assert.Equal(0, first.GetProperty("posts").GetInt64());
+
+        // Adding a seed again adds nothing.
+        var again = await Watch("add", "telegram:durov");
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains($"already watched as {durov}", again.Out);
+
+        Assert.True(Entries(await Watch("pause", durov, "--json")).Single().GetProperty("paused").GetBoolean());
+        var paused = Entries(await Watch("list", "--json"));
+        Assert.Equal([true, false], paused.Select(e => e.GetProperty("paused").GetBoolean()));
+        var text = await Watch("list");
+        Assert.Contains("paused (new)", text.Out);
+
+        // By seed as well as by id.
+        Assert.False(Entries(await Watch("resume", "telegram:durov", "--json")).Single().GetProperty("paused").GetBoolean());
+        Assert.All(Entries(await Watch("list", "--json")), e => Assert.False(e.GetProperty("paused").GetBoolean()));
+
+        Assert.Equal(alice, Entries(await Watch("remove", alice, "--json")).Single().GetProperty("id").GetString());
+        Assert.Equal([durov], Entries(await Watch("list", "--json")).Select(e => e.GetProperty("id").GetString()));
+        using var store = ArchiveStore.Open(_dir.Path, readOnly: true);
+        Assert.Equal([durov], store.WatchEntries().Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task A_seed_no_platform_recognises_is_refused_with_exit_1_and_nothing_is_added()
+    {
+        Entries(await Watch("add", "telegram:kept", "--json"));
+
+        var result = await Watch("add", "telegram:good", "nosuchplatform:x");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("No platform recognises the seed 'nosuchplatform:x'; nothing was added", result.Error);
+        Assert.Contains("Known platforms: telegram", result.Error);
+        Assert.Equal(["telegram:kept"], Entries(await Watch("list", "--json")).Select(e => e.GetProperty("seed").GetString()));
+    }
+
+    [Theory]
+    [InlineData("1.5h")]
+    [InlineData("30")]
+    [InlineData("30 m")]
+    [InlineData("0m")]
+    [InlineData("-1h")]
+    [InlineData("6H")]
+    [InlineData("1w")]
+    [InlineData("1h..")]
+    [InlineData("1d..1h")]
+    [InlineData("1m")]
+    [InlineData("100d")]
+    [InlineData("1h..2h..3h")]
+    public async Task An_interval_that_is_not_strictly_a_number_and_a_unit_within_the_limits_is_a_usage_error(string every)
+    {
+        var result = await Watch("add", "telegram:durov", "--every", every);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"--every '{every}'", result.Error);
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "archive.db")), "a refused add created the archive");
+    }
+
+    [Fact]
+    public async Task Remove_pause_and_resume_of_an_unknown_entry_fail_with_exit_1_and_change_nothing()
+    {
+        var id = Entries(await Watch("add", "telegram:durov", "--json")).Single().GetProperty("id").GetString()!;
+
+        foreach (var verb in new[] { "remove", "pause", "resume" })
+        {
+            var result = await Watch(verb, id, "ffffffff");
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("No watch entry 'ffffffff'", result.Error);
+        }
+        var entry = Entries(await Watch("list", "--json")).Single();
+        Assert.Equal(id, entry.GetProperty("id").GetString());
+        Assert.False(entry.GetProperty("paused").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Watch_run_on_an_empty_watch_list_says_so_with_exit_1()
+    {
+        var result = await Watch("run", "--once");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("The watch list is empty", result.Error);
+    }
+}

@@ -1,0 +1,83 @@
+using Archiver.Capturing;
+using Archiver.Crawling;
+using Archiver.Model;
+using Archiver.Platforms;
+using Archiver.Storage;
+
+namespace Archiver.Watching;
+
+/// <summary>How much a check after the baseline fetches (docs/watch.md counts what it costs in requests).</summary>
+public sealed record WatchCheckOptions
+{
+    /// <summary>Posts published in this window before the check are fetched again (edits and deletions are seen in it); older pages are not walked.</summary>
+    public TimeSpan RecheckWindow { get; init; } = TimeSpan.FromDays(7);
+    /// <summary>Pages a check fetches at most (listing pages, threads, media excluded); null for no limit.</summary>
+    public long? RecheckPages { get; init; } = 20;
+    /// <summary>Pages the first check (the baseline: the whole channel) fetches at most; null for no limit.</summary>
+    public long? BaselinePages { get; init; }
+}
+
+/// <summary>
+/// A check of one watched channel with the crawl engine, inside the watcher's archive session: the seed's pages are
+/// fetched again (a new <c>--recheck</c> generation of the entry's own frontier, <c>watch/ID.frontier.db</c>), limited to
+/// <see cref="WatchCheckOptions.RecheckWindow"/> (<c>--since</c>) and <see cref="WatchCheckOptions.RecheckPages"/>
+/// (<c>--max-pages</c>), with the politeness, robots and address rules of the crawl options it is given. The first check
+/// is the baseline: the whole channel, recording no events; later ones record events
+/// (<see cref="CrawlOptions.RecordEvents"/>, stamped with the entry's id). A check interrupted by a stop or a kill
+/// resumes its generation the next time.
+/// </summary>
+public sealed class WatchCrawlCheck(ArchiveSession session, PlatformRegistry platforms, CrawlOptions crawl, WarcWriter warc, IBrowserFetcher? browser, WatchCheckOptions? options = null)
+{
+    private readonly WatchCheckOptions _options = options ?? new WatchCheckOptions();
+
+    /// <summary>The folder of the entries' frontier files.</summary>
+    public static string FrontierDirectory(ArchivePaths paths) => Path.Combine(paths.Root, "watch");
+
+    public async Task<WatchCheckResult> CheckAsync(WatchEntry entry, CancellationToken ct)
+    {
+        var seeds = Crawler.ResolveSeeds(platforms, [entry.Seed]);
+        var baseline = entry.BaselineAt is null;
+        var now = crawl.Time.GetUtcNow().UtcDateTime;
+        Directory.CreateDirectory(FrontierDirectory(session.Paths));
+        var options = crawl with
+        {
+            Seeds = [entry.Seed],
+            Recheck = true,
+            RecordEvents = !baseline,
+            WatchId = entry.Id,
+            Since = baseline ? null : now - _options.RecheckWindow,
+            Until = null,
+            MaxPages = baseline ? _options.BaselinePages : _options.RecheckPages,
+            FrontierPath = Path.Combine(FrontierDirectory(session.Paths), entry.Id + ".frontier.db"),
+        };
+        long inserted = 0, edited = 0, deleted = 0;
+        var crawler = new Crawler(options, platforms, browser) { Warc = warc };
+        crawler.Committed += r =>
+        {
+            Interlocked.Add(ref inserted, r.Inserted);
+            Interlocked.Add(ref edited, r.Edited);
+            Interlocked.Add(ref deleted, r.Deleted);
+        };
+        var summary = await crawler.RunAsync(seeds, session, ct).ConfigureAwait(false);
+        if (summary.State == CrawlJobState.Interrupted || ct.IsCancellationRequested) return WatchCheckResult.Interrupted;
+        // The check ended (perhaps at its page limit, with older pages still queued): its generation is closed, so the
+        // next check starts a new one from the channel's first page. One cut short above stays open and is resumed.
+        using (var frontier = FrontierStore.Open(options.FrontierPath, newGeneration: false)) frontier.MarkFinished(true);
+        var outcome = summary.SeedOutcomes.FirstOrDefault() ?? new SeedOutcome(entry.Seed, SeedOutcomeKind.Failed, 0, 0, "no outcome");
+        return outcome.Outcome switch
+        {
+            SeedOutcomeKind.Archived or SeedOutcomeKind.UpToDate or SeedOutcomeKind.Pending =>
+                new WatchCheckResult(WatchCheckKind.Read, outcome.Describe(), null, inserted, edited, deleted, summary.Posts),
+            SeedOutcomeKind.Gone => new WatchCheckResult(WatchCheckKind.Gone, outcome.Describe(), null, inserted, edited, deleted, summary.Posts),
+            _ => new WatchCheckResult(WatchCheckKind.Failed, outcome.Describe(), outcome.Describe(), inserted, edited, deleted, summary.Posts),
+        };
+    }
+
+    /// <summary>The host a check of the entry talks to first (its seed's start page): checks of one host never overlap.</summary>
+    public static string HostOf(PlatformRegistry platforms, WatchEntry entry)
+    {
+        if (!platforms.TryParseSeed(entry.Seed, out var seed, out var platform)) return entry.Seed;
+        var start = platform!.Start(seed).FirstOrDefault();
+        return start is null ? seed.Host : UrlCanonicalizer.HostKey(start.Url);
+    }
+}

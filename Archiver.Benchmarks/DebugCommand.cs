@@ -16,7 +16,8 @@ public sealed class DebugCommand : ICliCommand
         var command = new Command("debug", "Developer tools used by the tests") { Hidden = true };
         var batches = new Option<int>("--batches") { DefaultValueFactory = _ => int.MaxValue };
         var size = new Option<int>("--batch-size") { DefaultValueFactory = _ => 1000 };
-        var writeLoop = new Command("write-loop", "Write numbered batches of posts, printing 'committed N' after each commit") { batches, size };
+        var recordEvents = new Option<bool>("--record-events") { Description = "Store the batches with StoreBatch.RecordEvents (one NewPost event per post)" };
+        var writeLoop = new Command("write-loop", "Write numbered batches of posts, printing 'committed N' after each commit") { batches, size, recordEvents };
         run.Attach(writeLoop, async (context, parse, ct) =>
         {
             await using var session = ArchiveSession.Open(context.DataDir, ct: ct);
@@ -30,7 +31,7 @@ public sealed class DebugCommand : ICliCommand
                     .Select(i => new PostObservation(SyntheticPosts.Make(i), DateTime.UtcNow))
                     .ToList();
                 // Printed only once the writer acknowledged the commit.
-                var result = await session.Writer.WriteAsync(new StoreBatch { Posts = posts }, CancellationToken.None);
+                var result = await session.Writer.WriteAsync(new StoreBatch { Posts = posts, RecordEvents = parse.GetValue(recordEvents) }, CancellationToken.None);
                 context.Out.WriteLine($"committed {result.Sequence} {next} {perBatch}");
                 context.Out.Flush();
                 next += perBatch;

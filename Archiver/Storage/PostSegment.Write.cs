@@ -13,9 +13,9 @@ internal sealed partial class PostSegment
     /// unchanged ones are recognised from <paramref name="known"/> (read-only here) and become sightings.
     /// </summary>
     public SegmentResult Write(long sequence, IReadOnlyList<Item> items, IReadOnlyList<(Disappearance Gone, int Index)> gone, KnownPosts known,
-        IReadOnlyList<(LanguageLabel Label, int Index)>? relabels = null, WriteOutcomes? outcomes = null)
+        IReadOnlyList<(LanguageLabel Label, int Index)>? relabels = null, WriteOutcomes? outcomes = null, EventScope? events = null)
     {
-        var work = new SegmentWork(sequence, CountersWithoutChannels, outcomes);
+        var work = new SegmentWork(sequence, CountersWithoutChannels, outcomes, events);
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
         try
         {
@@ -23,6 +23,8 @@ internal sealed partial class PostSegment
             if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values.Select(p => p.Take()), batchSize: 5000);
             foreach (var (g, index) in gone) MarkGone(g, index, work);
             foreach (var (label, index) in relabels ?? []) Relabel(label, index, work);
+            // In this segment's transaction: the events commit with the posts they describe, or not at all.
+            if (work.NewEvents.Count > 0) _events.Upsert(work.NewEvents);
             var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
             _db.Commit();
@@ -53,6 +55,7 @@ internal sealed partial class PostSegment
         {
             work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
             work.Mark(item.Index, WriteOutcomes.Post.Inserted);
+            work.Event(EventScope.Kind.Post, item.Index, watch => NewPostEvent(observation, key, watch));
             work.KnownUpdates[keyHash] = entry;
             return;
         }
@@ -74,6 +77,7 @@ internal sealed partial class PostSegment
             // The map knew a key this segment does not have (a stale map): store it as new.
             work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
             work.Mark(item.Index, WriteOutcomes.Post.Inserted);
+            work.Event(EventScope.Kind.Post, item.Index, watch => NewPostEvent(observation, key, watch));
         }
         else if (TryRelabelInPlace(item, existing, pending is not null, current, countsHash, work))
         {
@@ -82,6 +86,8 @@ internal sealed partial class PostSegment
         else
         {
             PushVersion(existing, key, observation);
+            var version = existing["ver"].AsInt32 + 1;
+            work.Event(EventScope.Kind.Post, item.Index, watch => EditedEvent(existing, observation, key, version, contentHash, watch));
             BsonMapping.FromPost(post, existing);
             existing["hash"] = ContentHash.ToHex(contentHash);
             existing["ch"] = (long)countsHash;
@@ -222,9 +228,48 @@ internal sealed partial class PostSegment
         doc["delReason"] = gone.Reason;
         doc["seq"] = work.Sequence;
         if (gone.Capture is not null) doc["delCap"] = BsonMapping.FromCapture(gone.Capture);
+        work.Event(EventScope.Kind.Gone, index, watch => new ArchiveEvent
+        {
+            Id = StoreEvents.Id(ArchiveEventType.Deleted, gone.Key, ""),
+            Type = ArchiveEventType.Deleted,
+            ObservedAt = gone.SeenAt,
+            Platform = doc["platform"].AsString,
+            Channel = StoreEvents.ChannelOf(doc),
+            PostKey = gone.Key,
+            Detail = StoreEvents.Status(gone.Status, gone.Reason),
+            Evidence = gone.Capture,
+            WatchId = watch,
+        });
         _posts.Update(doc);
         work.Deleted++;
         if (work.Outcomes is { } outcomes) outcomes.Deleted[index] = true;
         work.Changed.Add(gone.Key);
     }
+
+    private static ArchiveEvent NewPostEvent(PostObservation observation, string key, string? watch) => new()
+    {
+        // A post is inserted once: its key alone names the event.
+        Id = StoreEvents.Id(ArchiveEventType.NewPost, key, ""),
+        Type = ArchiveEventType.NewPost,
+        ObservedAt = observation.ObservedAt,
+        Platform = observation.Post.Platform,
+        Channel = StoreEvents.ChannelOf(observation.Post),
+        PostKey = key,
+        Evidence = observation.Capture,
+        WatchId = watch,
+    };
+
+    /// <summary>Named by the version it made and that version's content hash: an edit back to earlier text is a new event.</summary>
+    private static ArchiveEvent EditedEvent(BsonDocument before, PostObservation observation, string key, int version, ulong contentHash, string? watch) => new()
+    {
+        Id = StoreEvents.Id(ArchiveEventType.Edited, key, $"{version}:{ContentHash.ToHex(contentHash)}"),
+        Type = ArchiveEventType.Edited,
+        ObservedAt = observation.ObservedAt,
+        Platform = observation.Post.Platform,
+        Channel = StoreEvents.ChannelOf(observation.Post),
+        PostKey = key,
+        Detail = BsonMapping.Str(before, "text") != observation.Post.Text ? $"version {version}: text changed" : $"version {version}: content changed (text unchanged)",
+        Evidence = observation.Capture,
+        WatchId = watch,
+    };
 }

@@ -268,8 +268,20 @@ internal sealed partial class PostSegment
         Platform = observation.Post.Platform,
         Channel = StoreEvents.ChannelOf(observation.Post),
         PostKey = key,
-        Detail = BsonMapping.Str(before, "text") != observation.Post.Text ? $"version {version}: text changed" : $"version {version}: content changed (text unchanged)",
+        Detail = $"version {version}: {string.Join(", ", ChangedFields(before, observation.Post))} changed",
         Evidence = observation.Capture,
         WatchId = watch,
     };
+
+    private static readonly string[] CountFields = ["views", "likes", "shares", "replies"];
+
+    /// <summary>The stored fields an edit changes (counts aside: they are refreshed, not versioned), for the event's detail.</summary>
+    private static IEnumerable<string> ChangedFields(BsonDocument before, Post post)
+    {
+        var after = BsonMapping.FromPost(post, new BsonDocument());
+        var old = BsonMapping.FromPost(BsonMapping.ToPost(before), new BsonDocument());
+        var fields = old.Keys.Union(after.Keys).Where(k => !CountFields.Contains(k))
+            .Where(k => !(old.TryGetValue(k, out var a) && after.TryGetValue(k, out var b) && a == b)).ToList();
+        return fields.Count > 0 ? fields : ["content"];
+    }
 }

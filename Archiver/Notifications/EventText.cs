@@ -6,6 +6,14 @@ namespace Archiver.Notifications;
 /// <summary>How an event is written for people and programs: its type's name, one line, and its JSON shape.</summary>
 public static class EventText
 {
+    /// <summary>The JSON of the webhook and the notifier's state: snake_case, enums as text, compact.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     /// <summary>The name users type and read: new-post, edited, deleted, channel-gone, channel-back, check-failed.</summary>
     public static string Name(ArchiveEventType type) => type switch
     {

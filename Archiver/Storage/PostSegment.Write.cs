@@ -23,8 +23,10 @@ internal sealed partial class PostSegment
             if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values.Select(p => p.Take()), batchSize: 5000);
             foreach (var (g, index) in gone) MarkGone(g, index, work);
             foreach (var (label, index) in relabels ?? []) Relabel(label, index, work);
-            // In this segment's transaction: the events commit with the posts they describe, or not at all.
-            if (work.NewEvents.Count > 0) _events.Upsert(work.NewEvents);
+            // In this segment's transaction: the events commit with the posts they describe, or not at all. Inserted
+            // without a lookup: each names a change this transaction made (a first insert, a new version number, a
+            // first deletion), which no earlier commit can have recorded.
+            if (work.NewEvents.Count > 0) _events.InsertBulk(work.NewEvents);
             var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
             _db.Commit();
@@ -273,15 +275,18 @@ internal sealed partial class PostSegment
         WatchId = watch,
     };
 
-    private static readonly string[] CountFields = ["views", "likes", "shares", "replies"];
+    /// <summary>The fields <see cref="BsonMapping.FromPost"/> writes that make a version (counts are refreshed in place, not versioned).</summary>
+    private static readonly HashSet<string> VersionedFields =
+    [
+        "platform", "host", "nid", "url", "channel", "authorId", "authorHandle", "authorName", "createdAt", "editedAt", "kind", "text",
+        "html", "lang", "langSrc", "replyTo", "fwdFrom", "fwdUrl", "tags", "mentions", "links", "media", "extra",
+    ];
 
-    /// <summary>The stored fields an edit changes (counts aside: they are refreshed, not versioned), for the event's detail.</summary>
+    /// <summary>The stored fields an edit changes, for the event's detail (read off the stored document before it is overwritten).</summary>
     private static IEnumerable<string> ChangedFields(BsonDocument before, Post post)
     {
         var after = BsonMapping.FromPost(post, new BsonDocument());
-        var old = BsonMapping.FromPost(BsonMapping.ToPost(before), new BsonDocument());
-        var fields = old.Keys.Union(after.Keys).Where(k => !CountFields.Contains(k))
-            .Where(k => !(old.TryGetValue(k, out var a) && after.TryGetValue(k, out var b) && a == b)).ToList();
+        var fields = VersionedFields.Where(k => before.TryGetValue(k, out var a) ? !after.TryGetValue(k, out var b) || a != b : after.ContainsKey(k)).ToList();
         return fields.Count > 0 ? fields : ["content"];
     }
 }

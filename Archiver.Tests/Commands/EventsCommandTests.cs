@@ -123,4 +123,26 @@ public sealed class EventsCommandTests
         Assert.Contains("No events", text.Out);
         Assert.Equal(0, Count(json));
     }
+
+    [Fact]
+    public async Task An_archive_from_before_events_lists_none_and_records_them_once_a_writer_opens_it()
+    {
+        using var dir = new TempArchive();
+        using (var store = ArchiveStore.Open(dir.Path)) store.Write(new StoreBatch { Posts = [new PostObservation(SyntheticPosts.Make(1), Day1)] });
+        // As an archive written before this change: no events collection in any file.
+        foreach (var file in Directory.GetFiles(dir.Path, "*.db").Where(f => !f.EndsWith("frontier.db", StringComparison.Ordinal)))
+        {
+            using var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = file, Connection = LiteDB.ConnectionType.Direct, Collation = new LiteDB.Collation("en-US/Ordinal") });
+            db.DropCollection("events");
+            Assert.DoesNotContain("events", db.GetCollectionNames());
+        }
+
+        var before = await Support.Cli.RunAsync("events", "--data", dir.Path, "--json");
+        Assert.Equal(0, Count(before));
+
+        using (var store = ArchiveStore.Open(dir.Path))
+            store.Write(new StoreBatch { RecordEvents = true, Posts = [new PostObservation(SyntheticPosts.Make(2), Day2)] });
+        var after = await Support.Cli.RunAsync("events", "--data", dir.Path, "--json");
+        Assert.Equal(1, Count(after));
+    }
 }

@@ -242,4 +242,55 @@ public sealed class EventNotifierTests
         var (feed, _) = FeedParser.Read(File.ReadAllBytes(atom), "application/atom+xml", null);
         return feed?.Entries.ToList() ?? [];
     }
+
+    [Fact]
+    public async Task Across_kill_9_the_webhook_gets_every_event_and_again_at_most_the_one_in_flight_per_kill()
+    {
+        using var dir = new TempArchive();
+        await using var receiver = await Receiver.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var random = new Random(20261201);
+        // A receiver that takes a moment, so some kills land while a delivery is in flight.
+        receiver.Answer = n => Task.Delay(n % 7 * 5).ContinueWith(_ => 200, TaskScheduler.Default);
+        var kills = 0;
+        for (var round = 0; round < 5; round++)
+        {
+            using var child = ArchiverProcess.StartBench("debug", "notify-loop", "--data", dir.Path, "--notify-url", receiver.Url.AbsoluteUri, "--batches", "6");
+            var committed = new TaskCompletionSource();
+            var reader = Task.Run(async () =>
+            {
+                while (await child.StandardOutput.ReadLineAsync(ct) is not null) committed.TrySetResult();
+            }, ct);
+            var started = await Task.WhenAny(committed.Task, Task.Delay(TimeSpan.FromSeconds(60), ct));
+            await Task.Delay(random.Next(100, 900), ct);
+            ArchiverProcess.KillHard(child);
+            kills++;
+            Assert.True(started == committed.Task, $"round {round}: nothing committed: " + await child.StandardError.ReadToEndAsync(ct));
+            await reader.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        }
+
+        // A last run writes nothing and delivers what is left.
+        using (var last = ArchiverProcess.StartBench("debug", "notify-loop", "--data", dir.Path, "--notify-url", receiver.Url.AbsoluteUri, "--batches", "0"))
+        {
+            List<string> ids = [];
+            try
+            {
+                await Until(() =>
+                {
+                    using var store = ArchiveStore.Open(dir.Path, readOnly: true);
+                    ids = store.ReadEvents().Select(e => e.Id).ToList();
+                    return ids.Count > 0 && receiver.Accepted.Distinct().Count() == ids.Count;
+                }, "every event delivered", seconds: 60);
+            }
+            finally
+            {
+                ArchiverProcess.KillHard(last);
+            }
+            var accepted = receiver.Accepted.ToList();
+            Assert.Equal(ids.Order(StringComparer.Ordinal), accepted.Distinct().Order(StringComparer.Ordinal));
+            var again = accepted.Count - accepted.Distinct().Count();
+            TestContext.Current.SendDiagnosticMessage($"{ids.Count} events, {accepted.Count} deliveries, {again} again over {kills} kills");
+            Assert.True(again <= kills, $"{again} events delivered twice over {kills} kills");
+        }
+    }
 }

@@ -179,4 +179,34 @@ public sealed class EventRecordingTests
             Assert.All(events, e => Assert.True(e.Sequence <= store.Sequence));
         }
     }
+
+    [Fact]
+    public void Events_of_a_batch_killed_between_its_segment_and_main_commits_appear_once_a_writer_opens_and_keep_their_number()
+    {
+        using var dir = new TempArchive();
+        long sequence;
+        using (var store = ArchiveStore.Open(dir.Path))
+            sequence = store.Write(new StoreBatch { RecordEvents = true, Posts = Posts(0, 8, T0) }).Sequence;
+        // As a kill -9 after the segments committed and before the main file did: the main file is one sequence behind.
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = Path.Combine(dir.Path, "archive.db"), Connection = LiteDB.ConnectionType.Direct, Collation = new LiteDB.Collation("en-US/Ordinal") }))
+        {
+            var meta = db.GetCollection("meta").FindById("store");
+            meta["seq"] = sequence - 1;
+            db.GetCollection("meta").Update(meta);
+        }
+        using (var snapshot = ArchiveStore.Open(dir.Path, readOnly: true))
+            Assert.Empty(snapshot.ReadEvents());
+
+        using var writer = ArchiveStore.Open(dir.Path);
+        Assert.Equal(sequence, writer.Sequence);
+        Assert.Equal(8, writer.ReadEvents().Count);
+        // The replay of the killed batch records nothing; the next batch's events come after, under a new number.
+        writer.Write(new StoreBatch { RecordEvents = true, Posts = Posts(0, 8, T0) });
+        var next = writer.Write(new StoreBatch { RecordEvents = true, Posts = Posts(8, 2, T0) });
+        var events = writer.ReadEvents();
+        Assert.Equal(10, events.Count);
+        Assert.True(next.Sequence > sequence);
+        Assert.Equal(events.Take(8).Select(e => e.Sequence).Distinct(), [sequence]);
+        Assert.All(events.Skip(8), e => Assert.Equal(next.Sequence, e.Sequence));
+    }
 }

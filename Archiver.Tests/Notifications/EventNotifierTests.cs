@@ -99,7 +99,9 @@ public sealed class EventNotifierTests
             using var notifier = EventNotifier.For(session, options, TextWriter.Synchronized(stdout));
             using var stop = new CancellationTokenSource();
             var run = notifier.RunAsync(stop.Token);
-            await Until(() => receiver.Accepted.Count() == 3, "3 deliveries");
+            // Until the notifier heard the 2xx (and saved its cursor): stopping while an answer is on its way repeats that
+            // event on restart, which is the at-least-once the kill -9 test measures, not what this test is about.
+            await Until(() => notifier.WebhookDelivered == 3, "3 deliveries");
             await stop.CancelAsync();
             await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
             Assert.Equal(5, notifier.WebhookAttempts);
@@ -125,7 +127,7 @@ public sealed class EventNotifierTests
             using var stop = new CancellationTokenSource();
             var run = notifier.RunAsync(stop.Token);
             await NewPosts(session, 3, 2);
-            await Until(() => receiver.Accepted.Count() >= 5, "5 deliveries");
+            await Until(() => notifier.WebhookDelivered == 2, "2 more deliveries");
             await Task.Delay(500, TestContext.Current.CancellationToken);
             await stop.CancelAsync();
             await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);

@@ -29,16 +29,17 @@ public sealed class BenchCommand : ICliCommand
         var batch = new Option<int>("--batch") { Description = "Posts per store batch (split over the segments, one transaction each)", DefaultValueFactory = _ => 10_000 };
         var dir = new Option<string?>("--dir") { Description = "Scratch directory (deleted first; default: a temp dir)" };
         var baseline = new Option<bool>("--baseline") { Description = "Also time bare LiteDB inserts of the same documents, for comparison" };
-        var command = new Command("store", "Archive store: insert, re-store unchanged, store edited, get by id, full scan") { posts, batch, dir, baseline };
+        var recordEvents = new Option<bool>("--record-events") { Description = "Store with StoreBatch.RecordEvents (an event per new post and per edit), to measure what recording costs" };
+        var command = new Command("store", "Archive store: insert, re-store unchanged, store edited, get by id, full scan") { posts, batch, dir, baseline, recordEvents };
         run.Attach(command, (context, parse, _) =>
         {
             var n = parse.GetValue(posts);
             if (n <= 0) throw new UsageException("--posts must be positive.");
             var directory = parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), $"archiver-bench-store-{Environment.ProcessId}");
-            context.Out.WriteLine($"bench store: {n:N0} posts, {parse.GetValue(batch):N0} per batch, in {directory}");
+            context.Out.WriteLine($"bench store: {n:N0} posts, {parse.GetValue(batch):N0} per batch{(parse.GetValue(recordEvents) ? ", recording events" : "")}, in {directory}");
             try
             {
-                var benchmark = new StoreBenchmark(directory, n, parse.GetValue(batch), context.Out);
+                var benchmark = new StoreBenchmark(directory, n, parse.GetValue(batch), context.Out, parse.GetValue(recordEvents));
                 if (parse.GetValue(baseline)) benchmark.Baseline();
                 var report = benchmark.Run();
                 context.Out.WriteLine($"  get by id            p50 {report.GetP50Micros:0.0} µs, p99 {report.GetP99Micros:0.0} µs");

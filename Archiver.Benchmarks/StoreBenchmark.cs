@@ -8,7 +8,7 @@ namespace Archiver.Benchmarks;
 /// The store benchmark of the foundation issue: insert N new posts, re-store them unchanged, store them
 /// edited, get by id, full scan. Prints posts/s for each phase and the peak RSS.
 /// </summary>
-public sealed class StoreBenchmark(string directory, int posts, int batchSize, TextWriter output)
+public sealed class StoreBenchmark(string directory, int posts, int batchSize, TextWriter output, bool recordEvents = false)
 {
     public sealed record Phase(string Name, long Items, TimeSpan Elapsed)
     {
@@ -106,7 +106,7 @@ public sealed class StoreBenchmark(string directory, int posts, int batchSize, T
                 ready.CompleteAdding();
             }
         });
-        foreach (var batch in ready.GetConsumingEnumerable()) store.Write(new StoreBatch { Posts = batch });
+        foreach (var batch in ready.GetConsumingEnumerable()) store.Write(new StoreBatch { Posts = batch, RecordEvents = recordEvents });
         producer.GetAwaiter().GetResult();
         return posts;
     }

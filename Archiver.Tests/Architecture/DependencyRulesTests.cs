@@ -37,6 +37,14 @@ public sealed class DependencyRulesTests
     }
 
     [Fact]
+    public void Notifications_only_read_the_store()
+    {
+        AssertNone("Notifications depend on the engine", InArchiver().That().ResideInNamespace("Archiver.Notifications")
+            .ShouldNot().HaveDependencyOnAny("Archiver.Cli", "Archiver.Crawling", "Archiver.Import", "Archiver.Export", "Archiver.Indexing", "Archiver.Platforms")
+            .GetResult());
+    }
+
+    [Fact]
     public void Platforms_know_no_crawling_storage_or_commands()
     {
         AssertNone("Platforms depend on the engine", InArchiver().That().ResideInNamespace("Archiver.Platforms")

@@ -18,6 +18,9 @@ public static class ArchiverProcess
     /// </summary>
     public static Process StartWriteLoop(params string[] args) => StartDll(BenchDll, ["debug", "write-loop", .. args]);
 
+    /// <summary>Starts the benchmark program (its hidden <c>debug</c> commands) with these arguments.</summary>
+    public static Process StartBench(params string[] args) => StartDll(BenchDll, args);
+
     private static Process StartDll(string dll, string[] args)
     {
         var info = new ProcessStartInfo("dotnet")

@@ -13,6 +13,7 @@ public static class CliApp
         new StatsCommand(),
         new ShowCommand(),
         new ChannelsCommand(),
+        new EventsCommand(),
         new ImportCommand(),
         new SearchCommand(),
         new IndexCommand(),

@@ -55,6 +55,9 @@ internal sealed class StoreStage(CrawlRun run, DispatchStage dispatch, ArchiveWr
             Authors = works.SelectMany(w => w.Batch.Authors).ToList(),
             Media = works.SelectMany(w => w.Batch.Media).ToList(),
             Disappearances = works.SelectMany(w => w.Batch.Disappearances).Concat(ListingDisappearances(works)).ToList(),
+            // A watch's check records what it observes as events, in the same commit (docs/events.md).
+            RecordEvents = run.Options.RecordEvents,
+            WatchId = run.Options.WatchId,
         };
         if (batch.Count > 0)
         {

@@ -8,8 +8,11 @@ public sealed partial class ArchiveStore
     private sealed record MainResult(StoreCounters Counters, int AuthorsChanged, int MediaAdded);
 
     /// <summary>The main file's share of a batch: authors, media, author disappearances, sightings, sequence.</summary>
-    private MainResult WriteMain(StoreBatch batch, long sequence, IReadOnlyList<(string Key, DateTime SeenAt, Capture? Capture)> sightings, WriteOutcomes? outcomes)
+    private MainResult WriteMain(StoreBatch batch, long sequence, IReadOnlyList<(string Key, DateTime SeenAt, Capture? Capture)> sightings, WriteOutcomes? outcomes,
+        EventScope? events = null)
     {
+        // Events about accounts and the events stated directly live in the main file, committed with the authors.
+        List<BsonDocument>? newEvents = events is null && batch.Events.Count == 0 ? null : [];
         var counters = _mainCounters;
         int authorsChanged = 0, mediaAdded = 0;
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
@@ -17,7 +20,10 @@ public sealed partial class ArchiveStore
         {
             for (var i = 0; i < batch.Authors.Count; i++)
             {
-                var change = StoreAuthor(batch.Authors[i], sequence);
+                var change = StoreAuthor(batch.Authors[i], sequence, out var back);
+                if (back is not null) counters = counters with { AuthorsGone = counters.AuthorsGone - 1 };
+                if (back is not null && events is not null && events.Records(EventScope.Kind.Author, i, out var watch))
+                    newEvents!.Add(StoreEvents.ToBson(back with { WatchId = watch }, sequence));
                 if (change == AuthorChange.None) continue;
                 if (change == AuthorChange.New) counters = counters with { Authors = counters.Authors + 1 };
                 authorsChanged++;
@@ -32,10 +38,15 @@ public sealed partial class ArchiveStore
                 mediaAdded++;
                 if (outcomes is not null) outcomes.MediaAdded[i] = true;
             }
-            foreach (var gone in batch.Disappearances.Where(d => d.Kind == DisappearanceKind.Author))
+            for (var i = 0; i < batch.Disappearances.Count; i++)
             {
-                if (MarkAuthorGone(gone, sequence)) counters = counters with { AuthorsGone = counters.AuthorsGone + 1 };
+                var gone = batch.Disappearances[i];
+                if (gone.Kind != DisappearanceKind.Author || MarkAuthorGone(gone, sequence) is not { } author) continue;
+                counters = counters with { AuthorsGone = counters.AuthorsGone + 1 };
+                if (events is not null && events.Records(EventScope.Kind.Gone, i, out var watch))
+                    newEvents!.Add(StoreEvents.ToBson(ChannelGoneEvent(author, gone, watch), sequence));
             }
+            if (newEvents is not null) StoreMainEvents(batch.Events, batch.WatchId, newEvents, sequence);
             InsertSightings(sightings, sequence);
             WriteWatch(batch);
             _meta.Upsert(new BsonDocument
@@ -57,8 +68,9 @@ public sealed partial class ArchiveStore
 
     private enum AuthorChange { None, New, Edited }
 
-    private AuthorChange StoreAuthor(AuthorObservation observation, long sequence)
+    private AuthorChange StoreAuthor(AuthorObservation observation, long sequence, out ArchiveEvent? back)
     {
+        back = null;
         var author = observation.Author;
         var key = author.Key;
         var fresh = BsonMapping.FromAuthor(author, new BsonDocument { ["_id"] = key });
@@ -78,6 +90,24 @@ public sealed partial class ArchiveStore
         }
         existing["ls"] = observation.ObservedAt;
         var change = AuthorChange.None;
+        if (IsBack(existing, observation))
+        {
+            back = new ArchiveEvent
+            {
+                Id = StoreEvents.Id(ArchiveEventType.ChannelBack, key, observation.ObservedAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                Type = ArchiveEventType.ChannelBack,
+                ObservedAt = observation.ObservedAt,
+                Platform = author.Platform,
+                Channel = StoreEvents.ChannelOfAuthor(existing),
+                Detail = $"HTTP {observation.Capture!.Status} from {observation.Capture.Url}, gone since {BsonMapping.Date(existing, "goneAt"):u}",
+                Evidence = observation.Capture,
+            };
+            existing["status"] = nameof(AuthorStatus.Active);
+            existing["backAt"] = observation.ObservedAt;
+            existing["seq"] = sequence;
+            // The gone fields stay as the record of the last takedown; the status says it is over.
+            change = AuthorChange.Edited;
+        }
         if (existing["hash"].AsString != hash)
         {
             var version = existing["ver"].AsInt32;
@@ -101,10 +131,51 @@ public sealed partial class ArchiveStore
         return change;
     }
 
-    private bool MarkAuthorGone(Disappearance gone, long sequence)
+    /// <summary>
+    /// A gone account is back only when the very request that showed it gone (the same URL) answers 2xx again
+    /// with the account, later than it went: an account embedded in some other page (a reblog, a mention) says
+    /// nothing about whether its own page is up.
+    /// </summary>
+    private static bool IsBack(BsonDocument existing, AuthorObservation observation)
+    {
+        if (observation.Capture is not { Status: >= 200 and < 300 } capture) return false;
+        if (existing["status"].AsString != nameof(AuthorStatus.Gone)) return false;
+        if (!existing.TryGetValue("goneCap", out var goneCap) || BsonMapping.ToCapture(goneCap) is not { } evidence) return false;
+        return evidence.Url == capture.Url && observation.ObservedAt > (BsonMapping.Date(existing, "goneAt") ?? DateTime.MaxValue);
+    }
+
+    private static ArchiveEvent ChannelGoneEvent(BsonDocument author, Disappearance gone, string? watch) => new()
+    {
+        // Named by the observation that showed it gone: an account gone, back and gone again is two events.
+        Id = StoreEvents.Id(ArchiveEventType.ChannelGone, author["_id"].AsString,
+            $"{gone.SeenAt.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{gone.Status}:{gone.Capture?.WarcRecordId}"),
+        Type = ArchiveEventType.ChannelGone,
+        ObservedAt = gone.SeenAt,
+        Platform = author["platform"].AsString,
+        Channel = StoreEvents.ChannelOfAuthor(author),
+        Detail = StoreEvents.Status(gone.Status, gone.Reason),
+        Evidence = gone.Capture,
+        WatchId = watch,
+    };
+
+    /// <summary>Events recorded in this commit, and the events stated directly: each stored once by its id (a replay stores none again).</summary>
+    private void StoreMainEvents(IReadOnlyList<ArchiveEvent> stated, string? watchId, List<BsonDocument> recorded, long sequence)
+    {
+        foreach (var e in stated)
+        {
+            if (_events.FindById(e.Id) is not null || recorded.Any(r => r["_id"].AsString == e.Id)) continue;
+            recorded.Add(StoreEvents.ToBson(e.WatchId is null && watchId is not null ? e with { WatchId = watchId } : e, sequence));
+        }
+        foreach (var doc in recorded)
+        {
+            if (_events.FindById(doc["_id"]) is null) _events.Insert(doc);
+        }
+    }
+
+    private BsonDocument? MarkAuthorGone(Disappearance gone, long sequence)
     {
         var author = _authors.FindById(gone.Key) ?? FindAuthorByHandle(gone.Key);
-        if (author is null || author["status"].AsString == nameof(AuthorStatus.Gone)) return false;
+        if (author is null || author["status"].AsString == nameof(AuthorStatus.Gone)) return null;
         author["status"] = nameof(AuthorStatus.Gone);
         author["goneAt"] = gone.SeenAt;
         author["goneStatus"] = gone.Status;
@@ -112,7 +183,7 @@ public sealed partial class ArchiveStore
         if (gone.Capture is not null) author["goneCap"] = BsonMapping.FromCapture(gone.Capture);
         author["seq"] = sequence;
         _authors.Update(author);
-        return true;
+        return author;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public sealed partial class ArchiveStore
     /// committed only when this returns. After a crash in between, re-storing the batch is harmless: what
     /// a segment already holds is recognised as unchanged. Not for concurrent use: one writer feeds it.
     /// </summary>
-    public StoreBatchResult Write(StoreBatch batch) => Write(batch, outcomes: null);
+    public StoreBatchResult Write(StoreBatch batch) => Write(batch, outcomes: null, EventScope.For([batch]));
 
     /// <summary>
     /// Commits several producers' batches as one (<see cref="Write(StoreBatch)"/>) and returns each part's result
@@ -20,7 +20,7 @@ public sealed partial class ArchiveStore
     {
         var merged = parts.Count == 1 ? parts[0] : Merge(parts);
         var outcomes = parts.Count == 1 ? null : new WriteOutcomes(merged);
-        var result = Write(merged, outcomes);
+        var result = Write(merged, outcomes, EventScope.For(parts));
         return (merged, result, outcomes is null ? [result] : outcomes.Split(merged, parts, result.Sequence));
     }
 
@@ -33,9 +33,11 @@ public sealed partial class ArchiveStore
         Relabels = batches.SelectMany(b => b.Relabels).ToList(),
         Watch = batches.SelectMany(b => b.Watch).ToList(),
         WatchRemovals = batches.SelectMany(b => b.WatchRemovals).ToList(),
+        // Which of these records record events, and for which watch, is kept by the write's EventScope of the parts.
+        Events = batches.SelectMany(b => b.Events.Select(e => e.WatchId is null && b.WatchId is not null ? e with { WatchId = b.WatchId } : e)).ToList(),
     };
 
-    private StoreBatchResult Write(StoreBatch batch, WriteOutcomes? outcomes)
+    private StoreBatchResult Write(StoreBatch batch, WriteOutcomes? outcomes, EventScope? events)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (ReadOnly) throw new InvalidOperationException("The archive was opened read-only.");
@@ -50,8 +52,8 @@ public sealed partial class ArchiveStore
             using var gate = WriteGate();
             try
             {
-                var results = WriteSegments(batch, known, sequence, outcomes);
-                var main = WriteMain(batch, sequence, results.SelectMany(r => r.Sightings).ToList(), outcomes);
+                var results = WriteSegments(batch, known, sequence, outcomes, events);
+                var main = WriteMain(batch, sequence, results.SelectMany(r => r.Sightings).ToList(), outcomes, events);
                 _sequence = sequence;
                 _mainCounters = main.Counters;
                 foreach (var result in results)
@@ -84,7 +86,7 @@ public sealed partial class ArchiveStore
         }
     }
 
-    private SegmentResult[] WriteSegments(StoreBatch batch, KnownPosts known, long sequence, WriteOutcomes? outcomes)
+    private SegmentResult[] WriteSegments(StoreBatch batch, KnownPosts known, long sequence, WriteOutcomes? outcomes, EventScope? events)
     {
         var items = new List<PostSegment.Item>[_segments.Length];
         var gone = new List<(Disappearance, int)>[_segments.Length];
@@ -117,12 +119,12 @@ public sealed partial class ArchiveStore
         var active = Enumerable.Range(0, _segments.Length).Where(i => items[i].Count > 0 || gone[i].Count > 0 || relabels[i].Count > 0).ToList();
         if (active.Count <= 1 || batch.Posts.Count < 64)
         {
-            foreach (var i in active) results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i], outcomes);
+            foreach (var i in active) results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i], outcomes, events);
         }
         else
         {
             Parallel.ForEach(active, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                i => results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i], outcomes));
+                i => results[i] = _segments[i].Write(sequence, items[i], gone[i], known, relabels[i], outcomes, events));
         }
         for (var i = 0; i < results.Length; i++) results[i] ??= SegmentResult.Empty;
         return results;

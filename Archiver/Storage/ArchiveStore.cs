@@ -31,6 +31,7 @@ public sealed partial class ArchiveStore : IDisposable
     private readonly ILiteCollection<BsonDocument> _sightings;
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _jobs;
+    private readonly ILiteCollection<BsonDocument> _events;
     private readonly Lock _writeLock = new();
     private KnownPosts? _known;
     private StoreCounters _mainCounters;
@@ -52,13 +53,14 @@ public sealed partial class ArchiveStore : IDisposable
         _ownsWriter = ownsWriter;
         _snapshot = snapshot;
         _db = db;
-        if (!ReadOnly) LiteFiles.CreateCollections(db, AuthorsCollection, AuthorVersionsCollection, MediaCollection, SightingsCollection, MetaCollection, JobsCollection, "imports", WatchCollection);
+        if (!ReadOnly) LiteFiles.CreateCollections(db, AuthorsCollection, AuthorVersionsCollection, MediaCollection, SightingsCollection, MetaCollection, JobsCollection, "imports", WatchCollection, StoreEvents.Collection);
         _authors = db.GetCollection(AuthorsCollection);
         _authorVersions = db.GetCollection(AuthorVersionsCollection);
         _media = db.GetCollection(MediaCollection);
         _sightings = db.GetCollection(SightingsCollection, BsonAutoId.Int64);
         _meta = db.GetCollection(MetaCollection);
         _jobs = db.GetCollection(JobsCollection);
+        _events = db.GetCollection(StoreEvents.Collection);
         var meta = _meta.FindById("store");
         if (meta is null && !ReadOnly)
         {
@@ -108,6 +110,7 @@ public sealed partial class ArchiveStore : IDisposable
             for (var i = 0; i < count; i++) files.Add(LiteFiles.Open(paths.Segment(i), paths.Root, readOnly: false));
             var store = new ArchiveStore(paths, db, files.Skip(1).ToArray(), segments, writer, ownsWriter: given is null, snapshot: null);
             store.EnsureIndexes();
+            store.CompleteInterruptedCommit();
             return store;
         }
         catch
@@ -184,7 +187,28 @@ public sealed partial class ArchiveStore : IDisposable
         }
     }
 
-    private void EnsureIndexes() => _authorVersions.EnsureIndex("key", "$.key");
+    /// <summary>
+    /// A kill between a batch's segment commits and its main-file commit leaves segments a sequence ahead of the
+    /// main file: their posts (and the events recorded with them) are stored, yet the batch's number is not. The
+    /// main file takes that number now, so those events are listed (<see cref="ReadEvents"/> lists only events of
+    /// committed sequences) before anything newer, and no later commit can reuse the number under them.
+    /// </summary>
+    private void CompleteInterruptedCommit()
+    {
+        var ahead = _segments.Length == 0 ? 0 : _segments.Max(s => s.Sequence);
+        if (ahead <= _sequence) return;
+        using var gate = WriteGate();
+        var meta = _meta.FindById("store");
+        meta["seq"] = ahead;
+        _meta.Update(meta);
+        _sequence = ahead;
+    }
+
+    private void EnsureIndexes()
+    {
+        _authorVersions.EnsureIndex("key", "$.key");
+        _events.EnsureIndex("seq", "$.seq");
+    }
 
     /// <summary>The sequence number of the last committed batch (0 for an empty archive).</summary>
     public long Sequence => Interlocked.Read(ref _sequence);

@@ -13,9 +13,9 @@ internal sealed partial class PostSegment
     /// unchanged ones are recognised from <paramref name="known"/> (read-only here) and become sightings.
     /// </summary>
     public SegmentResult Write(long sequence, IReadOnlyList<Item> items, IReadOnlyList<(Disappearance Gone, int Index)> gone, KnownPosts known,
-        IReadOnlyList<(LanguageLabel Label, int Index)>? relabels = null, WriteOutcomes? outcomes = null)
+        IReadOnlyList<(LanguageLabel Label, int Index)>? relabels = null, WriteOutcomes? outcomes = null, EventScope? events = null)
     {
-        var work = new SegmentWork(sequence, CountersWithoutChannels, outcomes);
+        var work = new SegmentWork(sequence, CountersWithoutChannels, outcomes, events);
         if (!_db.BeginTrans()) throw new InvalidOperationException("A transaction is already open on this thread.");
         try
         {
@@ -23,6 +23,10 @@ internal sealed partial class PostSegment
             if (work.Inserts.Count > 0) _posts.InsertBulk(work.Inserts.Values.Select(p => p.Take()), batchSize: 5000);
             foreach (var (g, index) in gone) MarkGone(g, index, work);
             foreach (var (label, index) in relabels ?? []) Relabel(label, index, work);
+            // In this segment's transaction: the events commit with the posts they describe, or not at all. Inserted
+            // without a lookup: each names a change this transaction made (a first insert, a new version number, a
+            // first deletion), which no earlier commit can have recorded.
+            if (work.NewEvents.Count > 0) _events.InsertBulk(work.NewEvents);
             var counters = work.Counters() with { ByChannel = StoreCounters.NoChannels };
             _meta.Upsert(new BsonDocument { ["_id"] = "segment", ["seq"] = sequence, ["counters"] = counters.ToBson() });
             LogDerived(sequence, work);
@@ -59,6 +63,7 @@ internal sealed partial class PostSegment
         {
             work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
             work.Mark(item.Index, WriteOutcomes.Post.Inserted);
+            work.Event(EventScope.Kind.Post, item.Index, watch => NewPostEvent(observation, key, watch));
             work.KnownUpdates[keyHash] = entry;
             return;
         }
@@ -80,6 +85,7 @@ internal sealed partial class PostSegment
             // The map knew a key this segment does not have (a stale map): store it as new.
             work.AddInsert(key, new PendingInsert(observation, key, entry, work.Sequence), post);
             work.Mark(item.Index, WriteOutcomes.Post.Inserted);
+            work.Event(EventScope.Kind.Post, item.Index, watch => NewPostEvent(observation, key, watch));
         }
         else if (TryRelabelInPlace(item, existing, pending is not null, current, countsHash, work))
         {
@@ -88,6 +94,8 @@ internal sealed partial class PostSegment
         else
         {
             PushVersion(existing, key, observation);
+            var version = existing["ver"].AsInt32 + 1;
+            work.Event(EventScope.Kind.Post, item.Index, watch => EditedEvent(existing, observation, key, version, contentHash, watch));
             BsonMapping.FromPost(post, existing);
             existing["hash"] = ContentHash.ToHex(contentHash);
             existing["ch"] = (long)countsHash;
@@ -228,9 +236,63 @@ internal sealed partial class PostSegment
         doc["delReason"] = gone.Reason;
         doc["seq"] = work.Sequence;
         if (gone.Capture is not null) doc["delCap"] = BsonMapping.FromCapture(gone.Capture);
+        work.Event(EventScope.Kind.Gone, index, watch => new ArchiveEvent
+        {
+            Id = StoreEvents.Id(ArchiveEventType.Deleted, gone.Key, ""),
+            Type = ArchiveEventType.Deleted,
+            ObservedAt = gone.SeenAt,
+            Platform = doc["platform"].AsString,
+            Channel = StoreEvents.ChannelOf(doc),
+            PostKey = gone.Key,
+            Detail = StoreEvents.Status(gone.Status, gone.Reason),
+            Evidence = gone.Capture,
+            WatchId = watch,
+        });
         _posts.Update(doc);
         work.Deleted++;
         if (work.Outcomes is { } outcomes) outcomes.Deleted[index] = true;
         work.Changed.Add(gone.Key);
+    }
+
+    private static ArchiveEvent NewPostEvent(PostObservation observation, string key, string? watch) => new()
+    {
+        // A post is inserted once: its key alone names the event.
+        Id = StoreEvents.Id(ArchiveEventType.NewPost, key, ""),
+        Type = ArchiveEventType.NewPost,
+        ObservedAt = observation.ObservedAt,
+        Platform = observation.Post.Platform,
+        Channel = StoreEvents.ChannelOf(observation.Post),
+        PostKey = key,
+        Evidence = observation.Capture,
+        WatchId = watch,
+    };
+
+    /// <summary>Named by the version it made and that version's content hash: an edit back to earlier text is a new event.</summary>
+    private static ArchiveEvent EditedEvent(BsonDocument before, PostObservation observation, string key, int version, ulong contentHash, string? watch) => new()
+    {
+        Id = StoreEvents.Id(ArchiveEventType.Edited, key, $"{version}:{ContentHash.ToHex(contentHash)}"),
+        Type = ArchiveEventType.Edited,
+        ObservedAt = observation.ObservedAt,
+        Platform = observation.Post.Platform,
+        Channel = StoreEvents.ChannelOf(observation.Post),
+        PostKey = key,
+        Detail = $"version {version}: {string.Join(", ", ChangedFields(before, observation.Post))} changed",
+        Evidence = observation.Capture,
+        WatchId = watch,
+    };
+
+    /// <summary>The fields <see cref="BsonMapping.FromPost"/> writes that make a version (counts are refreshed in place, not versioned).</summary>
+    private static readonly HashSet<string> VersionedFields =
+    [
+        "platform", "host", "nid", "url", "channel", "authorId", "authorHandle", "authorName", "createdAt", "editedAt", "kind", "text",
+        "html", "lang", "langSrc", "replyTo", "fwdFrom", "fwdUrl", "tags", "mentions", "links", "media", "extra",
+    ];
+
+    /// <summary>The stored fields an edit changes, for the event's detail (read off the stored document before it is overwritten).</summary>
+    private static IEnumerable<string> ChangedFields(BsonDocument before, Post post)
+    {
+        var after = BsonMapping.FromPost(post, new BsonDocument());
+        var fields = VersionedFields.Where(k => before.TryGetValue(k, out var a) ? !after.TryGetValue(k, out var b) || a != b : after.ContainsKey(k)).ToList();
+        return fields.Count > 0 ? fields : ["content"];
     }
 }

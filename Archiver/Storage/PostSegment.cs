@@ -16,6 +16,7 @@ internal sealed partial class PostSegment : IDisposable
     private readonly ILiteCollection<BsonDocument> _meta;
     private readonly ILiteCollection<BsonDocument> _channels;
     private readonly ILiteCollection<BsonDocument> _log;
+    private readonly ILiteCollection<BsonDocument> _events;
     private readonly Dictionary<string, long> _channelCounts = new(StringComparer.Ordinal);
 
     public int Number { get; }
@@ -52,15 +53,18 @@ internal sealed partial class PostSegment : IDisposable
             // on every commit was 8% of a crawl's CPU (bench crawl: ~20 channels per page).
             _channels = _db.GetCollection(ChannelCountsCollection);
             _log = _db.GetCollection(DerivedLogCollection);
+            _events = _db.GetCollection(StoreEvents.Collection);
             _readOnly = readOnly;
             if (!readOnly)
             {
-                LiteFiles.CreateCollections(_db, ArchiveStore.PostsCollection, ArchiveStore.VersionsCollection, ArchiveStore.MetaCollection, ChannelCountsCollection, DerivedLogCollection);
+                LiteFiles.CreateCollections(_db, ArchiveStore.PostsCollection, ArchiveStore.VersionsCollection, ArchiveStore.MetaCollection, ChannelCountsCollection, DerivedLogCollection, StoreEvents.Collection);
                 // No index on "seq": only the index catch-up after a crash or --no-index asks for posts
                 // changed since a sequence, and a scan does that in seconds, while the index cost ~10% of every
                 // insert (measured with bench store). Archives written before this drop theirs once.
                 _posts.DropIndex("seq");
                 _versions.EnsureIndex("key", "$.key");
+                // Event readers (the notifier, `archiver events --since`) ask for events after a sequence.
+                _events.EnsureIndex("seq", "$.seq");
             }
             var meta = _meta.FindById("segment");
             Sequence = meta is null ? 0 : meta["seq"].AsInt64;
@@ -141,6 +145,10 @@ internal sealed partial class PostSegment : IDisposable
     }
 
     public IEnumerable<BsonDocument> FindByAuthor(string authorId) => _posts.Find(LiteDB.Query.EQ("authorId", authorId));
+
+    /// <summary>The events this segment recorded (about its posts) in commits after <paramref name="afterSequence"/>.</summary>
+    public IEnumerable<BsonDocument> Events(long afterSequence) =>
+        afterSequence <= 0 ? _events.FindAll() : _events.Find(LiteDB.Query.GT("seq", afterSequence));
 
     public void Checkpoint() => _db.Checkpoint();
 

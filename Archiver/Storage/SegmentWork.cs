@@ -4,9 +4,13 @@ using LiteDB;
 namespace Archiver.Storage;
 
 /// <summary>The scratch state of one segment transaction; nothing here is visible until the commit.</summary>
-internal sealed class SegmentWork(long sequence, StoreCounters before, WriteOutcomes? outcomes = null)
+internal sealed class SegmentWork(long sequence, StoreCounters before, WriteOutcomes? outcomes = null, EventScope? events = null)
 {
     public long Sequence { get; } = sequence;
+    /// <summary>Which of the batch's records record events (null: none do, and no event work is done).</summary>
+    public EventScope? Events { get; } = events;
+    /// <summary>Events this transaction records, committed with the changes they describe.</summary>
+    public List<BsonDocument> NewEvents { get; } = [];
     /// <summary>Where to record what happened to each record, when the batch merges several producers' parts.</summary>
     public WriteOutcomes? Outcomes { get; } = outcomes;
     /// <summary>Posts this transaction inserts, by key; their documents are built as LiteDB takes them.</summary>
@@ -34,6 +38,13 @@ internal sealed class SegmentWork(long sequence, StoreCounters before, WriteOutc
     public void Mark(int index, WriteOutcomes.Post outcome)
     {
         if (Outcomes is { } outcomes) outcomes.Posts[index] |= outcome;
+    }
+
+    /// <summary>Records <paramref name="e"/> in this transaction if the batch's post or disappearance at <paramref name="index"/> records events.</summary>
+    public void Event(EventScope.Kind kind, int index, Func<string?, ArchiveEvent> e)
+    {
+        if (Events is null || !Events.Records(kind, index, out var watch)) return;
+        NewEvents.Add(StoreEvents.ToBson(e(watch), Sequence));
     }
 
     public StoreCounters Counters() => before with

@@ -21,48 +21,6 @@ public sealed class EventNotifierTests
 {
     private static readonly DateTime T0 = new(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
 
-    /// <summary>A webhook receiver on 127.0.0.1 that answers what <see cref="Answer"/> says for each request.</summary>
-    private sealed class Receiver : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        public ConcurrentQueue<(string Id, byte[] Body, string? Signature, int Status)> Requests { get; } = new();
-        public Func<int, Task<int>> Answer { get; set; } = _ => Task.FromResult(200);
-        public Uri Url { get; private set; } = null!;
-        private int _count;
-
-        private Receiver()
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            _app = builder.Build();
-            _app.Run(async context =>
-            {
-                using var body = new MemoryStream();
-                await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-                var status = await Answer(Interlocked.Increment(ref _count)).WaitAsync(context.RequestAborted);
-                Requests.Enqueue((context.Request.Headers["X-Archiver-Event"].ToString(), body.ToArray(), context.Request.Headers["X-Archiver-Signature"].FirstOrDefault(), status));
-                context.Response.StatusCode = status;
-            });
-        }
-
-        public IEnumerable<string> Accepted => Requests.Where(r => r.Status is >= 200 and < 300).Select(r => r.Id);
-
-        public static async Task<Receiver> StartAsync()
-        {
-            var receiver = new Receiver();
-            await receiver._app.StartAsync();
-            receiver.Url = new Uri(receiver._app.Urls.First() + "/hook");
-            return receiver;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-    }
-
     private static Capture Cap(int i) => new() { Url = $"https://t.me/s/channel{i % 500}", FetchedAt = T0, Status = 200, WarcFile = "w.warc.gz", WarcOffset = i };
 
     private static Task<StoreBatchResult> NewPosts(ArchiveSession session, int from, int count) =>
@@ -87,7 +45,7 @@ public sealed class EventNotifierTests
     public async Task The_webhook_gets_each_event_once_signed_after_500s_and_across_a_restart()
     {
         using var dir = new TempArchive();
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         // The first two requests fail with 500: the first event is delivered on its third attempt.
         receiver.Answer = n => Task.FromResult(n <= 2 ? 500 : 200);
         const string secret = "s3cret-key";
@@ -141,7 +99,7 @@ public sealed class EventNotifierTests
     public async Task A_hanging_webhook_holds_up_neither_the_writer_nor_the_other_sinks()
     {
         using var dir = new TempArchive();
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Answer = _ => Task.Delay(Timeout.Infinite).ContinueWith(_ => 200, TaskScheduler.Default);
         var atom = Path.Combine(dir.Path, "events.atom");
         var options = new NotifyOptions
@@ -249,7 +207,7 @@ public sealed class EventNotifierTests
     public async Task Across_kill_9_the_webhook_gets_every_event_and_again_at_most_the_one_in_flight_per_kill()
     {
         using var dir = new TempArchive();
-        await using var receiver = await Receiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
         var ct = TestContext.Current.CancellationToken;
         var random = new Random(20261201);
         // A receiver that takes a moment, so some kills land while a delivery is in flight.

@@ -146,10 +146,13 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         var checks = new Option<int>("--checks") { Description = "Checks at once, each of a different host", DefaultValueFactory = _ => 4 };
         var timeout = new Option<string>("--check-timeout") { Description = "A check still running after this long is abandoned (counted as failed)", DefaultValueFactory = _ => "15m", HelpName = "D" };
         var noIndex = new Option<bool>("--no-index") { Description = "Do not keep the search index up to date while watching (run 'archiver index' later)" };
+        var notifyUrl = new Option<string?>("--notify-url") { Description = "POST each event as JSON to this URL (retried with backoff until it answers 2xx)", HelpName = "URL" };
+        var notifySecret = new Option<string?>("--notify-secret-file") { Description = $"Sign each POST (X-Archiver-Signature: sha256=HMAC) with the first line of this file (or ${Notifications.NotifyOptions.SecretVariable})", HelpName = "FILE" };
+        var notifyAtom = new Option<string?>("--notify-atom") { Description = "Atom feed of the last 100 events ('none' for no feed; default ARCHIVE/events.atom)", HelpName = "PATH" };
         var network = new CrawlNetworkOptions();
         var command = new Command("run", "Check the watch list when due, in the foreground until Ctrl-C or SIGTERM (exit 0 after a clean stop)")
         {
-            once, all, window, pages, baselinePages, checks, timeout, noIndex,
+            once, all, window, pages, baselinePages, checks, timeout, noIndex, notifyUrl, notifySecret, notifyAtom,
         };
         foreach (var option in network.All) command.Options.Add(option);
         run.Attach(command, async (context, parse, cancel) =>
@@ -206,8 +209,31 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
                 context.Out.WriteLine(schedulerOptions.Once
                     ? $"watch: one pass over {due:N0} of {entries.Count:N0} entries"
                     : $"watch: {entries.Count:N0} entries, {due:N0} due now; Ctrl-C or SIGTERM stops");
-            var pass = await scheduler.RunAsync(ct);
-            await session.CompleteAsync();
+            // Events go out beside the checks, each sink from its own cursor: a failing webhook never holds a check up.
+            var atom = parse.GetValue(notifyAtom);
+            var notify = new Notifications.NotifyOptions
+            {
+                Url = parse.GetValue(notifyUrl) is { } url ? Notifications.NotifyOptions.ParseUrl(url) : null,
+                Secret = Notifications.NotifyOptions.ReadSecret(parse.GetValue(notifySecret)),
+                AtomPath = atom == "none" ? null : atom ?? Path.Combine(session.Paths.Root, "events.atom"),
+                Stdout = !context.Json && !context.Quiet,
+            };
+            using var notifier = Notifications.EventNotifier.For(session, notify, context.Out, context.Error);
+            using var notifierStop = new CancellationTokenSource();
+            var notifying = notifier.RunAsync(notifierStop.Token);
+            WatchPass pass;
+            try
+            {
+                pass = await scheduler.RunAsync(ct);
+                await session.CompleteAsync();
+                // A one-off pass exits once its events are out (or after a minute: a webhook that is down gets them next run).
+                if (schedulerOptions.Once && !ct.IsCancellationRequested) await notifier.WaitDeliveredAsync(TimeSpan.FromMinutes(1), ct);
+            }
+            finally
+            {
+                await notifierStop.CancelAsync();
+                await notifying;
+            }
             if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { pass = pass, stopped = ct.IsCancellationRequested }, OneLine));
             else if (!context.Quiet)
                 context.Out.WriteLine($"watch: {pass.Checks:N0} checks ({pass.Read:N0} read, {pass.Gone:N0} gone, {pass.Failed:N0} failed, {pass.Interrupted:N0} interrupted){(ct.IsCancellationRequested ? "; stopped" : "")}");

@@ -97,6 +97,30 @@ public sealed class EventNotifier : IDisposable
         await Task.WhenAll(sinks).ConfigureAwait(false);
     }
 
+    private IEnumerable<string> SinkNames()
+    {
+        if (_options.Stdout && _stdout is not null) yield return "stdout";
+        if (_options.Url is { } url) yield return "webhook " + url.AbsoluteUri;
+        if (_options.AtomPath is { } atom) yield return "atom " + Path.GetFullPath(atom);
+    }
+
+    /// <summary>
+    /// Waits until every sink has taken every event recorded so far, or <paramref name="timeout"/> passed (false):
+    /// how a one-off pass (<c>watch run --once</c>) lets its events out before it exits. A webhook that is down keeps
+    /// its events for the next run, which resumes from its cursor.
+    /// </summary>
+    public async Task<bool> WaitDeliveredAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        Wake();
+        while (true)
+        {
+            if (SinkNames().All(name => Pending(name).Count == 0)) return true;
+            if (_time.GetUtcNow() >= deadline) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct).ConfigureAwait(false);
+        }
+    }
+
     private async Task RunSinkAsync(string name, Func<string, IReadOnlyList<ArchiveEvent>, CancellationToken, Task> deliver, CancellationToken ct)
     {
         var signal = new SemaphoreSlim(0, 1);

@@ -44,16 +44,7 @@ public sealed class ChangeTrackingTruthTests
         var notArchived = v1.Keys.Where(k => !archivedInV1.Contains(k) && !k.StartsWith("feed:", StringComparison.Ordinal)).ToList();
         Assert.True(notArchived.Count == 0, "not archived in version 1: " + string.Join(", ", notArchived.Take(10)));
 
-        var channel = replica.Network.Channels.First(c => c.Stream.BaseCount > 0);
-        // Seed 16 leaves deletions and edits on every platform once these two accounts are down (asserted below).
-        var mastodonAccount = replica.Network.AccountsOf(Flavor.Mastodon)[0];
-        var gabAccount = replica.Network.AccountsOf(Flavor.Gab)[1];
-        var takenDownPosts = v1Truth.TelegramPosts(channel).Concat(v1Truth.ApiPosts(mastodonAccount)).Concat(v1Truth.ApiPosts(gabAccount))
-            .Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        replica.SetVersion(2);
-        replica.TakeDown(channel.Name, 451, OriginKind.Telegram);
-        replica.TakeDown(mastodonAccount.Username, 410, OriginKind.Mastodon);
-        replica.TakeDown(gabAccount.Username, 404, OriginKind.Gab);
+        var takenDownPosts = ReplicaTakedowns.ApplyVersion2WithTakedowns(replica, v1Truth);
 
         var recheck = await Crawl(dir.Path, seeds, "--recheck");
 

@@ -53,15 +53,7 @@ public sealed class EventTruthTests
             Assert.Empty(store.ReadEvents());
         }
 
-        var channel = replica.Network.Channels.First(c => c.Stream.BaseCount > 0);
-        var mastodonAccount = replica.Network.AccountsOf(Flavor.Mastodon)[0];
-        var gabAccount = replica.Network.AccountsOf(Flavor.Gab)[1];
-        var takenDownPosts = v1Truth.TelegramPosts(channel).Concat(v1Truth.ApiPosts(mastodonAccount)).Concat(v1Truth.ApiPosts(gabAccount))
-            .Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        replica.SetVersion(2);
-        replica.TakeDown(channel.Name, 451, OriginKind.Telegram);
-        replica.TakeDown(mastodonAccount.Username, 410, OriginKind.Mastodon);
-        replica.TakeDown(gabAccount.Username, 404, OriginKind.Gab);
+        var takenDownPosts = ReplicaTakedowns.ApplyVersion2WithTakedowns(replica, v1Truth);
 
         await CrawlAsync(dir.Path, seeds, recheck: true, recordEvents: true);
 

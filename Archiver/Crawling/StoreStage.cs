@@ -90,15 +90,22 @@ internal sealed class StoreStage(CrawlRun run, DispatchStage dispatch, ArchiveWr
             var window = check.Window;
             var shown = new HashSet<string>(window.Ids, StringComparer.Ordinal);
             foreach (var post in work.Batch.Posts) shown.Add(post.Post.NativeId);
-            foreach (var (key, nativeId) in run.Store.LivePostsInRange(check.Platform, check.Host, window.Channel, window.FromId, window.ToId, window.ByAuthor))
+            var to = window.Head ? long.MaxValue : window.ToId;
+            foreach (var (key, nativeId) in run.Store.LivePostsInRange(check.Platform, check.Host, window.Channel, window.FromId, to, window.ByAuthor))
             {
                 if (shown.Contains(nativeId) || shown.Contains(LastSegment(nativeId))) continue;
+                // Above the newest page's own range only what was archived before the page was fetched: a post stored
+                // since (from a thread fetched later, say) may simply be newer than the page.
+                if (window.Head && AboveRange(nativeId, window.ToId) && (run.Store.GetPost(key) is not { } archived || archived.FirstSeen >= check.SeenAt)) continue;
                 Counters.AddGone();
                 yield return new Disappearance(key, DisappearanceKind.Post, check.SeenAt, check.Capture.Status,
                     $"missing from the listing of {(window.ByAuthor ? "account " : "")}{window.Channel} ({window.FromId}-{window.ToId})", check.Capture);
             }
         }
     }
+
+    private static bool AboveRange(string nativeId, long toId) =>
+        !long.TryParse(LastSegment(nativeId), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id > toId;
 
     private static string LastSegment(string nativeId)
     {

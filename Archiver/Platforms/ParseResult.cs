@@ -45,6 +45,8 @@ public sealed record GoneEntity(string Key, string Kind, int Status, string Reas
 /// <summary>
 /// A listing page's coverage: every live post of <paramref name="Channel"/> with an id in [FromId, ToId] must be among
 /// <paramref name="Ids"/>. With <paramref name="ByAuthor"/>, <paramref name="Channel"/> is an account id and the
-/// posts are the account's own (a Mastodon-API account timeline).
+/// posts are the account's own (a Mastodon-API account timeline). <paramref name="Head"/>: the channel's newest page,
+/// which also shows every post newer than <paramref name="ToId"/>, so a post archived above it before the page was
+/// fetched and missing from it was deleted too (a channel's newest post deleted soon after it was published).
 /// </summary>
-public sealed record ListingWindow(string Channel, long FromId, long ToId, IReadOnlyList<string> Ids, bool ByAuthor = false);
+public sealed record ListingWindow(string Channel, long FromId, long ToId, IReadOnlyList<string> Ids, bool ByAuthor = false, bool Head = false);

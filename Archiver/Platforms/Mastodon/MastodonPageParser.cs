@@ -221,7 +221,7 @@ public static class MastodonPageParser
         }
         if (lowest is null || highest is null) return null;
         var to = maxId is { } m ? Math.Max(m - 1, highest.Value) : highest.Value;
-        return new ListingWindow(Uri.UnescapeDataString(accountId), lowest.Value, to, ids, ByAuthor: true);
+        return new ListingWindow(Uri.UnescapeDataString(accountId), lowest.Value, to, ids, ByAuthor: true, Head: maxId is null);
     }
 
     private static ParseResult Context(MastodonNetwork network, string host, JsonElement root)

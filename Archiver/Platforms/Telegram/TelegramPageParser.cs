@@ -148,11 +148,11 @@ public static class TelegramPageParser
         var before = TelegramPaging.Before(url);
         var own = messages.Where(m => m.Post.Channel == channel).ToList();
         if (own.Count == 0)
-            return noMessages ? new ListingWindow(channel, 1, before is { } b ? b - 1 : long.MaxValue, []) : null;
+            return noMessages ? new ListingWindow(channel, 1, before is { } b ? b - 1 : long.MaxValue, [], Head: before is null) : null;
         var ids = own.SelectMany(m => m.AlbumIds).Distinct().Order().ToList();
         // The page lists everything from its smallest id up to just below 'before' (or everything newer on the first page).
         var to = before is { } limit ? limit - 1 : ids[^1];
-        return new ListingWindow(channel, ids[0], Math.Max(to, ids[^1]), ids.Select(i => $"{channel}/{i}").ToList());
+        return new ListingWindow(channel, ids[0], Math.Max(to, ids[^1]), ids.Select(i => $"{channel}/{i}").ToList(), Head: before is null);
     }
 
     private static List<CrawlRequest> Next(FetchedPage page, string channel, List<TelegramMessageParser.Message> messages,

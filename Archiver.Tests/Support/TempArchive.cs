@@ -11,6 +11,8 @@ public sealed class TempArchive : IDisposable
 
     public void Dispose()
     {
+        // For a look after a failure: ARCHIVER_KEEP_TEST_ARCHIVES=1 keeps every test's archive.
+        if (Environment.GetEnvironmentVariable("ARCHIVER_KEEP_TEST_ARCHIVES") is "1") return;
         try
         {
             if (Directory.Exists(Path)) Directory.Delete(Path, recursive: true);

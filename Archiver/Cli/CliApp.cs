@@ -57,15 +57,26 @@ public static class CliApp
             await stderr.WriteLineAsync(usageHint);
             return ExitCodes.Usage;
         }
-        // Ctrl-C/SIGTERM cancel the command's token; System.CommandLine then ends the process after this long (2 s by
-        // default), which on a busy machine cut a crawl's graceful stop short: no summary, no "resume with" line.
+        // Ctrl-C/SIGTERM cancel the command's token and the command ends gracefully with its own exit code (a crawl
+        // says how to resume, watch run exits 0); a second signal takes the default action and ends the process at
+        // once. System.CommandLine's own handler is off: it raced the command, returning 143 for a SIGTERM whenever
+        // its timer won, even after a clean stop, and ended slow graceful stops (a crawl's summary) after its timeout.
         var config = new InvocationConfiguration
         {
             Output = stdout,
             Error = stderr,
             EnableDefaultExceptionHandler = true,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            ProcessTerminationTimeout = null,
         };
-        return await parse.InvokeAsync(config, ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
+        {
+            if (stop.IsCancellationRequested) return;
+            signal.Cancel = true;
+            stop.Cancel();
+        }
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+        return await parse.InvokeAsync(config, stop.Token);
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Archiver.Capturing;
 using Archiver.Crawling;
@@ -149,27 +148,24 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         var notifyUrl = new Option<string?>("--notify-url") { Description = "POST each event as JSON to this URL (retried with backoff until it answers 2xx)", HelpName = "URL" };
         var notifySecret = new Option<string?>("--notify-secret-file") { Description = $"Sign each POST (X-Archiver-Signature: sha256=HMAC) with the first line of this file (or ${Notifications.NotifyOptions.SecretVariable})", HelpName = "FILE" };
         var notifyAtom = new Option<string?>("--notify-atom") { Description = "Atom feed of the last 100 events ('none' for no feed; default ARCHIVE/events.atom)", HelpName = "PATH" };
+        // Hidden: the watcher's clock runs --time-scale times faster from --time-origin (a replica with --evolve and the
+        // same two values shares the time line), so a test watches a simulated week in minutes, kills included.
+        var timeScale = new Option<double?>("--time-scale") { Hidden = true };
+        var timeOrigin = new Option<DateTimeOffset?>("--time-origin") { Hidden = true };
         var network = new CrawlNetworkOptions();
         var command = new Command("run", "Check the watch list when due, in the foreground until Ctrl-C or SIGTERM (exit 0 after a clean stop)")
         {
-            once, all, window, pages, baselinePages, checks, timeout, noIndex, notifyUrl, notifySecret, notifyAtom,
+            once, all, window, pages, baselinePages, checks, timeout, noIndex, notifyUrl, notifySecret, notifyAtom, timeScale, timeOrigin,
         };
         foreach (var option in network.All) command.Options.Add(option);
         run.Attach(command, async (context, parse, cancel) =>
         {
-            // SIGTERM (systemd's stop) and SIGINT end the watch cleanly: the handlers are the watcher's own, so the
-            // signal never takes the default action (exit 143) whatever the host process registered or not.
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-            var ct = stopping.Token;
-            void Stop(PosixSignalContext signal)
-            {
-                signal.Cancel = true;
-                stopping.Cancel();
-            }
+            // SIGTERM (systemd's stop) and SIGINT cancel the token (CliApp's handlers) and end the watch cleanly: exit 0.
+            var ct = cancel;
             var registry = new PlatformRegistry(platforms);
-            var crawl = network.Build(parse, context.DataDir);
+            var simulated = parse.GetValue(timeScale) is { } scale ? new SimulatedClock(parse.GetValue(timeOrigin) ?? DateTimeOffset.UtcNow, scale) : null;
+            var clock = (TimeProvider?)simulated ?? TimeProvider.System;
+            var crawl = network.Build(parse, context.DataDir) with { Time = simulated?.WithRealTimers() ?? TimeProvider.System };
             var checkOptions = new WatchCheckOptions
             {
                 RecheckWindow = WatchInterval.ParseDuration(parse.GetValue(window)!, "--recheck-window"),
@@ -200,10 +196,10 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var checker = new WatchCrawlCheck(session, registry, crawl, warc, browser, checkOptions);
             var channels = entries.ToDictionary(e => e.Id, e => ChannelOf(registry, e), StringComparer.Ordinal);
             var scheduler = new WatchScheduler(entries, e => WatchCrawlCheck.HostOf(registry, e), checker.CheckAsync,
-                (e, r) => session.Writer.WriteAsync(WatchRecords.AfterCheck(e, r, channels[e.Id])), TimeProvider.System, schedulerOptions);
+                (e, r) => session.Writer.WriteAsync(WatchRecords.AfterCheck(e, r, channels[e.Id])), clock, schedulerOptions);
             scheduler.Checked += (e, r) => Report(context, e, r);
 
-            var now = DateTime.UtcNow;
+            var now = clock.GetUtcNow().UtcDateTime;
             var due = entries.Count(e => !e.Paused && (schedulerOptions.All || e.NextCheckAt <= now));
             if (!context.Json && !context.Quiet)
                 context.Out.WriteLine(schedulerOptions.Once

@@ -87,7 +87,8 @@ public sealed class DemoWatch(CliContext context, string directory, DemoWatchPla
             $"archiver --data {data} events",
             $"archiver --data {data} events --type edited,deleted,channel-gone --json",
             $"archiver --data {data} watch list",
-            $"archiver replica truth --evolve --seed {plan.Seed} --port {replica.Endpoints.Get(OriginKind.Telegram).Port} --evolve-start {Iso(plan.Start)} --evolve-days {plan.Days.ToString(CultureInfo.InvariantCulture)} --until {Iso(plan.Second)} --out changes.jsonl   # the replica's own list of what changed",
+            // The truth names hosts as if the replica ran on ports 8470-8476 (the demo's took free ones): compare channels and ids.
+            $"archiver replica truth --evolve --seed {plan.Seed} --evolve-start {Iso(plan.Start)} --evolve-days {plan.Days.ToString(CultureInfo.InvariantCulture)} --until {Iso(plan.Second)} --out changes.jsonl   # the replica's own list of every change, with its time",
         })
         {
             console.MarkupLine($"     {Markup.Escape(next)}");

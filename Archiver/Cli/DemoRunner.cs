@@ -72,9 +72,17 @@ public sealed class DemoRunner(CliContext context, string directory, IReadOnlyLi
             .ConfigureAwait(false);
         console.MarkupLine($"5. Exported {export.Posts:N0} posts matching '{DemoPlan.ExportQuery}' as JSONL with datapackage.json and manifest-sha256.txt to {Markup.Escape(export.Path)}");
 
+        // The watch: a second, evolving replica, in an archive of its own (the counts above stay those of the crawl).
+        var watched = await new DemoWatch(context, Path.Combine(directory, "watch"), DemoPlan.Watch).RunAsync(ct).ConfigureAwait(false);
+        if (watched.Problem is { } watchProblem)
+        {
+            failed.Add(watchProblem);
+            console.MarkupLine($"   [red]{Markup.Escape(watchProblem)}[/]");
+        }
+
         RenderSummary(store, watch.Elapsed);
         if (failed.Count == 0) return ExitCodes.Ok;
-        console.MarkupLine($"[red]The demo's check failed[/]: {failed.Count} of {_searches.Count} example searches showed no results:");
+        console.MarkupLine($"[red]The demo's check failed[/]: {failed.Count} of its checks ({_searches.Count} example searches, the watch) showed nothing:");
         foreach (var problem in failed) console.MarkupLine($"  {Markup.Escape(problem)}");
         return ExitCodes.Failure;
     }
@@ -126,7 +134,7 @@ public sealed class DemoRunner(CliContext context, string directory, IReadOnlyLi
                 + $"both records are kept and counted): {Format.Count(stats.Posts - copies)} distinct messages.");
         }
         var data = Quote(directory);
-        console.MarkupLine($"Done in {elapsed.TotalSeconds:0.0} s. The replica is stopped; nothing is left running.");
+        console.MarkupLine($"Done in {elapsed.TotalSeconds:0.0} s. Both replicas are stopped; nothing is left running.");
         console.MarkupLine($"Files: the store {Markup.Escape(Path.Combine(directory, "archive.db"))} (+ posts-N.db), WARC captures in {Markup.Escape(store.Paths.Warc)}, media in {Markup.Escape(store.Paths.Media)}, the index in {Markup.Escape(store.Paths.Index)}.");
         console.MarkupLine("Try next:");
         foreach (var next in new[]

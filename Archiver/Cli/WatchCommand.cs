@@ -190,13 +190,8 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var entries = session.Store.WatchEntries();
             if (entries.Count == 0)
                 throw new ArchiverException("The watch list is empty: add channels with 'archiver watch add SEED...' first.");
-            using var cdxj = new CdxjIndex(Path.Combine(session.Paths.Warc, "index.cdxj"));
-            using var warc = Crawler.OpenWarc(crawl, session.Paths, cdxj);
-            await using var browser = BrowserFetcher.Create(crawl);
-            var checker = new WatchCrawlCheck(session, registry, crawl, warc, browser, checkOptions);
-            var channels = entries.ToDictionary(e => e.Id, e => ChannelOf(registry, e), StringComparer.Ordinal);
-            var scheduler = new WatchScheduler(entries, e => WatchCrawlCheck.HostOf(registry, e), checker.CheckAsync,
-                (e, r) => session.Writer.WriteAsync(WatchRecords.AfterCheck(e, r, channels[e.Id])), clock, schedulerOptions);
+            await using var watcher = WatchRun.Open(session, registry, crawl, checkOptions);
+            var scheduler = watcher.Scheduler(entries, clock, schedulerOptions);
             scheduler.Checked += (e, r) => Report(context, e, r);
 
             var now = clock.GetUtcNow().UtcDateTime;
@@ -245,7 +240,7 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
     private static readonly JsonSerializerOptions OneLine = new(CliContext.JsonOptions) { WriteIndented = false };
 
     /// <summary>One line per check on stdout (a journal under systemd): when, which entry, what it found, when next.</summary>
-    private static void Report(CliContext context, WatchEntry e, WatchCheckResult r)
+    internal static void Report(CliContext context, WatchEntry e, WatchCheckResult r)
     {
         if (context.Json)
         {
@@ -257,9 +252,6 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{e.LastCheckAt:yyyy-MM-ddTHH:mm:ssZ} {e.Id} {e.Seed}: {r.Outcome}{found}; next check {e.NextCheckAt:yyyy-MM-ddTHH:mm:ssZ}"));
     }
-
-    private static string ChannelOf(PlatformRegistry registry, WatchEntry e) =>
-        registry.TryParseSeed(e.Seed, out var seed, out _) ? seed.Value : e.Seed;
 
     private static List<WatchEntry> Resolve(IReadOnlyList<WatchEntry> entries, IEnumerable<string> targets)
     {

@@ -178,11 +178,12 @@ public sealed class WatchWeekTests
 
         public int Windows(string entry) => _gone.TryGetValue(entry, out var w) ? w.Count : 0;
 
-        /// <summary>The change an event stands for: same type and post, or same channel (the takedown window it falls in).</summary>
+        /// <summary>The change an event stands for: same type and post, or same type and watched channel (the takedown window it falls in).</summary>
         public ReplicaChange? Match(ArchiveEvent e) => e.Type switch
         {
             ArchiveEventType.NewPost or ArchiveEventType.Edited or ArchiveEventType.Deleted =>
-                _changes.FirstOrDefault(c => c.Type == e.Type && c.Key == e.PostKey && _entryOf[c] == e.WatchId),
+                // Any entry's check may see it first (a reply or a reblog shows one account's post in another's check).
+                _changes.FirstOrDefault(c => c.Type == e.Type && c.Key == e.PostKey),
             ArchiveEventType.ChannelGone or ArchiveEventType.ChannelBack =>
                 _changes.Where(c => c.Type == e.Type && _entryOf[c] == e.WatchId && c.Time <= e.ObservedAt).OrderBy(c => c.Time).LastOrDefault(),
             _ => null,

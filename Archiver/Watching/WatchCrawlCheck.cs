@@ -24,7 +24,7 @@ public sealed record WatchCheckOptions
 /// (<c>--max-pages</c>), with the politeness, robots and address rules of the crawl options it is given. The first check
 /// is the baseline: the whole channel, recording no events; later ones record events
 /// (<see cref="CrawlOptions.RecordEvents"/>, stamped with the entry's id). A check interrupted by a stop or a kill
-/// resumes its generation the next time.
+/// is run again whole the next time (a new generation from the seed).
 /// </summary>
 public sealed class WatchCrawlCheck(ArchiveSession session, PlatformRegistry platforms, CrawlOptions crawl, WarcWriter warc, IBrowserFetcher? browser, WatchCheckOptions? options = null)
 {
@@ -58,6 +58,12 @@ public sealed class WatchCrawlCheck(ArchiveSession session, PlatformRegistry pla
             Interlocked.Add(ref edited, r.Edited);
             Interlocked.Add(ref deleted, r.Deleted);
         };
+        // A check cut short by a stop or a kill is run again whole, from the seed, not resumed: a resumed generation
+        // would skip the pages the cut-short run fetched before a change (a deletion on the first page went unseen for
+        // a check), and a takedown seen on a later page (Telegram's ?before=N) would never be matched by the first
+        // page answering again (the channel back).
+        if (File.Exists(options.FrontierPath))
+            using (var open = FrontierStore.Open(options.FrontierPath, newGeneration: false)) open.MarkFinished(true);
         var summary = await crawler.RunAsync(seeds, session, ct).ConfigureAwait(false);
         if (summary.State == CrawlJobState.Interrupted || ct.IsCancellationRequested) return WatchCheckResult.Interrupted;
         // The check ended (perhaps at its page limit, with older pages still queued): its generation is closed, so the

@@ -105,6 +105,20 @@ public sealed class MastodonFlowTests
     }
 
     [Theory]
+    [InlineData(410, "This account has been suspended")]
+    [InlineData(404, "Your account is suspended")]
+    [InlineData(451, "This account has been suspended")]
+    public void A_status_unavailable_because_its_account_is_suspended_is_no_deletion(int status, string error)
+    {
+        // The takedown of the account, not a deletion by its author: the account's own answer records the takedown.
+        var result = MastodonPlatform.TruthSocial.Parse(MastodonPages.Json("https://truth.example/api/v1/statuses/55", $$"""{"error":"{{error}}"}""", status));
+
+        Assert.Empty(result.Gone);
+        Assert.Empty(result.Posts);
+        Assert.Contains("not recorded as deleted", Assert.Single(result.Problems).Reason);
+    }
+
+    [Theory]
     [InlineData("https://m.example/api/v1/statuses/55/history", "https://m.example/api/v1/statuses/55")]
     [InlineData("https://m.example/api/v1/statuses/55/context", "https://m.example/api/v1/statuses/55")]
     [InlineData("https://m.example/api/v1/accounts/7/statuses?limit=40", "https://m.example/api/v1/accounts/7")]

@@ -79,6 +79,12 @@ public static class MastodonPageParser
         }
         if (page.Status is 404 or 410 or 451)
         {
+            if (GoneKey(page, network, host) is { Kind: "post" } && AboutTheAccount(reason))
+                return new ParseResult
+                {
+                    Problems = [new ParseProblem($"{host}: the status is unavailable because of its account (HTTP {page.Status}: {reason}); not recorded as deleted (the account's own answer records a takedown)", page.Url.AbsoluteUri)],
+                    RateLimit = rate,
+                };
             if (GoneKey(page, network, host) is { } gone)
                 return new ParseResult { Gone = [new GoneEntity(gone.Key, gone.Kind, page.Status, $"{host}: {reason}")], RateLimit = rate };
             // A sub-resource (a status's /history or /context, an account's /statuses) answering 404 says nothing
@@ -90,6 +96,13 @@ public static class MastodonPageParser
             return ParseResult.Failure($"{host} is rate limiting (HTTP 429: {reason}); retry after {rate?.Reset?.ToString("O") ?? "a pause"}", page.Url.AbsoluteUri) with { RateLimit = rate };
         return ParseResult.Failure($"HTTP {page.Status} from {host}: {reason}", page.Url.AbsoluteUri) with { RateLimit = rate };
     }
+
+    /// <summary>
+    /// A status's error that speaks of its account ("This account has been suspended"): the status is hidden by the
+    /// account's takedown, which is no evidence that its author deleted it.
+    /// </summary>
+    private static bool AboutTheAccount(string reason) =>
+        reason.Contains("suspend", StringComparison.OrdinalIgnoreCase) || reason.Contains("account", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// What a 404/410/451 says is gone: only the resource itself, an account (lookup, accounts/:id) or a status

@@ -18,8 +18,8 @@ namespace Archiver.Tests.EndToEnd;
 /// </summary>
 public sealed class WatchWeekTests
 {
-    /// <summary>Two simulated hours a second: the week takes under two minutes.</summary>
-    private const double Scale = 7200;
+    /// <summary>80 simulated minutes a second: the week and its tail take about 2.5 minutes.</summary>
+    private const double Scale = 4800;
     /// <summary>The baseline runs on the static network before the evolution starts.</summary>
     private static readonly TimeSpan Lead = TimeSpan.FromHours(4);
     /// <summary>After the last change: room for two checks of the quietest entry (12 h each) and a margin.</summary>
@@ -49,7 +49,7 @@ public sealed class WatchWeekTests
         var killAt = Enumerable.Range(0, 10).Select(_ => evolve.Start + TimeSpan.FromTicks((long)(random.NextDouble() * (evolve.End - evolve.Start).Ticks))).Order().ToList();
         string[] run =
         [
-            "watch", "run", "--data", dir.Path, "--json", "--allow-private", "--rate", "0", "--no-media", "--checks", "8",
+            "watch", "run", "--data", dir.Path, "--json", "--allow-private", "--rate", "0", "--no-media", "--no-index", "--checks", "8",
             "--check-timeout", "30d", "--recheck-window", "1000d", "--recheck-pages", "50",
             "--time-scale", Scale.ToString(CultureInfo.InvariantCulture), "--time-origin", origin.ToString("O", CultureInfo.InvariantCulture),
         ];
@@ -58,9 +58,20 @@ public sealed class WatchWeekTests
         foreach (var moment in killAt.Append(end))
         {
             using var watcher = ArchiverProcess.Start(run);
-            var output = watcher.StandardOutput.ReadToEndAsync(ct);
+            var lines = new List<string>();
+            var reading = Task.Run(async () =>
+            {
+                while (await watcher.StandardOutput.ReadLineAsync(ct) is { } line)
+                    lock (lines) lines.Add(line);
+            }, ct);
             var errors = watcher.StandardError.ReadToEndAsync(ct);
-            while (clock.GetUtcNow() < moment && !watcher.HasExited) await Task.Delay(20, ct);
+            int Checked()
+            {
+                lock (lines) return lines.Count(l => l.StartsWith("{\"check\"", StringComparison.Ordinal));
+            }
+            // Each kill comes at its moment, but only once this run has finished a check: on a loaded machine a
+            // watcher may take a simulated hour or more to start, and kills before it does anything test nothing.
+            while ((clock.GetUtcNow() < moment || Checked() == 0) && !watcher.HasExited) await Task.Delay(20, ct);
             if (watcher.HasExited) Assert.Fail($"the watcher ended on its own (exit {watcher.ExitCode}): {await errors}");
             if (moment == end)
             {
@@ -70,8 +81,9 @@ public sealed class WatchWeekTests
                 Assert.True(watcher.ExitCode == 0, $"exit {watcher.ExitCode}: {await errors}");
             }
             else ArchiverProcess.KillHard(watcher);
-            var text = await output;
-            log.Add($"run until {moment:O}: {text.Split('\n').Count(l => l.StartsWith("{\"check\"", StringComparison.Ordinal))} checks; {await errors}");
+            await reading;
+            var text = string.Join("\n", lines);
+            log.Add($"run {(moment == end ? "stopped" : "killed")} at {clock.GetUtcNow():O}: {Checked()} checks; {await errors}");
             completions.AddRange(Completions(text));
         }
         TestContext.Current.SendDiagnosticMessage(string.Join("\n", log));
@@ -81,7 +93,7 @@ public sealed class WatchWeekTests
         var changes = replica.Changes().ToList();
         var byEntry = completions.GroupBy(c => c.EntryId).ToDictionary(g => g.Key, g => g.Select(c => c.At).Order().ToList(), StringComparer.Ordinal);
         Assert.Equal(entries.Keys.Order(), byEntry.Keys.Order());
-        Assert.All(byEntry.Values, c => Assert.True(c.Count >= 4, $"only {c.Count} checks:\n" + string.Join("\n", log)));
+        Assert.All(byEntry.Values, c => Assert.True(c.Count >= 2, $"only {c.Count} checks:\n" + string.Join("\n", log)));
         var truth = new WeekTruth(changes, entries, byEntry);
         TestContext.Current.SendDiagnosticMessage(
             $"{changes.Count} changes in the truth; {events.Count} events: " + string.Join(", ", events.GroupBy(e => e.Type).Select(g => $"{g.Key} {g.Count()}")) +
@@ -103,9 +115,12 @@ public sealed class WatchWeekTests
                 wrong.Add($"{e.Type} {e.PostKey ?? e.Channel} at {e.ObservedAt:O} ({e.Detail}): not in the truth, which has for it: "
                     + string.Join(", ", changes.Where(c => c.Key == e.PostKey).Select(c => $"{c.Type} at {c.Time:O}")));
             else if (e.ObservedAt < change.Time) wrong.Add($"{e.Type} {e.PostKey ?? e.Channel} observed at {e.ObservedAt:O}, before the change at {change.Time:O}");
-            else if (byEntry[e.WatchId!].Count(c => c > change.Time && c < e.ObservedAt) > 1)
-                wrong.Add($"{e.Type} {e.PostKey ?? e.Channel} changed at {change.Time:O}, recorded at {e.ObservedAt:O}: {byEntry[e.WatchId!].Count(c => c > change.Time && c < e.ObservedAt)} checks of {e.WatchId} ended in between: "
-                    + string.Join(", ", byEntry[e.WatchId!].Where(c => c > change.Time && c <= e.ObservedAt.AddHours(1)).Select(c => $"{c:O}")));
+            // Late: two checks of the change's own channel ended after it without it being recorded (a check of
+            // another entry may record it first: a reply shows in the thread of the account it answers).
+            else if (byEntry[truth.EntryOf(change)].Count(c => c > change.Time && c < e.ObservedAt) > 1)
+                wrong.Add($"{e.Type} {e.PostKey ?? e.Channel} changed at {change.Time:O}, recorded at {e.ObservedAt:O} by {e.WatchId}: "
+                    + $"{byEntry[truth.EntryOf(change)].Count(c => c > change.Time && c < e.ObservedAt)} checks of {truth.EntryOf(change)} ended in between: "
+                    + string.Join(", ", byEntry[truth.EntryOf(change)].Where(c => c > change.Time && c <= e.ObservedAt.AddHours(1)).Select(c => $"{c:O}")));
             else matched.Add(change);
         }
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {events.Count} events wrong in {dir.Path}:\n" + string.Join("\n", wrong.Take(12)));
@@ -175,6 +190,8 @@ public sealed class WatchWeekTests
             "telegram" => seed.StartsWith("telegram:", StringComparison.Ordinal) && seed.EndsWith("/s/" + c.Channel, StringComparison.OrdinalIgnoreCase),
             _ => seed.StartsWith(c.Platform + ":", StringComparison.Ordinal) && seed.EndsWith("/@" + c.Channel.TrimStart('@').Split('@')[0], StringComparison.OrdinalIgnoreCase),
         };
+
+        public string EntryOf(ReplicaChange change) => _entryOf[change];
 
         public int Windows(string entry) => _gone.TryGetValue(entry, out var w) ? w.Count : 0;
 

@@ -73,6 +73,12 @@ public sealed class LanguageDetection
 
     public LanguageDetectionOptions Options => _options;
 
+    /// <summary>
+    /// Loads the models of the Latin-script languages (the script nearly every archive has) now; the other
+    /// scripts' load at their first text (a few hundredths of a second each).
+    /// </summary>
+    public void Preload() => _scorer?.Preload(NgramScorer.Script.Latin);
+
     /// <summary>The text's language (ISO 639-1), or null when it is too short or the detector is unsure.</summary>
     public string? Detect(string? text) => Detect(text, out _);
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using Lingua;
 
@@ -29,10 +30,14 @@ internal sealed class NgramScorer
 
     public enum Script { Other, Latin, Cyrillic, Arabic, Devanagari, Greek, Hebrew, Han, Kana, Hangul, Thai, Georgian, Armenian }
 
-    public NgramScorer(IReadOnlyList<Language> languages, string? modelDirectory = null)
+    private readonly string? _cache;
+
+    /// <param name="cacheDirectory">Where the parsed tables are cached (null: no cache).</param>
+    public NgramScorer(IReadOnlyList<Language> languages, string? modelDirectory = null, string? cacheDirectory = null)
     {
         _languages = [.. languages];
         _root = modelDirectory ?? Path.Combine(AppContext.BaseDirectory, "Lingua", "LanguageModels");
+        _cache = cacheDirectory;
         var members = new Dictionary<Script, List<int>>();
         for (var i = 0; i < _languages.Length; i++)
             foreach (var script in ScriptsOf(_languages[i]))
@@ -55,7 +60,7 @@ internal sealed class NgramScorer
         {
             Candidates = candidates;
             var languages = candidates.Select(c => owner._languages[c]).ToArray();
-            _tables = new(() => languages.Length < 2 ? null : Tables.Build(owner._root, languages));
+            _tables = new(() => languages.Length < 2 ? null : Tables.Build(owner._root, owner._cache, languages));
         }
 
         public int[] Candidates { get; }
@@ -70,8 +75,16 @@ internal sealed class NgramScorer
         public required NgramTable Bigrams { get; init; }
         public required NgramTable Unigrams { get; init; }
 
-        public static Tables Build(string root, Language[] languages)
+        /// <summary>
+        /// The tables of these languages: from the binary cache when it was written from the same model files,
+        /// else parsed from Lingua's compressed JSON models (and cached). Parsing the 9 Latin-script models cost
+        /// ~0.2 s of CPU and ~100 MB of short-lived allocations per process; reading the cache a few hundredths.
+        /// </summary>
+        public static Tables Build(string root, string? cacheDirectory, Language[] languages)
         {
+            var files = languages.SelectMany(l => ModelFiles.Select(f => Path.Combine(root, LanguageInfo.IsoCode6391(l).ToString().ToLowerInvariant(), f))).ToArray();
+            var cache = cacheDirectory is null ? null : CachePath(cacheDirectory, files);
+            if (cache is not null && TryRead(cache, languages.Length) is { } cached) return cached;
             var tables = new Tables
             {
                 Trigrams = new NgramTable(languages.Length, capacity: 1 << 16),
@@ -79,12 +92,8 @@ internal sealed class NgramScorer
                 Unigrams = new NgramTable(languages.Length, capacity: 1 << 8),
             };
             // The models are decompressed and parsed on every core, then merged into the tables on one thread.
-            var models = new Model[languages.Length * 3];
-            Parallel.For(0, models.Length, m =>
-            {
-                var iso = LanguageInfo.IsoCode6391(languages[m / 3]).ToString().ToLowerInvariant();
-                models[m] = Load(Path.Combine(root, iso, (m % 3) switch { 0 => "trigrams.json.br", 1 => "bigrams.json.br", _ => "unigrams.json.br" }));
-            });
+            var models = new Model[files.Length];
+            Parallel.For(0, models.Length, m => models[m] = Load(files[m]));
             for (var i = 0; i < languages.Length; i++)
             {
                 models[i * 3].CopyTo(tables.Trigrams, i);
@@ -94,7 +103,72 @@ internal sealed class NgramScorer
             tables.Trigrams.Freeze();
             tables.Bigrams.Freeze();
             tables.Unigrams.Freeze();
+            if (cache is not null) TryWrite(cache, tables);
             return tables;
+        }
+
+        private static readonly string[] ModelFiles = ["trigrams.json.br", "bigrams.json.br", "unigrams.json.br"];
+        private const string CacheFormat = "archiver-ngram-tables-1";
+
+        /// <summary>
+        /// A file in the cache directory named by a hash of the format and of each model file's path, length and
+        /// time: a new Lingua package or another language set gets a new file.
+        /// </summary>
+        private static string CachePath(string directory, string[] files)
+        {
+            var key = new StringBuilder(CacheFormat);
+            foreach (var file in files)
+            {
+                var info = new FileInfo(file);
+                key.Append('\n').Append(info.FullName).Append('|').Append(info.Exists ? info.Length : -1).Append('|').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0);
+            }
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..32];
+            return Path.Combine(directory, hash + ".bin");
+        }
+
+        private static Tables? TryRead(string path, int languages)
+        {
+            try
+            {
+                if (!File.Exists(path)) return null;
+                using var reader = new BinaryReader(File.OpenRead(path));
+                if (reader.ReadString() != CacheFormat || reader.ReadInt32() != languages) return null;
+                return new Tables
+                {
+                    Trigrams = NgramTable.Read(reader, languages),
+                    Bigrams = NgramTable.Read(reader, languages),
+                    Unigrams = NgramTable.Read(reader, languages),
+                };
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                // A damaged or unreadable cache is rebuilt from the models.
+                return null;
+            }
+        }
+
+        private static void TryWrite(string path, Tables tables)
+        {
+            var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                using (var writer = new BinaryWriter(File.Create(temporary)))
+                {
+                    writer.Write(CacheFormat);
+                    writer.Write(tables.Trigrams.Languages);
+                    tables.Trigrams.Write(writer);
+                    tables.Bigrams.Write(writer);
+                    tables.Unigrams.Write(writer);
+                }
+                // Renamed into place whole: a process reading the cache meanwhile sees the old file or the new one.
+                File.Move(temporary, path, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // No cache (read-only home, full disk): the models are parsed again next time.
+                try { File.Delete(temporary); } catch (Exception f) when (f is IOException or UnauthorizedAccessException) { }
+            }
         }
     }
 
@@ -315,7 +389,10 @@ internal sealed class NgramScorer
     {
         private readonly Dictionary<ulong, int> _building = new(capacity);
         private FrozenDictionary<ulong, int>? _rows;
+        private ulong[] _keys = [];
         private float[] _values = new float[capacity * languages];
+
+        public int Languages => languages;
 
         public void Set(ulong key, int language, float value)
         {
@@ -330,6 +407,8 @@ internal sealed class NgramScorer
 
         public void Freeze()
         {
+            _keys = new ulong[_building.Count];
+            foreach (var (key, row) in _building) _keys[row] = key;
             _rows = _building.ToFrozenDictionary();
             Array.Resize(ref _values, _building.Count * languages);
             _building.Clear();
@@ -338,5 +417,38 @@ internal sealed class NgramScorer
 
         public ReadOnlySpan<float> Row(ulong key) =>
             _rows!.TryGetValue(key, out var row) ? _values.AsSpan(row * languages, languages) : default;
+
+        public void Write(BinaryWriter writer)
+        {
+            writer.Write(_keys.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_keys.AsSpan()));
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_values.AsSpan()));
+        }
+
+        public static NgramTable Read(BinaryReader reader, int languages)
+        {
+            var rows = reader.ReadInt32();
+            if (rows < 0 || rows > 1 << 24) throw new InvalidDataException("bad n-gram table size");
+            var table = new NgramTable(languages, 0) { _keys = new ulong[rows], _values = new float[rows * languages] };
+            ReadExactly(reader, System.Runtime.InteropServices.MemoryMarshal.AsBytes(table._keys.AsSpan()));
+            ReadExactly(reader, System.Runtime.InteropServices.MemoryMarshal.AsBytes(table._values.AsSpan()));
+            var index = new Dictionary<ulong, int>(rows);
+            for (var row = 0; row < rows; row++)
+                if (!index.TryAdd(table._keys[row], row)) throw new InvalidDataException("duplicate n-gram in table");
+            table._rows = index.ToFrozenDictionary();
+            return table;
+        }
+
+        private static void ReadExactly(BinaryReader reader, Span<byte> into)
+        {
+            try
+            {
+                reader.BaseStream.ReadExactly(into);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException("truncated n-gram table", e);
+            }
+        }
     }
 }

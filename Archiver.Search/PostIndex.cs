@@ -126,7 +126,7 @@ public sealed partial class PostIndex : IDisposable
     }
 
     /// <summary>Adds a post known not to be in the index (a rebuild or a fresh index): no delete-by-key.</summary>
-    public void Add(SearchDocument post) => Writer.AddDocument(_builders.Value!.Build(post, _options.Stem && Environment.GetEnvironmentVariable("XSTEM") != "off"));
+    public void Add(SearchDocument post) => Writer.AddDocument(_builders.Value!.Build(post, _options.Stem));
 
     /// <summary>Adds or replaces the post with this key.</summary>
     public void Upsert(SearchDocument post) =>

@@ -39,6 +39,30 @@ public sealed record LanguageDetectionOptions
     /// </summary>
     public int MaxChars { get; init; } = 120;
 
+    /// <summary>
+    /// Where the detector keeps its models parsed into tables (rebuilt when the models change), so a process
+    /// reads them in a few hundredths of a second instead of parsing Lingua's JSON (~0.2 s of CPU for the 9
+    /// Latin-script languages). Default: <see cref="DefaultModelCache"/>; null: no cache.
+    /// </summary>
+    public string? ModelCacheDirectory { get; init; } = DefaultModelCache();
+
+    /// <summary>
+    /// $XDG_CACHE_HOME/archiver/language-models (~/.cache/... without it); null when there is no home or
+    /// <c>ARCHIVER_MODEL_CACHE=off</c>.
+    /// </summary>
+    public static string? DefaultModelCache()
+    {
+        if (Environment.GetEnvironmentVariable("ARCHIVER_MODEL_CACHE")?.Trim().ToLowerInvariant() is "off" or "0" or "false" or "no") return null;
+        var home = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (string.IsNullOrEmpty(home))
+        {
+            var user = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (string.IsNullOrEmpty(user)) return null;
+            home = Path.Combine(user, ".cache");
+        }
+        return Path.Combine(home, "archiver", "language-models");
+    }
+
     public static readonly IReadOnlyList<string> DefaultLanguages =
     [
         "ar", "de", "en", "es", "fa", "fr", "he", "hi", "it", "ja", "ko", "nl", "pl", "pt", "ru", "tr", "uk", "zh",
@@ -67,11 +91,17 @@ public sealed class LanguageDetection
             if (_options.LowAccuracy) builder = builder.WithLowAccuracyMode();
             _detector = builder.Build();
         }
-        else _scorer = new NgramScorer(languages);
+        else _scorer = new NgramScorer(languages, cacheDirectory: _options.ModelCacheDirectory);
         _codes = languages.ToFrozenDictionary(l => l, l => l.IsoCode6391().ToString().ToLowerInvariant());
     }
 
     public LanguageDetectionOptions Options => _options;
+
+    /// <summary>
+    /// Loads the models of the Latin-script languages (the script nearly every archive has) now; the other
+    /// scripts' load at their first text (a few hundredths of a second each).
+    /// </summary>
+    public void Preload() => _scorer?.Preload(NgramScorer.Script.Latin);
 
     /// <summary>The text's language (ISO 639-1), or null when it is too short or the detector is unsure.</summary>
     public string? Detect(string? text) => Detect(text, out _);

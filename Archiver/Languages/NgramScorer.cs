@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using Lingua;
 
@@ -16,44 +17,159 @@ namespace Archiver.Languages;
 internal sealed class NgramScorer
 {
     private readonly Language[] _languages;
-    // One flat table per n-gram length (a row of log probabilities per n-gram, a column per language): a few
-    // large arrays instead of a small array per n-gram, which kept ~10^5 objects alive for every GC to mark.
-    private readonly NgramTable _trigrams;
-    private readonly NgramTable _bigrams;
-    private readonly NgramTable _unigrams;
-    /// <summary>Per script, the indexes of the languages written in it.</summary>
-    private readonly Dictionary<Script, int[]> _byScript = [];
+    private readonly string _root;
+    /// <summary>
+    /// Per script, the indexes of the languages written in it, and (when there are two or more to choose
+    /// between) their models, loaded at the first text of that script: a script only one candidate uses
+    /// answers without a model, and an archive in Latin script never loads the Cyrillic or Arabic models.
+    /// Loading all 18 default languages' models cost ~0.4 s of CPU per process, a tenth of a 30,000-post import.
+    /// </summary>
+    private readonly Dictionary<Script, ScriptModels> _byScript = [];
 
     [ThreadStatic] private static HashSet<ulong>? t_seen;
 
     public enum Script { Other, Latin, Cyrillic, Arabic, Devanagari, Greek, Hebrew, Han, Kana, Hangul, Thai, Georgian, Armenian }
 
-    public NgramScorer(IReadOnlyList<Language> languages, string? modelDirectory = null)
+    private readonly string? _cache;
+
+    /// <param name="cacheDirectory">Where the parsed tables are cached (null: no cache).</param>
+    public NgramScorer(IReadOnlyList<Language> languages, string? modelDirectory = null, string? cacheDirectory = null)
     {
         _languages = [.. languages];
-        var root = modelDirectory ?? Path.Combine(AppContext.BaseDirectory, "Lingua", "LanguageModels");
-        _trigrams = new NgramTable(_languages.Length, capacity: 1 << 16);
-        _bigrams = new NgramTable(_languages.Length, capacity: 1 << 10);
-        _unigrams = new NgramTable(_languages.Length, capacity: 1 << 8);
-        // The models are decompressed and parsed on every core (most of the loading time, which a crawl or import
-        // waits for before its first post), then merged into the tables on one thread.
-        var models = new Model[_languages.Length * 3];
-        Parallel.For(0, models.Length, m =>
-        {
-            var iso = LanguageInfo.IsoCode6391(_languages[m / 3]).ToString().ToLowerInvariant();
-            models[m] = Load(Path.Combine(root, iso, (m % 3) switch { 0 => "trigrams.json.br", 1 => "bigrams.json.br", _ => "unigrams.json.br" }));
-        });
+        _root = modelDirectory ?? Path.Combine(AppContext.BaseDirectory, "Lingua", "LanguageModels");
+        _cache = cacheDirectory;
+        var members = new Dictionary<Script, List<int>>();
         for (var i = 0; i < _languages.Length; i++)
-        {
-            models[i * 3].CopyTo(_trigrams, i);
-            models[i * 3 + 1].CopyTo(_bigrams, i);
-            models[i * 3 + 2].CopyTo(_unigrams, i);
             foreach (var script in ScriptsOf(_languages[i]))
-                _byScript[script] = [.. (_byScript.GetValueOrDefault(script) ?? []), i];
+                (members.TryGetValue(script, out var list) ? list : members[script] = []).Add(i);
+        foreach (var (script, list) in members) _byScript[script] = new ScriptModels(this, [.. list]);
+    }
+
+    /// <summary>Loads the models of this script's languages now (else at its first text).</summary>
+    public void Preload(Script script)
+    {
+        if (_byScript.TryGetValue(script, out var models)) _ = models.Tables;
+    }
+
+    /// <summary>The models of one script's candidate languages, one column per candidate (in <see cref="Candidates"/> order).</summary>
+    private sealed class ScriptModels
+    {
+        private readonly Lazy<Tables?> _tables;
+
+        public ScriptModels(NgramScorer owner, int[] candidates)
+        {
+            Candidates = candidates;
+            var languages = candidates.Select(c => owner._languages[c]).ToArray();
+            _tables = new(() => languages.Length < 2 ? null : Tables.Build(owner._root, owner._cache, languages));
         }
-        _trigrams.Freeze();
-        _bigrams.Freeze();
-        _unigrams.Freeze();
+
+        public int[] Candidates { get; }
+        public Tables? Tables => _tables.Value;
+    }
+
+    private sealed class Tables
+    {
+        // One flat table per n-gram length (a row of log probabilities per n-gram, a column per language): a few
+        // large arrays instead of a small array per n-gram, which kept ~10^5 objects alive for every GC to mark.
+        public required NgramTable Trigrams { get; init; }
+        public required NgramTable Bigrams { get; init; }
+        public required NgramTable Unigrams { get; init; }
+
+        /// <summary>
+        /// The tables of these languages: from the binary cache when it was written from the same model files,
+        /// else parsed from Lingua's compressed JSON models (and cached). Parsing the 9 Latin-script models cost
+        /// ~0.2 s of CPU and ~100 MB of short-lived allocations per process; reading the cache a few hundredths.
+        /// </summary>
+        public static Tables Build(string root, string? cacheDirectory, Language[] languages)
+        {
+            var files = languages.SelectMany(l => ModelFiles.Select(f => Path.Combine(root, LanguageInfo.IsoCode6391(l).ToString().ToLowerInvariant(), f))).ToArray();
+            var cache = cacheDirectory is null ? null : CachePath(cacheDirectory, files);
+            if (cache is not null && TryRead(cache, languages.Length) is { } cached) return cached;
+            var tables = new Tables
+            {
+                Trigrams = new NgramTable(languages.Length, capacity: 1 << 16),
+                Bigrams = new NgramTable(languages.Length, capacity: 1 << 10),
+                Unigrams = new NgramTable(languages.Length, capacity: 1 << 8),
+            };
+            // The models are decompressed and parsed on every core, then merged into the tables on one thread.
+            var models = new Model[files.Length];
+            Parallel.For(0, models.Length, m => models[m] = Load(files[m]));
+            for (var i = 0; i < languages.Length; i++)
+            {
+                models[i * 3].CopyTo(tables.Trigrams, i);
+                models[i * 3 + 1].CopyTo(tables.Bigrams, i);
+                models[i * 3 + 2].CopyTo(tables.Unigrams, i);
+            }
+            tables.Trigrams.Freeze();
+            tables.Bigrams.Freeze();
+            tables.Unigrams.Freeze();
+            if (cache is not null) TryWrite(cache, tables);
+            return tables;
+        }
+
+        private static readonly string[] ModelFiles = ["trigrams.json.br", "bigrams.json.br", "unigrams.json.br"];
+        private const string CacheFormat = "archiver-ngram-tables-1";
+
+        /// <summary>
+        /// A file in the cache directory named by a hash of the format and of each model file's path, length and
+        /// time: a new Lingua package or another language set gets a new file.
+        /// </summary>
+        private static string CachePath(string directory, string[] files)
+        {
+            var key = new StringBuilder(CacheFormat);
+            foreach (var file in files)
+            {
+                var info = new FileInfo(file);
+                key.Append('\n').Append(info.FullName).Append('|').Append(info.Exists ? info.Length : -1).Append('|').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0);
+            }
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..32];
+            return Path.Combine(directory, hash + ".bin");
+        }
+
+        private static Tables? TryRead(string path, int languages)
+        {
+            try
+            {
+                if (!File.Exists(path)) return null;
+                using var reader = new BinaryReader(File.OpenRead(path));
+                if (reader.ReadString() != CacheFormat || reader.ReadInt32() != languages) return null;
+                return new Tables
+                {
+                    Trigrams = NgramTable.Read(reader, languages),
+                    Bigrams = NgramTable.Read(reader, languages),
+                    Unigrams = NgramTable.Read(reader, languages),
+                };
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                // A damaged or unreadable cache is rebuilt from the models.
+                return null;
+            }
+        }
+
+        private static void TryWrite(string path, Tables tables)
+        {
+            var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                using (var writer = new BinaryWriter(File.Create(temporary)))
+                {
+                    writer.Write(CacheFormat);
+                    writer.Write(tables.Trigrams.Languages);
+                    tables.Trigrams.Write(writer);
+                    tables.Bigrams.Write(writer);
+                    tables.Unigrams.Write(writer);
+                }
+                // Renamed into place whole: a process reading the cache meanwhile sees the old file or the new one.
+                File.Move(temporary, path, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // No cache (read-only home, full disk): the models are parsed again next time.
+                try { File.Delete(temporary); } catch (Exception f) when (f is IOException or UnauthorizedAccessException) { }
+            }
+        }
     }
 
     public IReadOnlyList<Language> Languages => _languages;
@@ -68,9 +184,12 @@ internal sealed class NgramScorer
     /// <summary>As <see cref="Score(ReadOnlySpan{char})"/>, for a text whose main script the caller already knows.</summary>
     public (Language Best, double Confidence, double Second) Score(ReadOnlySpan<char> text, Script script)
     {
-        if (!_byScript.TryGetValue(script, out var candidates)) return (Language.Unknown, 0, 0);
+        if (!_byScript.TryGetValue(script, out var models)) return (Language.Unknown, 0, 0);
+        var candidates = models.Candidates;
         if (candidates.Length == 1) return (_languages[candidates[0]], 1, 0);
-        Span<double> sums = stackalloc double[_languages.Length];
+        var tables = models.Tables!;
+        // Sums per candidate (column l of the script's tables is candidates[l]).
+        Span<double> sums = stackalloc double[candidates.Length];
         sums.Clear();
         var seen = t_seen ??= [];
         seen.Clear();
@@ -90,18 +209,18 @@ internal sealed class NgramScorer
             if (++run < 3) continue;
             var key = Pack(lower[0], lower[1], lower[2]);
             if (!seen.Add(key)) continue;
-            var tri = _trigrams.Row(key);
+            var tri = tables.Trigrams.Row(key);
             ReadOnlySpan<float> bi = default, uni = default;
             var lookedUpLower = false;
-            foreach (var l in candidates)
+            for (var l = 0; l < sums.Length; l++)
             {
                 var p = tri.IsEmpty ? 0f : tri[l];
                 if (p == 0f)
                 {
                     if (!lookedUpLower)
                     {
-                        bi = _bigrams.Row(Pack(lower[0], lower[1]));
-                        uni = _unigrams.Row(Pack(lower[0]));
+                        bi = tables.Bigrams.Row(Pack(lower[0], lower[1]));
+                        uni = tables.Unigrams.Row(Pack(lower[0]));
                         lookedUpLower = true;
                     }
                     p = !bi.IsEmpty && bi[l] != 0f ? bi[l] : !uni.IsEmpty ? uni[l] : 0f;
@@ -111,7 +230,7 @@ internal sealed class NgramScorer
         }
         var best = -1;
         var second = -1;
-        foreach (var l in candidates)
+        for (var l = 0; l < sums.Length; l++)
         {
             // A language none of whose n-grams matched says nothing (as in Lingua: it is left out).
             if (sums[l] >= 0) continue;
@@ -120,10 +239,10 @@ internal sealed class NgramScorer
         }
         if (best < 0) return (Language.Unknown, 0, 0);
         double total = 0;
-        foreach (var l in candidates)
+        for (var l = 0; l < sums.Length; l++)
             if (sums[l] < 0) total += Math.Exp(sums[l] - sums[best]);
         var secondShare = second < 0 ? 0 : Math.Exp(sums[second] - sums[best]) / total;
-        return (_languages[best], 1 / total, secondShare);
+        return (_languages[candidates[best]], 1 / total, secondShare);
     }
 
     /// <summary>The script most of the letters are written in.</summary>
@@ -270,7 +389,10 @@ internal sealed class NgramScorer
     {
         private readonly Dictionary<ulong, int> _building = new(capacity);
         private FrozenDictionary<ulong, int>? _rows;
+        private ulong[] _keys = [];
         private float[] _values = new float[capacity * languages];
+
+        public int Languages => languages;
 
         public void Set(ulong key, int language, float value)
         {
@@ -285,6 +407,8 @@ internal sealed class NgramScorer
 
         public void Freeze()
         {
+            _keys = new ulong[_building.Count];
+            foreach (var (key, row) in _building) _keys[row] = key;
             _rows = _building.ToFrozenDictionary();
             Array.Resize(ref _values, _building.Count * languages);
             _building.Clear();
@@ -293,5 +417,38 @@ internal sealed class NgramScorer
 
         public ReadOnlySpan<float> Row(ulong key) =>
             _rows!.TryGetValue(key, out var row) ? _values.AsSpan(row * languages, languages) : default;
+
+        public void Write(BinaryWriter writer)
+        {
+            writer.Write(_keys.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_keys.AsSpan()));
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_values.AsSpan()));
+        }
+
+        public static NgramTable Read(BinaryReader reader, int languages)
+        {
+            var rows = reader.ReadInt32();
+            if (rows < 0 || rows > 1 << 24) throw new InvalidDataException("bad n-gram table size");
+            var table = new NgramTable(languages, 0) { _keys = new ulong[rows], _values = new float[rows * languages] };
+            ReadExactly(reader, System.Runtime.InteropServices.MemoryMarshal.AsBytes(table._keys.AsSpan()));
+            ReadExactly(reader, System.Runtime.InteropServices.MemoryMarshal.AsBytes(table._values.AsSpan()));
+            var index = new Dictionary<ulong, int>(rows);
+            for (var row = 0; row < rows; row++)
+                if (!index.TryAdd(table._keys[row], row)) throw new InvalidDataException("duplicate n-gram in table");
+            table._rows = index.ToFrozenDictionary();
+            return table;
+        }
+
+        private static void ReadExactly(BinaryReader reader, Span<byte> into)
+        {
+            try
+            {
+                reader.BaseStream.ReadExactly(into);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException("truncated n-gram table", e);
+            }
+        }
     }
 }

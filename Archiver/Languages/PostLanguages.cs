@@ -31,7 +31,7 @@ public sealed class PostLanguages
     /// </summary>
     public static void Preload()
     {
-        if (DetectionEnabledByEnvironment() && !Detecting.IsValueCreated) _ = Task.Run(() => Detecting.Value);
+        if (DetectionEnabledByEnvironment() && !Detecting.IsValueCreated) _ = Task.Run(() => Detecting.Value._detection!.Preload());
     }
 
     public PostLanguages(LanguageDetection? detection) => _detection = detection;

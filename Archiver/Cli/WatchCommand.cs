@@ -160,12 +160,15 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             // SIGTERM (systemd's stop) and SIGINT end the watch cleanly: the handlers are the watcher's own, so the
             // signal never takes the default action (exit 143) whatever the host process registered or not.
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            // Under a Type=notify systemd unit: READY=1 once the schedule is loaded, STOPPING=1 at the stop, watchdog pings.
+            using var systemd = SystemdService.FromEnvironment();
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             var ct = stopping.Token;
             void Stop(PosixSignalContext signal)
             {
                 signal.Cancel = true;
+                systemd.Stopping();
                 stopping.Cancel();
             }
             var registry = new PlatformRegistry(platforms);
@@ -224,6 +227,7 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             WatchPass pass;
             try
             {
+                systemd.Ready($"watching {entries.Count:N0} entries");
                 pass = await scheduler.RunAsync(ct);
                 await session.CompleteAsync();
                 // A one-off pass exits once its events are out (or after a minute: a webhook that is down gets them next run).

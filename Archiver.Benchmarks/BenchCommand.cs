@@ -20,6 +20,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(ImportBenchmark.Command(run));
         command.Subcommands.Add(CrawlReplicaBenchmark.Command(run));
         command.Subcommands.Add(LanguageBenchmark.Command(run));
+        command.Subcommands.Add(WatchBenchmark.Command(run));
         return command;
     }
 

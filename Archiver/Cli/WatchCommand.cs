@@ -162,6 +162,9 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         {
             // SIGTERM (systemd's stop) and SIGINT cancel the token (CliApp's handlers) and end the watch cleanly: exit 0.
             var ct = cancel;
+            // Under a Type=notify systemd unit: READY=1 once the schedule is loaded, STOPPING=1 at the stop, watchdog pings.
+            using var systemd = SystemdService.FromEnvironment();
+            using var stoppingNote = ct.Register(systemd.Stopping);
             var registry = new PlatformRegistry(platforms);
             var simulated = parse.GetValue(timeScale) is { } scale ? new SimulatedClock(parse.GetValue(timeOrigin) ?? DateTimeOffset.UtcNow, scale) : null;
             var clock = (TimeProvider?)simulated ?? TimeProvider.System;
@@ -215,6 +218,7 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             WatchPass pass;
             try
             {
+                systemd.Ready($"watching {entries.Count:N0} entries");
                 pass = await scheduler.RunAsync(ct);
                 await session.CompleteAsync();
                 // A one-off pass exits once its events are out (or after a minute: a webhook that is down gets them next run).

@@ -39,6 +39,13 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
     /// </summary>
     public WarcWriter? Warc { get; init; }
 
+    /// <summary>
+    /// The caller's politeness per host, shared by crawls of one process that follow each other (a watch's checks):
+    /// a host's rate then holds across them, where a scheduler of each crawl's own would let the next crawl's first
+    /// request go at once. Null: the crawl has its own, from <see cref="CrawlOptions.PerHost"/> and <see cref="CrawlOptions.RatePerHost"/>.
+    /// </summary>
+    public HostScheduler? Hosts { get; init; }
+
     /// <summary>A WARC writer (and the CDXJ index it appends to) in the archive's <c>warc/</c>, as a crawl opens its own.</summary>
     public static WarcWriter OpenWarc(CrawlOptions options, ArchivePaths paths, CdxjIndex cdxj) => new(new WarcWriterOptions
     {
@@ -106,7 +113,7 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
         using var cdxj = Warc is null ? new CdxjIndex(Path.Combine(paths.Warc, "index.cdxj")) : null;
         using var ownWarc = Warc is null ? OpenWarc(options, paths, cdxj!) : null;
         var warc = Warc ?? ownWarc!;
-        var scheduler = new HostScheduler(options.PerHost, options.RatePerHost, options.Time);
+        var scheduler = Hosts ?? new HostScheduler(options.PerHost, options.RatePerHost, options.Time);
         using var http = new HttpFetcher(options, scheduler, Counters);
         _frontier = frontier;
         _scheduler = scheduler;

@@ -30,6 +30,11 @@ public sealed class WatchCrawlCheck(ArchiveSession session, PlatformRegistry pla
 {
     private readonly WatchCheckOptions _options = options ?? new WatchCheckOptions();
 
+    // One politeness schedule for all the checks: each check is a crawl of its own, and checks of one host follow each
+    // other at once, so a scheduler per check would start each check's first request without waiting for the host's
+    // rate (back-to-back checks of 10,000 channels of one host went at the watcher's speed, not at --rate).
+    private readonly HostScheduler _hosts = new(crawl.PerHost, crawl.RatePerHost, crawl.Time);
+
     /// <summary>The folder of the entries' frontier files.</summary>
     public static string FrontierDirectory(ArchivePaths paths) => Path.Combine(paths.Root, "watch");
 
@@ -51,7 +56,7 @@ public sealed class WatchCrawlCheck(ArchiveSession session, PlatformRegistry pla
             FrontierPath = Path.Combine(FrontierDirectory(session.Paths), entry.Id + ".frontier.db"),
         };
         long inserted = 0, edited = 0, deleted = 0;
-        var crawler = new Crawler(options, platforms, browser) { Warc = warc };
+        var crawler = new Crawler(options, platforms, browser) { Warc = warc, Hosts = _hosts };
         crawler.Committed += r =>
         {
             Interlocked.Add(ref inserted, r.Inserted);

@@ -38,6 +38,7 @@ public sealed class WatchScheduler
     private readonly TimeProvider _time;
     private readonly WatchSchedulerOptions _options;
     private readonly Random _random;
+    private readonly Dictionary<string, string> _hosts = new(StringComparer.Ordinal);
 
     /// <param name="entries">The watch list as stored.</param>
     /// <param name="hostOf">The host an entry's check talks to (checks of one host never overlap).</param>
@@ -68,9 +69,14 @@ public sealed class WatchScheduler
         var busyHosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var done = Channel.CreateUnbounded<Done>(new UnboundedChannelOptions { SingleReader = true });
         var start = Now();
-        HashSet<string>? pass = _options.Once
-            ? _entries.Values.Where(e => !e.Paused && (_options.All || e.NextCheckAt <= start)).Select(e => e.Id).ToHashSet(StringComparer.Ordinal)
-            : null;
+        // The entries waiting for their check, in order of due time per host: choosing the next checks looks at the
+        // first entry of each host only, so a loop costs O(hosts + log entries), not a sort of the whole list (10,000
+        // channels of one host: the sort and the host of every entry per check cost more than the 1 ms a check may take).
+        // A pass (--once) queues the entries of the pass only, and a checked one is not queued again.
+        var queues = new Dictionary<string, SortedSet<DueKey>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var e in _entries.Values)
+            if (!e.Paused && (!_options.Once || _options.All || e.NextCheckAt <= start)) Enqueue(queues, e);
+        var candidates = new List<(DueKey Key, string Host)>();
         int checks = 0, read = 0, gone = 0, failed = 0, interrupted = 0;
         using var checkStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
         try
@@ -78,17 +84,23 @@ public sealed class WatchScheduler
             while (!stop.IsCancellationRequested)
             {
                 var now = Now();
-                foreach (var entry in Due(now, pass, running))
+                var free = Math.Max(1, _options.MaxChecks) - running.Count;
+                if (free > 0)
                 {
-                    if (running.Count >= Math.Max(1, _options.MaxChecks)) break;
-                    var host = _hostOf(entry);
-                    if (!busyHosts.Add(host)) continue;
-                    pass?.Remove(entry.Id);
-                    running[entry.Id] = RunCheckAsync(entry, host, done.Writer, checkStop.Token);
+                    candidates.Clear();
+                    foreach (var (host, queue) in queues)
+                        if (queue.Count > 0 && !busyHosts.Contains(host) && (_options.Once || queue.Min.At <= now)) candidates.Add((queue.Min, host));
+                    candidates.Sort(static (a, b) => DueKey.Order.Compare(a.Key, b.Key));
+                    foreach (var (key, host) in candidates.Take(free))
+                    {
+                        queues[host].Remove(key);
+                        busyHosts.Add(host);
+                        running[key.Id] = RunCheckAsync(_entries[key.Id], host, done.Writer, checkStop.Token);
+                    }
                 }
-                if (pass is { Count: 0 } && running.Count == 0) break;
+                if (_options.Once && running.Count == 0 && queues.Values.All(q => q.Count == 0)) break;
 
-                var wait = pass is null ? NextWait(now, running) : Timeout.InfiniteTimeSpan;
+                var wait = _options.Once ? Timeout.InfiniteTimeSpan : NextWait(now, queues);
                 if (!await WaitAsync(done.Reader, wait, stop).ConfigureAwait(false)) continue;
                 while (done.Reader.TryRead(out var finished))
                 {
@@ -104,6 +116,8 @@ public sealed class WatchScheduler
                         default: interrupted++; break;
                     }
                     await CompleteAsync(finished).ConfigureAwait(false);
+                    // Watching on: the entry waits for its next check (an interrupted one is due again at once).
+                    if (!_options.Once && _entries.TryGetValue(finished.Entry.Id, out var next) && !next.Paused) Enqueue(queues, next);
                 }
             }
         }
@@ -128,23 +142,42 @@ public sealed class WatchScheduler
         return new WatchPass(checks, read, gone, failed, interrupted);
     }
 
+    /// <summary>An entry's place in its host's queue: due time, then id (the order checks start in).</summary>
+    private readonly record struct DueKey(DateTime At, string Id)
+    {
+        public static readonly IComparer<DueKey> Order = Comparer<DueKey>.Create(static (a, b) =>
+        {
+            var at = a.At.CompareTo(b.At);
+            return at != 0 ? at : string.CompareOrdinal(a.Id, b.Id);
+        });
+    }
+
+    private void Enqueue(Dictionary<string, SortedSet<DueKey>> queues, WatchEntry entry)
+    {
+        var host = HostOf(entry);
+        if (!queues.TryGetValue(host, out var queue)) queues[host] = queue = new SortedSet<DueKey>(DueKey.Order);
+        queue.Add(new DueKey(entry.NextCheckAt, entry.Id));
+    }
+
+    /// <summary>The entry's host, worked out once (a seed's host does not change; parsing it per loop cost ~µs × entries).</summary>
+    private string HostOf(WatchEntry entry)
+    {
+        if (!_hosts.TryGetValue(entry.Id, out var host)) _hosts[entry.Id] = host = _hostOf(entry);
+        return host;
+    }
+
     private DateTime Now() => _time.GetUtcNow().UtcDateTime;
 
-    private IEnumerable<WatchEntry> Due(DateTime now, HashSet<string>? pass, Dictionary<string, Task> running) =>
-        _entries.Values
-            .Where(e => !e.Paused && !running.ContainsKey(e.Id) && (pass is null ? e.NextCheckAt <= now : pass.Contains(e.Id)))
-            .OrderBy(e => e.NextCheckAt)
-            .ThenBy(e => e.Id, StringComparer.Ordinal)
-            .ToList();
-
-    /// <summary>Until the next entry not running falls due (a due one that waits for its host or a slot waits for a check to end).</summary>
-    private TimeSpan NextWait(DateTime now, Dictionary<string, Task> running)
+    /// <summary>Until the next queued entry falls due (a due one that waits for its host or a slot waits for a check to end).</summary>
+    private static TimeSpan NextWait(DateTime now, Dictionary<string, SortedSet<DueKey>> queues)
     {
         DateTime? next = null;
-        foreach (var e in _entries.Values)
+        var after = new DueKey(now.AddTicks(1), "");
+        foreach (var queue in queues.Values)
         {
-            if (e.Paused || running.ContainsKey(e.Id) || e.NextCheckAt <= now) continue;
-            if (next is null || e.NextCheckAt < next) next = e.NextCheckAt;
+            if (queue.Count == 0) continue;
+            var first = queue.Min.At > now ? queue.Min : queue.Max.At > now ? queue.GetViewBetween(after, queue.Max).Min : (DueKey?)null;
+            if (first is { } f && (next is null || f.At < next)) next = f.At;
         }
         // Timers take at most ~24 days; a day at a time is plenty (a gone channel may wait months).
         return next is { } at ? Min(at - now, TimeSpan.FromDays(1)) : Timeout.InfiniteTimeSpan;

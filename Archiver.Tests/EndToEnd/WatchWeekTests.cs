@@ -139,12 +139,15 @@ public sealed class WatchWeekTests
         foreach (var type in Enum.GetValues<ArchiveEventType>().Where(t => t != ArchiveEventType.CheckFailed))
             Assert.True(must.Any(c => c.Type == type), $"the week had no {type} a watcher had to see: the test proves less than it says");
 
-        // The webhook got every event once, through the kills (a kill between a delivery and its cursor's save would
-        // send one again: receivers dedupe by id, docs/events.md); the Atom feed holds the last 100, as our own feed
-        // parser reads it (WatchNotifyTests and EventNotifierTests read it with Python's XML parser too).
+        // The webhook got every event, once apart from kills: one that lands between a delivery's 2xx and the save of
+        // its cursor sends that one event again (at least once, never lost: receivers dedupe by id, docs/events.md);
+        // the Atom feed holds the last 100, as our own feed parser reads it (WatchNotifyTests and EventNotifierTests
+        // read it with Python's XML parser too).
         var posted = webhook.Accepted.ToList();
         Assert.Equal(events.Select(e => e.Id).Order(StringComparer.Ordinal), posted.Distinct().Order(StringComparer.Ordinal));
-        Assert.True(posted.Count == posted.Distinct().Count(), $"{posted.Count - posted.Distinct().Count()} events posted twice");
+        var twice = posted.Count - posted.Distinct().Count();
+        TestContext.Current.SendDiagnosticMessage($"{posted.Count} deliveries of {events.Count} events, {twice} again after a kill");
+        Assert.True(twice <= killAt.Count, $"{twice} events posted twice, more than one for each of the {killAt.Count} kills");
         var (feed, _) = Archiver.Platforms.Feeds.FeedParser.Read(File.ReadAllBytes(Path.Combine(dir.Path, "events.atom")), "application/atom+xml", null);
         Assert.True(feed is { Format: "atom10", Problems.Count: 0 }, "the events feed is no clean Atom 1.0 feed");
         Assert.Equal(events.TakeLast(100).Reverse().Select(e => "urn:archiver:event:" + e.Id), feed.Entries.Select(e => e.Id));

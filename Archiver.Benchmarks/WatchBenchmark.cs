@@ -263,6 +263,9 @@ public static partial class WatchBenchmark
         info.FileName = assembly.Length > 0 ? muxer : Path.Combine(AppContext.BaseDirectory, "archiver");
         if (assembly.Length > 0) info.ArgumentList.Add(assembly);
         foreach (var a in args) info.ArgumentList.Add(a);
+        // As the systemd unit (docs/archiver-watch.service) runs the watcher, unless the caller set them otherwise.
+        info.Environment.TryAdd("DOTNET_GCConserveMemory", "7");
+        info.Environment.TryAdd("DOTNET_GCgen0size", "0x1000000");
         return Process.Start(info) ?? throw new ArchiverException("Could not start 'archiver watch run'.");
     }
 }

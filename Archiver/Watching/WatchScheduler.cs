@@ -107,14 +107,7 @@ public sealed class WatchScheduler
                     await running[finished.Entry.Id].ConfigureAwait(false);
                     running.Remove(finished.Entry.Id);
                     busyHosts.Remove(finished.Host);
-                    checks++;
-                    switch (finished.Result.Kind)
-                    {
-                        case WatchCheckKind.Read: read++; break;
-                        case WatchCheckKind.Gone: gone++; break;
-                        case WatchCheckKind.Failed: failed++; break;
-                        default: interrupted++; break;
-                    }
+                    Count(finished.Result.Kind);
                     await CompleteAsync(finished).ConfigureAwait(false);
                     // Watching on: the entry waits for its next check (an interrupted one is due again at once).
                     if (!_options.Once && _entries.TryGetValue(finished.Entry.Id, out var next) && !next.Paused) Enqueue(queues, next);
@@ -129,17 +122,22 @@ public sealed class WatchScheduler
         }
         while (done.Reader.TryRead(out var finished))
         {
+            Count(finished.Result.Kind);
+            await CompleteAsync(finished).ConfigureAwait(false);
+        }
+        return new WatchPass(checks, read, gone, failed, interrupted);
+
+        void Count(WatchCheckKind kind)
+        {
             checks++;
-            switch (finished.Result.Kind)
+            switch (kind)
             {
                 case WatchCheckKind.Read: read++; break;
                 case WatchCheckKind.Gone: gone++; break;
                 case WatchCheckKind.Failed: failed++; break;
                 default: interrupted++; break;
             }
-            await CompleteAsync(finished).ConfigureAwait(false);
         }
-        return new WatchPass(checks, read, gone, failed, interrupted);
     }
 
     /// <summary>An entry's place in its host's queue: due time, then id (the order checks start in).</summary>

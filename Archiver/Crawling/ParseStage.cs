@@ -126,8 +126,9 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
         using (Counters.Time(CrawlStage.Parse)) posts = result.Posts.Where(InTimeRange).Select(languages.Label).ToList();
         var wanted = Options.NoMedia ? NoMedia : RequestMedia(request, posts);
 
-        var gone = result.Gone.Select(g => new Disappearance(g.Key, g.Kind == "post" ? DisappearanceKind.Post : DisappearanceKind.Author,
-            seenAt, g.Status, g.Reason, captured.Capture)).ToList();
+        var gone = result.Gone.Where(g => g.Kind != "post" || !AuthorTakenDown(g.Key))
+            .Select(g => new Disappearance(g.Key, g.Kind == "post" ? DisappearanceKind.Post : DisappearanceKind.Author,
+                seenAt, g.Status, g.Reason, captured.Capture)).ToList();
         foreach (var _ in gone) Counters.AddGone();
         var batch = new StoreBatch
         {
@@ -217,4 +218,12 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
         };
         return parsed with { Work = work with { Batch = batch } };
     }
+
+    /// <summary>
+    /// A post whose account the archive holds as gone: its own URL answering 404/410 then says the account is down
+    /// (servers hide a suspended account's statuses), not that its author deleted it. No deletion is claimed.
+    /// </summary>
+    private bool AuthorTakenDown(string postKey) =>
+        run.Store.GetPost(postKey)?.Post is { AuthorId: { } author } post
+        && run.Store.GetAuthor(PostKey.Of(post.Platform, post.Host, author)) is { Status: AuthorStatus.Gone };
 }

@@ -15,11 +15,10 @@ public static class SearchBenchCommand
         var threads = new Option<int>("--threads") { Description = "Indexing threads sharing one IndexWriter", DefaultValueFactory = _ => 2 };
         var ram = new Option<double>("--ram-mb") { Description = "IndexWriter RAM buffer (MB)", DefaultValueFactory = _ => 64 };
         var storeText = new Option<bool>("--store-text") { Description = "Store the text in the index (snippets without the store)" };
-        var stem = new Option<bool>("--stem") { Description = "Also index the stemmed per-language text fields" };
         var reuse = new Option<bool>("--reuse") { Description = "Keep an existing index in --dir (skip the build; for iterating on queries)" };
         var command = new Command("search", "Search index: build posts/s, peak RSS, size; query latency by type; aggregation time")
         {
-            corpus, queries, expected, dir, threads, ram, storeText, stem, reuse,
+            corpus, queries, expected, dir, threads, ram, storeText, reuse,
         };
         run.Attach(command, (context, parse, ct) =>
         {
@@ -28,9 +27,9 @@ public static class SearchBenchCommand
             if (parse.GetValue(threads) is < 1 or > 64) throw new UsageException("--threads must be between 1 and 64.");
             var directory = parse.GetValue(dir) ?? Path.Combine(Path.GetTempPath(), $"archiver-bench-search-{Environment.ProcessId}");
             var settings = new SearchBenchmark.Settings(file, parse.GetValue(queries)!, parse.GetValue(expected)!, directory,
-                parse.GetValue(threads), parse.GetValue(storeText), parse.GetValue(stem), parse.GetValue(ram), parse.GetValue(reuse));
+                parse.GetValue(threads), parse.GetValue(storeText), parse.GetValue(ram), parse.GetValue(reuse));
             context.Out.WriteLine($"bench search: {file} -> {directory} ({settings.Threads} threads, RAM buffer {settings.RamBufferMB} MB, "
-                + $"text {(settings.StoreText ? "stored" : "not stored")}, stemmed fields {(settings.Stem ? "on" : "off")})");
+                + $"text {(settings.StoreText ? "stored" : "not stored")})");
             try
             {
                 var report = new SearchBenchmark(settings, context.Out).Run(ct);

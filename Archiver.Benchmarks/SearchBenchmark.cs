@@ -12,7 +12,7 @@ namespace Archiver.Benchmarks;
 /// </summary>
 public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWriter output)
 {
-    public sealed record Settings(string Corpus, string Queries, string Expected, string Directory, int Threads, bool StoreText, bool Stem, double RamBufferMB, bool Reuse = false);
+    public sealed record Settings(string Corpus, string Queries, string Expected, string Directory, int Threads, bool StoreText, double RamBufferMB, bool Reuse = false);
 
     public sealed record BuildFigures(long Posts, double Seconds, double CloseSeconds, long PeakRssBytes, long IndexBytes)
     {
@@ -40,7 +40,7 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
             if (System.IO.Directory.Exists(settings.Directory)) System.IO.Directory.Delete(settings.Directory, recursive: true);
             build = Build(ct);
         }
-        var options = new PostIndexOptions { StoreText = settings.StoreText, Stem = settings.Stem };
+        var options = new PostIndexOptions { StoreText = settings.StoreText };
         using var index = PostIndex.Open(settings.Directory, options);
         var (latencies, mismatches) = Queries(index, ct);
         var aggregation = Aggregate(index);
@@ -49,7 +49,7 @@ public sealed class SearchBenchmark(SearchBenchmark.Settings settings, TextWrite
 
     private BuildFigures Build(CancellationToken ct)
     {
-        var options = new PostIndexOptions { StoreText = settings.StoreText, Stem = settings.Stem, RamBufferMB = settings.RamBufferMB };
+        var options = new PostIndexOptions { StoreText = settings.StoreText, RamBufferMB = settings.RamBufferMB };
         var watch = Stopwatch.StartNew();
         var cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         long posts = 0;

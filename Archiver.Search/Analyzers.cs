@@ -6,6 +6,7 @@ using Lucene.Net.Analysis.En;
 using Lucene.Net.Analysis.Fr;
 using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Analysis.Ru;
+using Lucene.Net.Analysis.Snowball;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Util;
@@ -30,7 +31,7 @@ public static class Analyzers
     public static Analyzer Folding() => Analyzer.NewAnonymous((_, reader) =>
     {
         var tokenizer = new StandardTokenizer(Version, reader);
-        TokenStream stream = new LowerCaseFilter(Version, tokenizer);
+        TokenStream stream = new InvariantLowerCaseFilter(tokenizer);
         // French/Italian elisions (l'élection, d'accord) are one word to UAX #29; the article is not part of it.
         stream = new ElisionFilter(stream, Elisions);
         stream = new ASCIIFoldingFilter(stream);
@@ -45,7 +46,30 @@ public static class Analyzers
         return new TokenStreamComponents(tokenizer, new LowerCaseFilter(Version, tokenizer));
     });
 
+    /// <summary>
+    /// The analyzer of a stemmed field: the chain of Lucene's analyzer for the language (EnglishAnalyzer,
+    /// FrenchAnalyzer, RussianAnalyzer, ArabicAnalyzer, GermanAnalyzer), with the same stop words and stemmers,
+    /// built here only to lower-case with <see cref="InvariantLowerCaseFilter"/>: the terms are the same
+    /// (a test compares them), so indexes built with Lucene's analyzers stay valid.
+    /// </summary>
     public static Analyzer Stemming(string lang) => lang switch
+    {
+        "en" => Chain(stream => new PorterStemFilter(new StopFilter(Version,
+            new InvariantLowerCaseFilter(new EnglishPossessiveFilter(Version, stream)), EnglishAnalyzer.DefaultStopSet))),
+        "fr" => Chain(stream => new FrenchLightStemFilter(new StopFilter(Version,
+            new InvariantLowerCaseFilter(new ElisionFilter(stream, FrenchAnalyzer.DEFAULT_ARTICLES)), FrenchAnalyzer.DefaultStopSet))),
+        "ru" => Chain(stream => new SnowballFilter(new StopFilter(Version,
+            new InvariantLowerCaseFilter(stream), RussianAnalyzer.DefaultStopSet), new Lucene.Net.Tartarus.Snowball.Ext.RussianStemmer())),
+        // Lucene's order: the Arabic stop list is not normalised, so stop words go before normalisation.
+        "ar" => Chain(stream => new ArabicStemFilter(new ArabicNormalizationFilter(new StopFilter(Version,
+            new InvariantLowerCaseFilter(stream), ArabicAnalyzer.DefaultStopSet)))),
+        "de" => Chain(stream => new GermanLightStemFilter(new GermanNormalizationFilter(new StopFilter(Version,
+            new InvariantLowerCaseFilter(stream), GermanAnalyzer.DefaultStopSet)))),
+        _ => throw new ArgumentOutOfRangeException(nameof(lang), lang, "no stemming analyzer for this language"),
+    };
+
+    /// <summary>Lucene's own analyzer for the language, kept to prove <see cref="Stemming"/> gives its terms.</summary>
+    public static Analyzer LuceneStemming(string lang) => lang switch
     {
         "en" => new EnglishAnalyzer(Version),
         "fr" => new FrenchAnalyzer(Version),
@@ -54,6 +78,12 @@ public static class Analyzers
         "de" => new GermanAnalyzer(Version),
         _ => throw new ArgumentOutOfRangeException(nameof(lang), lang, "no stemming analyzer for this language"),
     };
+
+    private static Analyzer Chain(Func<TokenStream, TokenStream> filters) => Analyzer.NewAnonymous((_, reader) =>
+    {
+        var tokenizer = new StandardTokenizer(Version, reader);
+        return new TokenStreamComponents(tokenizer, filters(tokenizer));
+    });
 
     /// <summary>The per-field analyzer used both to index and to parse queries.</summary>
     public static Analyzer PerField()

@@ -17,7 +17,6 @@ internal sealed class DocumentBuilder
 
     private readonly StringField _key = new(IndexFields.Key, "", Field.Store.YES);
     private readonly Field _text;
-    private readonly Dictionary<string, Field> _stemmed = new(StringComparer.Ordinal);
     private readonly NumericDocValuesField _createdValues = new(IndexFields.Created, 0);
     private readonly Int64Field _views = new(IndexFields.Views, 0, NumberType);
     private readonly Int64Field _likes = new(IndexFields.Likes, 0, NumberType);
@@ -30,15 +29,13 @@ internal sealed class DocumentBuilder
     public DocumentBuilder(bool storeText)
     {
         _text = new Field(IndexFields.Text, "", storeText ? TextField.TYPE_STORED : TextField.TYPE_NOT_STORED);
-        foreach (var lang in IndexFields.StemmedLanguages)
-            _stemmed[lang] = new Field(IndexFields.Stemmed(lang), "", TextField.TYPE_NOT_STORED);
         foreach (var field in new[] { IndexFields.Author, IndexFields.Channel, IndexFields.Platform, IndexFields.Lang })
             _single[field] = new SingleValued(new StringField(field, "", Field.Store.NO), new SortedDocValuesField(field, new BytesRef()));
         foreach (var field in new[] { IndexFields.Author, IndexFields.Channel })
             _shown[field] = new SortedDocValuesField(IndexFields.Shown(field), new BytesRef());
     }
 
-    public Document Build(SearchDocument post, bool stem)
+    public Document Build(SearchDocument post)
     {
         var doc = new Document();
         _key.SetStringValue(post.Key);
@@ -46,11 +43,6 @@ internal sealed class DocumentBuilder
         _text.SetStringValue(post.Text);
         doc.Add(_text);
         var lang = Lower(post.Language);
-        if (stem && lang is not null && _stemmed.TryGetValue(lang, out var stemmed))
-        {
-            stemmed.SetStringValue(post.Text);
-            doc.Add(stemmed);
-        }
         AddSingle(doc, IndexFields.Platform, Lower(post.Platform));
         AddSingle(doc, IndexFields.Author, Lower(post.Author));
         AddShown(doc, IndexFields.Author, post.Author, null);

@@ -9,8 +9,8 @@ namespace Archiver.Search;
 /// <summary>
 /// Lucene's classic QueryParser with the archive's field names: friendly names resolve to real fields,
 /// <c>date:</c> and the counts take dates and numbers (ranges become numeric range queries), keyword
-/// fields match whole lower-cased values, and with stemming on a text clause also searches every
-/// stemmed field. Unknown fields and bad dates are errors, not silent empty results.
+/// fields match whole lower-cased values, and with stemming on a text clause also matches the words with
+/// the same stem in each stemmed language. Unknown fields and bad dates are errors, not silent empty results.
 /// </summary>
 internal sealed class FriendlyQueryParser : QueryParser
 {
@@ -44,7 +44,7 @@ internal sealed class FriendlyQueryParser : QueryParser
         }
         if (IndexFields.Keywords.Contains(real) || real == IndexFields.Key)
             return new TermQuery(new Term(real, real == IndexFields.Key ? queryText : DocumentBuilder.Normalize(real, queryText)));
-        return TextFields(real).Select(f => Raw(() => base.GetFieldQuery(f, queryText, quoted))).Combine();
+        return WithStems(real, f => Raw(() => base.GetFieldQuery(f, queryText, quoted)));
     }
 
     protected override Query GetFieldQuery(string field, string queryText, int slop)
@@ -52,7 +52,7 @@ internal sealed class FriendlyQueryParser : QueryParser
         var real = Resolve(field);
         if (real != IndexFields.Text && !real.StartsWith(IndexFields.Text + "_", StringComparison.Ordinal))
             return GetFieldQuery(field, queryText, quoted: true);
-        return TextFields(real).Select(f => Raw(() => base.GetFieldQuery(f, queryText, slop))).Combine();
+        return WithStems(real, f => Raw(() => base.GetFieldQuery(f, queryText, slop)));
     }
 
     protected override Query GetRangeQuery(string field, string part1, string part2, bool startInclusive, bool endInclusive)
@@ -109,10 +109,20 @@ internal sealed class FriendlyQueryParser : QueryParser
     private static Query Range(string field, long? from, long? to, bool fromInclusive, bool toInclusive) =>
         NumericRangeQuery.NewInt64Range(field, DocumentBuilder.PrecisionStep, from, to, fromInclusive, toInclusive);
 
-    private IEnumerable<string> TextFields(string real) =>
-        _stem && real == IndexFields.Text
-            ? IndexFields.StemmedLanguages.Select(IndexFields.Stemmed).Prepend(IndexFields.Text)
-            : [real];
+    /// <summary>
+    /// A text clause as analysed for the text field; with <c>--stem</c> also its alternative in each stemmed
+    /// language, and for <c>text_en:</c> (and the like) that language's alternative alone.
+    /// </summary>
+    private Query WithStems(string real, Func<string, Query?> analyse)
+    {
+        // The clause analysed by each language's analyzer gives its stems (stop words leave gaps), which
+        // LanguageStemQuery then finds among the text field's words.
+        Query? Stemmed(string lang) => LanguageStemQuery.For(lang, analyse(IndexFields.Stemmed(lang)));
+        if (real != IndexFields.Text) return Stemmed(real[(IndexFields.Text.Length + 1)..])!;
+        var text = analyse(IndexFields.Text);
+        if (!_stem) return text!;
+        return IndexFields.StemmedLanguages.Select(Stemmed).Prepend(text).Combine();
+    }
 
     private Query? Raw(Func<Query?> parse)
     {

@@ -81,7 +81,7 @@ public sealed partial class PostIndex
             var leaf = leaves[ReaderUtil.SubIndex(scoreDoc.Doc, leaves)];
             var local = scoreDoc.Doc - leaf.DocBase;
             if (stored.Get(IndexFields.Text) is { } text) texts[key] = text;
-            if (request.Snippets && request.Stem) langs[scoreDoc.Doc] = SingleValue(leaf.AtomicReader, IndexFields.Lang, local);
+            if (request.Snippets) langs[scoreDoc.Doc] = SingleValue(leaf.AtomicReader, IndexFields.Lang, local);
             hits.Add(new SearchHit
             {
                 Key = key,
@@ -95,13 +95,21 @@ public sealed partial class PostIndex
         {
             foreach (var (key, text) in lookup(hits.Select(h => h.Key).ToList())) texts[key] = text;
         }
-        var snippets = new Snippets(query, _analyzer);
+        var stemmed = StemHighlight.HasStems(query);
+        var plain = stemmed ? null : new Snippets(query, _analyzer);
+        // With stems, each post's words are marked by its own language's stems only.
+        var byLanguage = new Dictionary<string, Snippets>(StringComparer.Ordinal);
         for (var i = 0; i < hits.Count; i++)
         {
             if (!texts.TryGetValue(hits[i].Key, out var text)) continue;
-            var lang = langs.GetValueOrDefault(docs[i].Doc);
-            var field = request.Stem && lang is not null && IndexFields.StemmedLanguages.Contains(lang) ? IndexFields.Stemmed(lang) : IndexFields.Text;
-            hits[i] = hits[i] with { Snippet = snippets.Make(text, field) };
+            var snippets = plain;
+            if (snippets is null)
+            {
+                var lang = langs.GetValueOrDefault(docs[i].Doc) ?? "";
+                if (!byLanguage.TryGetValue(lang, out snippets))
+                    byLanguage[lang] = snippets = new Snippets(StemHighlight.ForLanguage(query, lang, searcher.IndexReader), _analyzer);
+            }
+            hits[i] = hits[i] with { Snippet = snippets.Make(text, IndexFields.Text) };
         }
         return hits;
     }

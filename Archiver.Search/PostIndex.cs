@@ -10,8 +10,6 @@ public sealed record PostIndexOptions
 {
     /// <summary>Keep the text in the index (compressed stored fields) for snippets; otherwise <see cref="TextLookup"/> supplies it.</summary>
     public bool StoreText { get; init; }
-    /// <summary>Index a stemmed copy of the text in the post's language (needed by <c>--stem</c>).</summary>
-    public bool Stem { get; init; } = true;
     /// <summary>Measured: 64 MB builds faster than 256 MB (smaller flushes overlap with indexing; the final flush is shorter).</summary>
     public double RamBufferMB { get; init; } = 64;
     /// <summary>Texts of the hits by key, for snippets when the text is not stored.</summary>
@@ -126,11 +124,11 @@ public sealed partial class PostIndex : IDisposable
     }
 
     /// <summary>Adds a post known not to be in the index (a rebuild or a fresh index): no delete-by-key.</summary>
-    public void Add(SearchDocument post) => Writer.AddDocument(_builders.Value!.Build(post, _options.Stem));
+    public void Add(SearchDocument post) => Writer.AddDocument(_builders.Value!.Build(post));
 
     /// <summary>Adds or replaces the post with this key.</summary>
     public void Upsert(SearchDocument post) =>
-        Writer.UpdateDocument(new Term(IndexFields.Key, post.Key), _builders.Value!.Build(post, _options.Stem));
+        Writer.UpdateDocument(new Term(IndexFields.Key, post.Key), _builders.Value!.Build(post));
 
     public void Remove(string key) => Writer.DeleteDocuments(new Term(IndexFields.Key, key));
 

@@ -24,6 +24,7 @@ public static class CliApp
         new WatchCommand(KnownPlatforms.All()),
         new ProfileCommand(),
         new ReplicaCommand(),
+        new Serve.ServeCommand(),
     ];
 
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)

@@ -113,6 +113,9 @@ public sealed class IndexFollower : ICommitFollower
     /// <summary>The highest store sequence whose changes are in the index (and visible to searches when refreshing).</summary>
     public long AppliedSequence => Interlocked.Read(ref _applied);
 
+    /// <summary>The index it writes, for searches in the same process (<c>archiver serve</c>): near-real-time after each commit.</summary>
+    public PostIndex Index => _index;
+
     /// <summary>Time the indexing thread spent working (catch-up included), not waiting for batches.</summary>
     public TimeSpan Busy
     {

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Text.Json;
+using Archiver.Cli;
+using Archiver.Notifications;
+using Archiver.Search;
+using Archiver.Storage;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Archiver.Serve;
+
+/// <summary>
+/// The web app and JSON API over one open archive (its store and live index), on Kestrel. The API returns what the
+/// CLI's <c>--json</c> prints for the same question (<c>/api/search</c> as <c>search --json</c>, <c>/api/posts/KEY</c>
+/// as <c>show --json</c>, <c>/api/channels</c>, <c>/api/events</c>); the pages render the same data as HTML.
+/// </summary>
+public sealed class ServeHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ServeHost(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>Where it listens (the port chosen when 0 was asked).</summary>
+    public Uri Url { get; }
+
+    public static async Task<ServeHost> StartAsync(IPEndPoint listen, string? token, ArchiveStore store, PostIndex index, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "Archiver",
+            ContentRootPath = AppContext.BaseDirectory,
+            // No configuration files are read, so none are watched (a recursive inotify watch of the working directory otherwise).
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "archiver_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.FormFieldName = "__archiver_form";
+        });
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.AddServerHeader = false;
+            o.Listen(listen);
+        });
+        var app = builder.Build();
+        var security = new ServeSecurity(token, app.Services.GetRequiredService<IAntiforgery>());
+        app.Use(security.InvokeAsync);
+        Map(app, security, store, index);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw new ArchiverException($"Cannot listen on {listen}: {e.Message}. Choose another --listen address or port.", e);
+        }
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ServeHost(app, new Uri(address));
+    }
+
+    private static void Map(WebApplication app, ServeSecurity security, ArchiveStore store, PostIndex index)
+    {
+        var json = CliContext.JsonOptions;
+        app.MapGet("/static/app.css", () => Results.Text(Html.Css, "text/css"));
+
+        app.MapGet("/api/search", (HttpRequest request) =>
+        {
+            try
+            {
+                var search = SearchQuery.From(request.Query);
+                var results = index.Search(search);
+                return Results.Json(SearchOutput.From(search, results, SearchOutput.Details(store, results)), json);
+            }
+            catch (Exception e) when (e is UsageException or QuerySyntaxException)
+            {
+                return Results.Json(new { error = e.Message }, json, statusCode: StatusCodes.Status400BadRequest);
+            }
+        });
+        app.MapGet("/api/posts/{*key}", (string key) =>
+            View(store, key) is { } view ? Results.Json(view, json) : Results.Json(new { error = $"No post '{key}' in this archive." }, json, statusCode: 404));
+        app.MapGet("/api/channels", () => Results.Json(ChannelSummaries.From(store), json));
+        app.MapGet("/api/events", () => Results.Json(store.ReadEvents().Select(EventJson.From).ToList(), json));
+
+        app.MapGet("/", (HttpRequest request) =>
+        {
+            var q = request.Query["q"].ToString();
+            var stem = request.Query["stem"].ToString() is { Length: > 0 } s && s != "0";
+            if (string.IsNullOrWhiteSpace(q)) return Page(Pages.Search(null, stem, null, null, null));
+            try
+            {
+                var search = SearchQuery.From(request.Query) is var parsed && parsed.CountBy.Count == 0
+                    ? parsed with { CountBy = Pages.Facets, Histogram = parsed.Histogram ?? HistogramPeriod.Week }
+                    : parsed;
+                var results = index.Search(search);
+                return Page(Pages.Search(q, stem, search, SearchOutput.From(search, results, SearchOutput.Details(store, results)), null));
+            }
+            catch (Exception e) when (e is UsageException or QuerySyntaxException)
+            {
+                return Page(Pages.Search(q, stem, null, null, e.Message), StatusCodes.Status400BadRequest);
+            }
+        });
+        app.MapGet("/posts/{*key}", (string key) =>
+            View(store, key) is { } view ? Page(Pages.Post(view)) : Page(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), 404));
+        app.MapGet("/channels", () => Page(Pages.Channels(ChannelSummaries.From(store))));
+        app.MapGet("/events", () => Page(Html.Page("Events", "<h1>Events</h1><ul class=\"events\">"
+            + string.Concat(store.ReadEvents().Select(e => "<li>" + Html.E(EventText.Line(e)) + "</li>")) + "</ul>")));
+
+        var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
+        app.MapGet("/login", (HttpContext context) =>
+        {
+            var tokens = antiforgery.GetAndStoreTokens(context);
+            return Page(Pages.Login(Then(context.Request.Query["then"]), tokens.FormFieldName, tokens.RequestToken!, failed: false));
+        });
+        app.MapPost("/login", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            var then = Then(form["then"]);
+            if (!security.Matches(form["token"].ToString()))
+            {
+                var tokens = antiforgery.GetAndStoreTokens(context);
+                return Page(Pages.Login(then, tokens.FormFieldName, tokens.RequestToken!, failed: true), StatusCodes.Status401Unauthorized);
+            }
+            context.Response.Cookies.Append(ServeSecurity.CookieName, form["token"].ToString(), new CookieOptions
+            {
+                HttpOnly = true,
+                SameSite = SameSiteMode.Strict,
+                Secure = context.Request.IsHttps,
+                Path = "/",
+            });
+            return Results.Redirect(then);
+        });
+    }
+
+    private static PostView? View(ArchiveStore store, string key) =>
+        (store.GetPost(key) ?? store.FindPostByUrl(key)) is { } post ? new PostView(post, store.GetVersions(post.Key), store.LastSightingOf(post.Key)) : null;
+
+    /// <summary>Where to go after logging in: a path of this app only, never another site.</summary>
+    private static string Then(string? then) =>
+        then is { Length: > 0 } t && t.StartsWith('/') && !t.StartsWith("//", StringComparison.Ordinal) && !t.Contains('\\', StringComparison.Ordinal) ? t : "/";
+
+    private static IResult Page(string html, int status = StatusCodes.Status200OK) => Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

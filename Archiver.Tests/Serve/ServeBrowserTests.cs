@@ -83,15 +83,28 @@ public sealed partial class ServeBrowserTests : IAsyncDisposable
         {
             lines.Add(JsonSerializer.Serialize(new
             {
-                id = $"te-{i:D4}", platform = "telegram", channel = i % 2 == 0 ? "conseil_lyon" : "mairie_paris", author = $"redaction{i % 3}",
+                id = $"te-{i:D4}",
+                platform = "telegram",
+                channel = i % 2 == 0 ? "conseil_lyon" : "mairie_paris",
+                author = $"redaction{i % 3}",
                 created_at = new DateTime(2024, 5, 1, 8, 0, 0, DateTimeKind.Utc).AddDays(i * 3).ToString("yyyy-MM-ddTHH:mm:ssZ"),
-                lang = "fr", text = i == 0 ? edited : $"Réunion {i} du conseil : le budget de la ville en débat", hashtags = new[] { "budget" }, urls = Array.Empty<string>(),
+                lang = "fr",
+                text = i == 0 ? edited : $"Réunion {i} du conseil : le budget de la ville en débat",
+                hashtags = new[] { "budget" },
+                urls = Array.Empty<string>(),
             }));
         }
         lines.Add(JsonSerializer.Serialize(new
         {
-            id = "te-hostile", platform = "telegram", channel = "conseil_lyon", author = "mallory", created_at = "2024-06-01T00:00:00Z", lang = "en",
-            text = "<img src=x onerror=alert(1)> the budget <script>alert(2)</script>", hashtags = Array.Empty<string>(), urls = Array.Empty<string>(),
+            id = "te-hostile",
+            platform = "telegram",
+            channel = "conseil_lyon",
+            author = "mallory",
+            created_at = "2024-06-01T00:00:00Z",
+            lang = "en",
+            text = "<img src=x onerror=alert(1)> the budget <script>alert(2)</script>",
+            hashtags = Array.Empty<string>(),
+            urls = Array.Empty<string>(),
         }));
         var file = _archive.File(name);
         await File.WriteAllLinesAsync(file, lines, TestContext.Current.CancellationToken);

@@ -161,6 +161,18 @@ public sealed partial class ServeTests : IAsyncLifetime
         Assert.Contains("matches", await after.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_API_and_not_the_pages()
+    {
+        var url = await StartAsync();
+        using var http = new HttpClient();
+        var document = JsonNode.Parse(await http.GetStringAsync(new Uri(url, "/api/openapi.json"), TestContext.Current.CancellationToken))!;
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["/api/channels", "/api/events", "/api/posts/{key}", "/api/search"], paths);
+        Assert.StartsWith("3.", document["openapi"]!.GetValue<string>());
+        Assert.NotNull(document["paths"]!["/api/search"]!["get"]!["responses"]!["200"]);
+    }
+
     [Theory]
     [InlineData("8470")]
     [InlineData("example.org:80")]

@@ -43,6 +43,12 @@ public sealed class ServeHost : IAsyncDisposable
             Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Logging.ClearProviders();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Archiver";
+            document.Info.Description = "The archive's search, posts, channels and events: the same answers as the CLI's --json.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "archiver_antiforgery";
@@ -75,7 +81,8 @@ public sealed class ServeHost : IAsyncDisposable
     private static void Map(WebApplication app, ServeSecurity security, ArchiveStore store, PostIndex index)
     {
         var json = CliContext.JsonOptions;
-        app.MapGet("/static/app.css", () => Results.Text(Html.Css, "text/css"));
+        app.MapGet("/static/app.css", () => Results.Text(Html.Css, "text/css")).ExcludeFromDescription();
+        app.MapOpenApi("/api/openapi.json");
 
         app.MapGet("/api/search", (HttpRequest request) =>
         {
@@ -89,13 +96,20 @@ public sealed class ServeHost : IAsyncDisposable
             {
                 return Results.Json(new { error = e.Message }, json, statusCode: StatusCodes.Status400BadRequest);
             }
-        });
+        }).WithSummary("Search: what `archiver search --json` prints for q, stem, since, until, by (repeatable), histogram, sort, limit, offset, top")
+          .Produces<SearchOutput.Json>().Produces(StatusCodes.Status400BadRequest);
         app.MapGet("/api/posts/{*key}", (string key) =>
-            View(store, key) is { } view ? Results.Json(view, json) : Results.Json(new { error = $"No post '{key}' in this archive." }, json, statusCode: 404));
-        app.MapGet("/api/channels", () => Results.Json(ChannelSummaries.From(store), json));
-        app.MapGet("/api/events", () => Results.Json(store.ReadEvents().Select(EventJson.From).ToList(), json));
+            View(store, key) is { } view ? Results.Json(view, json) : Results.Json(new { error = $"No post '{key}' in this archive." }, json, statusCode: 404))
+            .WithSummary("A post by key or URL with its versions, deletion evidence and provenance: `archiver show --json`")
+            .Produces<PostView>().Produces(StatusCodes.Status404NotFound);
+        app.MapGet("/api/channels", () => Results.Json(ChannelSummaries.From(store), json))
+            .WithSummary("Every channel and account with status and evidence: `archiver channels --json`").Produces<IReadOnlyList<ChannelSummary>>();
+        app.MapGet("/api/events", () => Results.Json(store.ReadEvents().Select(EventJson.From).ToList(), json))
+            .WithSummary("What a watch recorded, oldest first: `archiver events --json`").Produces<List<EventJson>>();
 
-        app.MapGet("/", (HttpRequest request) =>
+        // The pages are for people; the OpenAPI document lists the API only.
+        var pages = app.MapGroup("").ExcludeFromDescription();
+        pages.MapGet("/", (HttpRequest request) =>
         {
             var q = request.Query["q"].ToString();
             var stem = request.Query["stem"].ToString() is { Length: > 0 } s && s != "0";
@@ -113,19 +127,19 @@ public sealed class ServeHost : IAsyncDisposable
                 return Page(Pages.Search(q, stem, null, null, e.Message), StatusCodes.Status400BadRequest);
             }
         });
-        app.MapGet("/posts/{*key}", (string key) =>
+        pages.MapGet("/posts/{*key}", (string key) =>
             View(store, key) is { } view ? Page(Pages.Post(view)) : Page(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), 404));
-        app.MapGet("/channels", () => Page(Pages.Channels(ChannelSummaries.From(store))));
-        app.MapGet("/events", () => Page(Html.Page("Events", "<h1>Events</h1><ul class=\"events\">"
+        pages.MapGet("/channels", () => Page(Pages.Channels(ChannelSummaries.From(store))));
+        pages.MapGet("/events", () => Page(Html.Page("Events", "<h1>Events</h1><ul class=\"events\">"
             + string.Concat(store.ReadEvents().Select(e => "<li>" + Html.E(EventText.Line(e)) + "</li>")) + "</ul>")));
 
         var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
-        app.MapGet("/login", (HttpContext context) =>
+        pages.MapGet("/login", (HttpContext context) =>
         {
             var tokens = antiforgery.GetAndStoreTokens(context);
             return Page(Pages.Login(Then(context.Request.Query["then"]), tokens.FormFieldName, tokens.RequestToken!, failed: false));
         });
-        app.MapPost("/login", async (HttpContext context) =>
+        pages.MapPost("/login", async (HttpContext context) =>
         {
             var form = await context.Request.ReadFormAsync();
             var then = Then(form["then"]);

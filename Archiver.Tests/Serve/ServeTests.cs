@@ -162,6 +162,23 @@ public sealed partial class ServeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_second_writer_is_refused_while_serve_holds_the_archive_and_readers_still_work()
+    {
+        var url = await StartAsync();
+        var second = await Support.Cli.RunAsync("--data", _archive.File("data"), "serve", "--listen", "127.0.0.1:0");
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("being written by another archiver process", second.Error);
+        Assert.Contains("serve", second.Error);
+        var import = await Support.Cli.RunAsync("--data", _archive.File("data"), "import", _archive.File("posts.jsonl"));
+        Assert.Equal(1, import.ExitCode);
+        Assert.Contains("being written by another archiver process", import.Error);
+        var search = await Support.Cli.RunAsync("--data", _archive.File("data"), "--json", "search", "vote");
+        Assert.Equal(0, search.ExitCode);
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(url, "/api/search?q=vote"), TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_the_API_and_not_the_pages()
     {
         var url = await StartAsync();

@@ -58,15 +58,20 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var now = DateTime.UtcNow;
             now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
             var added = new List<WatchEntry>();
+            // By seed, for one look-up a seed: scanning the list for each seed made adding 10,000 seeds quadratic.
+            var watched = new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
+            foreach (var e in existing) watched.TryAdd(e.Seed, e);
             foreach (var (text, seed) in parsed)
             {
-                if (existing.Concat(added).FirstOrDefault(e => e.Seed == text) is { } already)
+                if (watched.TryGetValue(text, out var already))
                 {
                     if (!context.Json) context.Out.WriteLine($"{text} is already watched as {already.Id}");
                     continue;
                 }
                 // A millisecond apart (the store's precision): the list keeps the order they were given in.
-                added.Add(WatchRecords.NewEntry(text, seed.Platform, interval, parse.GetValue(tag), now.AddMilliseconds(added.Count), ids));
+                var entry = WatchRecords.NewEntry(text, seed.Platform, interval, parse.GetValue(tag), now.AddMilliseconds(added.Count), ids);
+                added.Add(entry);
+                watched.Add(text, entry);
             }
             if (added.Count > 0) await session.Writer.WriteAsync(new StoreBatch { Watch = added }, ct);
             await session.CompleteAsync();

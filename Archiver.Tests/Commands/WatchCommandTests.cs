@@ -90,6 +90,17 @@ public sealed class WatchCommandTests : IDisposable
         Assert.Contains($"telegram:chan09999 is already watched as {bySeed["telegram:chan09999"]}", already);
         // The order they were given in.
         Assert.Equal(seeds.Where(s => s != "telegram:chan00042"), list.Select(e => e.GetProperty("seed").GetString()).Where(s => s != "telegram:chan00042"));
+
+        // Pause and remove take as many, by id or by seed; a target named twice counts once.
+        var half = bySeed.Take(5_000).ToList();
+        var paused = Entries(await Watch(["pause", .. half.Select((p, i) => i % 2 == 0 ? p.Value : p.Key), half[0].Value, "--json"]));
+        Assert.Equal(half.Select(p => p.Value), paused.Select(e => e.GetProperty("id").GetString()));
+        Assert.Equal(5_000, Entries(await Watch("list", "--json")).Count(e => e.GetProperty("paused").GetBoolean()));
+        var removed = Entries(await Watch(["remove", .. half.Select(p => p.Key), "--json"]));
+        Assert.Equal(5_000, removed.Count);
+        var left = Entries(await Watch("list", "--json"));
+        Assert.Equal(bySeed.Skip(5_000).Select(p => p.Value).Order(StringComparer.Ordinal), left.Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(left, e => e.GetProperty("paused").GetBoolean());
     }
 
     [Fact]

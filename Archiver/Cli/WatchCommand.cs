@@ -264,12 +264,21 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
 
     private static List<WatchEntry> Resolve(IReadOnlyList<WatchEntry> entries, IEnumerable<string> targets)
     {
+        // One look-up a target (as WatchRecords.Find: by id, else by seed): scanning the list for each of 10,000 targets was quadratic.
+        var byId = new Dictionary<string, WatchEntry>(StringComparer.OrdinalIgnoreCase);
+        var bySeed = new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            byId.TryAdd(e.Id, e);
+            bySeed.TryAdd(e.Seed, e);
+        }
         var found = new List<WatchEntry>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var target in targets)
         {
-            var entry = WatchRecords.Find(entries, target)
+            var entry = (byId.TryGetValue(target, out var e) ? e : bySeed.GetValueOrDefault(target.Trim()))
                 ?? throw new ArchiverException($"No watch entry '{target}': give an id or a seed as 'archiver watch list' shows them; nothing was changed.");
-            if (!found.Contains(entry)) found.Add(entry);
+            if (ids.Add(entry.Id)) found.Add(entry);
         }
         return found;
     }

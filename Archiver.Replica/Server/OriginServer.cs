@@ -72,6 +72,13 @@ internal sealed class OriginServer : IAsyncDisposable
 
     public void Attach(IOriginHandler originHandler) => handler = originHandler;
 
+    /// <summary>Count requests about each entity from zero again (for a takedown after N requests from now).</summary>
+    public void ResetTakedownCounters()
+    {
+        entityRequests.Clear();
+        cache.Clear();
+    }
+
     /// <summary>Forget cached answers and takedown counters (after a version or fault switch).</summary>
     public void Reset(bool counters)
     {

@@ -81,6 +81,17 @@ public sealed class ReplicaHost : IAsyncDisposable
     public void TakeDown(string target, int status = 451, OriginKind? origin = null) =>
         state.AddTakedown(origin, new Takedown(target, status));
 
+    /// <summary>
+    /// Take it down once it has answered <paramref name="afterRequests"/> more requests about it (an account taken down
+    /// in the middle of a crawl: its lookup and timeline answer, its statuses asked next do not). The takedown counters
+    /// of <paramref name="origin"/> start again from now. Not in the truth's takedowns (those in force from the first request).
+    /// </summary>
+    public void TakeDown(string target, int status, OriginKind origin, long afterRequests)
+    {
+        foreach (var s in servers.Where(s => s.Kind == origin)) s.ResetTakedownCounters();
+        state.AddTakedown(origin, new Takedown(target, status, afterRequests));
+    }
+
     public void ClearTakedowns() => state.ClearTakedowns();
 
     /// <summary>Make an API origin refuse requests without an Authorization header (401), or accept them again.</summary>

@@ -66,6 +66,44 @@ public sealed class WatchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Ten_thousand_seeds_are_added_once_each_and_seeds_given_twice_or_already_watched_are_reported_not_added()
+    {
+        Entries(await Watch("add", "telegram:chan00042", "--json"));
+        var seeds = Enumerable.Range(0, 10_000).Select(i => $"telegram:chan{i:D5}").ToList();
+
+        // Two seeds given twice in one command, and one watched before.
+        var result = await Watch(["add", .. seeds, "telegram:chan00007", "telegram:chan09999"]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(9_999, lines.Count(l => l.StartsWith("added ", StringComparison.Ordinal)));
+        var already = lines.Where(l => l.Contains(" is already watched as ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, already.Count);
+        var list = Entries(await Watch("list", "--json"));
+        Assert.Equal(10_000, list.Count);
+        var bySeed = list.ToDictionary(e => e.GetProperty("seed").GetString()!, e => e.GetProperty("id").GetString()!);
+        Assert.Equal(seeds.Order(StringComparer.Ordinal), bySeed.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(10_000, bySeed.Values.Distinct().Count());
+        // Each repeat names the entry the seed is watched as: the one of before, or the one this command added.
+        Assert.Contains($"telegram:chan00042 is already watched as {bySeed["telegram:chan00042"]}", already);
+        Assert.Contains($"telegram:chan00007 is already watched as {bySeed["telegram:chan00007"]}", already);
+        Assert.Contains($"telegram:chan09999 is already watched as {bySeed["telegram:chan09999"]}", already);
+        // The order they were given in.
+        Assert.Equal(seeds.Where(s => s != "telegram:chan00042"), list.Select(e => e.GetProperty("seed").GetString()).Where(s => s != "telegram:chan00042"));
+
+        // Pause and remove take as many, by id or by seed; a target named twice counts once.
+        var half = bySeed.Take(5_000).ToList();
+        var paused = Entries(await Watch(["pause", .. half.Select((p, i) => i % 2 == 0 ? p.Value : p.Key), half[0].Value, "--json"]));
+        Assert.Equal(half.Select(p => p.Value), paused.Select(e => e.GetProperty("id").GetString()));
+        Assert.Equal(5_000, Entries(await Watch("list", "--json")).Count(e => e.GetProperty("paused").GetBoolean()));
+        var removed = Entries(await Watch(["remove", .. half.Select(p => p.Key), "--json"]));
+        Assert.Equal(5_000, removed.Count);
+        var left = Entries(await Watch("list", "--json"));
+        Assert.Equal(bySeed.Skip(5_000).Select(p => p.Value).Order(StringComparer.Ordinal), left.Select(e => e.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(left, e => e.GetProperty("paused").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_seed_no_platform_recognises_is_refused_with_exit_1_and_nothing_is_added()
     {
         Entries(await Watch("add", "telegram:kept", "--json"));

@@ -58,15 +58,20 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var now = DateTime.UtcNow;
             now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
             var added = new List<WatchEntry>();
+            // By seed, for one look-up a seed: scanning the list for each seed made adding 10,000 seeds quadratic.
+            var watched = new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
+            foreach (var e in existing) watched.TryAdd(e.Seed, e);
             foreach (var (text, seed) in parsed)
             {
-                if (existing.Concat(added).FirstOrDefault(e => e.Seed == text) is { } already)
+                if (watched.TryGetValue(text, out var already))
                 {
                     if (!context.Json) context.Out.WriteLine($"{text} is already watched as {already.Id}");
                     continue;
                 }
                 // A millisecond apart (the store's precision): the list keeps the order they were given in.
-                added.Add(WatchRecords.NewEntry(text, seed.Platform, interval, parse.GetValue(tag), now.AddMilliseconds(added.Count), ids));
+                var entry = WatchRecords.NewEntry(text, seed.Platform, interval, parse.GetValue(tag), now.AddMilliseconds(added.Count), ids);
+                added.Add(entry);
+                watched.Add(text, entry);
             }
             if (added.Count > 0) await session.Writer.WriteAsync(new StoreBatch { Watch = added }, ct);
             await session.CompleteAsync();
@@ -259,12 +264,21 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
 
     private static List<WatchEntry> Resolve(IReadOnlyList<WatchEntry> entries, IEnumerable<string> targets)
     {
+        // One look-up a target (as WatchRecords.Find: by id, else by seed): scanning the list for each of 10,000 targets was quadratic.
+        var byId = new Dictionary<string, WatchEntry>(StringComparer.OrdinalIgnoreCase);
+        var bySeed = new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            byId.TryAdd(e.Id, e);
+            bySeed.TryAdd(e.Seed, e);
+        }
         var found = new List<WatchEntry>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var target in targets)
         {
-            var entry = WatchRecords.Find(entries, target)
+            var entry = (byId.TryGetValue(target, out var e) ? e : bySeed.GetValueOrDefault(target.Trim()))
                 ?? throw new ArchiverException($"No watch entry '{target}': give an id or a seed as 'archiver watch list' shows them; nothing was changed.");
-            if (!found.Contains(entry)) found.Add(entry);
+            if (ids.Add(entry.Id)) found.Add(entry);
         }
         return found;
     }

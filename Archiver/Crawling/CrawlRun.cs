@@ -24,6 +24,7 @@ internal sealed class CrawlRun
         Store = store;
         Frontier = frontier;
         Seeds = new SeedTallies(store, frontier);
+        Accounts = new AccountEvidence(store);
     }
 
     public CrawlOptions Options { get; }
@@ -31,6 +32,9 @@ internal sealed class CrawlRun
     public ArchiveStore Store { get; }
     public Frontier Frontier { get; }
     public SeedTallies Seeds { get; }
+
+    /// <summary>Whose statuses answering gone are deletions: settled by their accounts' answers in this run.</summary>
+    public AccountEvidence Accounts { get; }
 
     /// <summary>Set when the browser could not be used, for the summary.</summary>
     public string? BrowserNote { get; set; }

@@ -115,7 +115,7 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
         }
 
         foreach (var problem in result.Problems.Where(p => p.Fatal)) run.Fail(request, FetchFailureKind.Other, problem.Reason);
-        if (result.Gone.Count > 0) run.Seeds.Gone(request, result.Gone);
+        if (result.Gone.Count > 0 && !AccountEvidence.ForOtherAccount(request)) run.Seeds.Gone(request, result.Gone);
         // An error page is not an archived page of its seed, even when the parser took it calmly.
         var readable = response.Status is >= 200 and < 300;
         if (!readable && result.Gone.Count == 0 && !result.Problems.Any(p => p.Fatal))
@@ -126,9 +126,10 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
         using (Counters.Time(CrawlStage.Parse)) posts = result.Posts.Where(InTimeRange).Select(languages.Label).ToList();
         var wanted = Options.NoMedia ? NoMedia : RequestMedia(request, posts);
 
-        var gone = result.Gone.Where(g => g.Kind != "post" || !AuthorTakenDown(g.Key))
-            .Select(g => new Disappearance(g.Key, g.Kind == "post" ? DisappearanceKind.Post : DisappearanceKind.Author,
-                seenAt, g.Status, g.Reason, captured.Capture)).ToList();
+        var observed = result.Gone.Select(g => new Disappearance(g.Key, g.Kind == "post" ? DisappearanceKind.Post : DisappearanceKind.Author,
+            seenAt, g.Status, g.Reason, captured.Capture)).ToList();
+        // A status that answers gone is claimed deleted only once its account is known to be there (AccountEvidence).
+        var (gone, accountChecks) = run.Accounts.Sift(platform, request, response.Status, result, observed, captured.Capture);
         foreach (var _ in gone) Counters.AddGone();
         var batch = new StoreBatch
         {
@@ -137,7 +138,7 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
             Media = [],
             Disappearances = gone,
         };
-        var next = run.InScope(request, result.Next);
+        var next = run.InScope(request, accountChecks.Count == 0 ? result.Next : [.. accountChecks, .. result.Next]);
         var listing = result.Listing is { } window && posts.Count > 0
             ? new ListingCheck(posts[0].Platform, posts[0].Host, window, seenAt, captured.Capture)
             : result.Listing is { } emptyWindow ? new ListingCheck(request.Platform, UrlCanonicalizer.HostKey(request.Url), emptyWindow, seenAt, captured.Capture) : null;
@@ -218,12 +219,4 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
         };
         return parsed with { Work = work with { Batch = batch } };
     }
-
-    /// <summary>
-    /// A post whose account the archive holds as gone: its own URL answering 404/410 then says the account is down
-    /// (servers hide a suspended account's statuses), not that its author deleted it. No deletion is claimed.
-    /// </summary>
-    private bool AuthorTakenDown(string postKey) =>
-        run.Store.GetPost(postKey)?.Post is { AuthorId: { } author } post
-        && run.Store.GetAuthor(PostKey.Of(post.Platform, post.Host, author)) is { Status: AuthorStatus.Gone };
 }

@@ -104,6 +104,20 @@ public sealed class MastodonFlowTests
         Assert.Equal(new GoneEntity("mastodon:m.example:55", "post", 410, "m.example: Record not found"), Assert.Single(status.Gone));
     }
 
+    [Fact]
+    public void An_account_answered_with_suspended_true_is_gone_and_its_emptied_profile_is_not_stored()
+    {
+        // Mastodon's answer for a suspended account: 200, the profile emptied, "suspended": true.
+        var request = MastodonPages.Request("https://m.example/api/v1/accounts/7", MastodonApi.Account, context: [("account_id", "7")]);
+        var json = """{"id":"7","username":"alice","acct":"alice","display_name":"","note":"","suspended":true,"followers_count":0}""";
+
+        var result = MastodonPlatform.Mastodon.Parse(MastodonPages.Json(request.Url.AbsoluteUri, json, 200, request));
+
+        Assert.Equal(new GoneEntity("mastodon:m.example:7", "account", 200, "m.example: the account is suspended"), Assert.Single(result.Gone));
+        Assert.Empty(result.Authors);
+        Assert.Empty(result.Next);
+    }
+
     [Theory]
     [InlineData(410, "This account has been suspended")]
     [InlineData(404, "Your account is suspended")]

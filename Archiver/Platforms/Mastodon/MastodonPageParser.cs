@@ -147,6 +147,10 @@ public static class MastodonPageParser
     {
         if (root.ValueKind != JsonValueKind.Object || MastodonAccountMapper.Map(root, network.Name, host) is not { } author)
             return ParseResult.Failure($"{host}: the account answer is not an account object", page.Url.AbsoluteUri);
+        // Mastodon answers a (temporarily) suspended account with 200 and "suspended": true, its profile emptied: the
+        // account is gone. Its emptied record is not stored (it would read as the account answering again).
+        if (Bool(root, "suspended") == true)
+            return new ParseResult { Gone = [new GoneEntity(author.Key, "account", page.Status, $"{host}: the account is suspended")] };
         var next = new List<CrawlRequest>();
         if (page.Request?.Purpose == MastodonApi.Lookup && Str(root, "id") is { } id)
         {

@@ -102,6 +102,25 @@ public sealed class NgramScorerTests
     }
 
     [Fact]
+    public void Early_stop_at_a_lead_of_30_keeps_every_replica_posts_label_and_per_language_accuracy()
+    {
+        var texts = ReplicaTexts();
+        var full = new LanguageDetection(new LanguageDetectionOptions { ModelCacheDirectory = null });
+        var early = new LanguageDetection(new LanguageDetectionOptions { ModelCacheDirectory = null, DecisiveLead = 30 });
+        var (fullScore, earlyScore) = (new LanguageScore(), new LanguageScore());
+        foreach (var (text, language) in texts)
+        {
+            var (a, b) = (full.Detect(text), early.Detect(text));
+            Assert.True(a == b, $"{a} vs {b}: {text}");
+            var words = ReplicaLanguageFixture.Words(text);
+            fullScore.Add(language, a, words);
+            earlyScore.Add(language, b, words);
+        }
+        Assert.Equal(fullScore.Lines(), earlyScore.Lines());
+        Assert.True(fullScore.LongAccuracy >= 0.95, string.Join("\n", fullScore.Lines()));
+    }
+
+    [Fact]
     public void Every_ngram_of_the_model_files_is_found_with_its_log_probability_and_others_are_not()
     {
         var scorer = new NgramScorer(Latin);

@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using System.Buffers;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -26,8 +26,6 @@ internal sealed class NgramScorer
     /// </summary>
     private readonly Dictionary<Script, ScriptModels> _byScript = [];
 
-    [ThreadStatic] private static HashSet<ulong>? t_seen;
-
     public enum Script { Other, Latin, Cyrillic, Arabic, Devanagari, Greek, Hebrew, Han, Kana, Hangul, Thai, Georgian, Armenian }
 
     private readonly string? _cache;
@@ -50,6 +48,10 @@ internal sealed class NgramScorer
     {
         if (_byScript.TryGetValue(script, out var models)) _ = models.Tables;
     }
+
+    /// <summary>The tables of a script's candidates (loading them), or null when it has fewer than two: for tests.</summary>
+    internal (NgramTable Trigrams, NgramTable Bigrams, NgramTable Unigrams)? TablesOf(Script script) =>
+        _byScript.TryGetValue(script, out var models) && models.Tables is { } t ? (t.Trigrams, t.Bigrams, t.Unigrams) : null;
 
     /// <summary>The models of one script's candidate languages, one column per candidate (in <see cref="Candidates"/> order).</summary>
     private sealed class ScriptModels
@@ -181,8 +183,13 @@ internal sealed class NgramScorer
     /// </summary>
     public (Language Best, double Confidence, double Second) Score(ReadOnlySpan<char> text) => Score(text, MainScript(text));
 
-    /// <summary>As <see cref="Score(ReadOnlySpan{char})"/>, for a text whose main script the caller already knows.</summary>
-    public (Language Best, double Confidence, double Second) Score(ReadOnlySpan<char> text, Script script)
+    /// <summary>
+    /// As <see cref="Score(ReadOnlySpan{char})"/>, for a text whose main script the caller already knows.
+    /// With <paramref name="decisiveLead"/> &gt; 0, scoring stops once, after at least <see cref="EarlyStopMinimum"/>
+    /// trigrams (checked every <see cref="EarlyStopEvery"/>), the leader's summed log probability is that far
+    /// ahead of every other candidate's (so its confidence rounds to 1): the rest of the text is not read.
+    /// </summary>
+    public (Language Best, double Confidence, double Second) Score(ReadOnlySpan<char> text, Script script, double decisiveLead = 0)
     {
         if (!_byScript.TryGetValue(script, out var models)) return (Language.Unknown, 0, 0);
         var candidates = models.Candidates;
@@ -191,10 +198,15 @@ internal sealed class NgramScorer
         // Sums per candidate (column l of the script's tables is candidates[l]).
         Span<double> sums = stackalloc double[candidates.Length];
         sums.Clear();
-        var seen = t_seen ??= [];
+        // The trigrams already scored (each counts once): an open-addressing set on the stack, at most half full.
+        var seenCapacity = 64;
+        while (seenCapacity < text.Length * 2) seenCapacity *= 2;
+        ulong[]? rented = null;
+        var seen = seenCapacity <= 1024 ? stackalloc ulong[seenCapacity] : (rented = ArrayPool<ulong>.Shared.Rent(seenCapacity)).AsSpan(0, seenCapacity);
         seen.Clear();
         Span<char> lower = stackalloc char[3];
         var run = 0;
+        var scored = 0;
         for (var i = 0; i < text.Length; i++)
         {
             var c = LowerCase[text[i]];
@@ -208,7 +220,7 @@ internal sealed class NgramScorer
             lower[2] = c;
             if (++run < 3) continue;
             var key = Pack(lower[0], lower[1], lower[2]);
-            if (!seen.Add(key)) continue;
+            if (!AddSeen(seen, key)) continue;
             var tri = tables.Trigrams.Row(key);
             ReadOnlySpan<float> bi = default, uni = default;
             var lookedUpLower = false;
@@ -227,7 +239,9 @@ internal sealed class NgramScorer
                 }
                 sums[l] += p;
             }
+            if (decisiveLead > 0 && ++scored >= EarlyStopMinimum && scored % EarlyStopEvery == 0 && Decided(sums, decisiveLead)) break;
         }
+        if (rented is not null) ArrayPool<ulong>.Shared.Return(rented);
         var best = -1;
         var second = -1;
         for (var l = 0; l < sums.Length; l++)
@@ -243,6 +257,43 @@ internal sealed class NgramScorer
             if (sums[l] < 0) total += Math.Exp(sums[l] - sums[best]);
         var secondShare = second < 0 ? 0 : Math.Exp(sums[second] - sums[best]) / total;
         return (_languages[candidates[best]], 1 / total, secondShare);
+    }
+
+    /// <summary>Trigrams scored before the first early-stop check.</summary>
+    public const int EarlyStopMinimum = 24;
+
+    /// <summary>Trigrams scored between early-stop checks.</summary>
+    public const int EarlyStopEvery = 8;
+
+    /// <summary>
+    /// Whether every candidate has matched something (a language still at 0 could end anywhere) and the leader
+    /// is at least <paramref name="lead"/> ahead of the runner-up.
+    /// </summary>
+    private static bool Decided(ReadOnlySpan<double> sums, double lead)
+    {
+        double best = double.NegativeInfinity, second = double.NegativeInfinity;
+        foreach (var sum in sums)
+        {
+            if (sum >= 0) return false;
+            if (sum > best) { second = best; best = sum; }
+            else if (sum > second) second = sum;
+        }
+        return best - second >= lead;
+    }
+
+    /// <summary>Adds a (non-zero) key to an open-addressing set whose length is a power of two; false when it was there.</summary>
+    private static bool AddSeen(Span<ulong> set, ulong key)
+    {
+        var mask = set.Length - 1;
+        for (var slot = (int)((key * 0x9E3779B97F4A7C15UL) >> 32) & mask; ; slot = (slot + 1) & mask)
+        {
+            if (set[slot] == key) return false;
+            if (set[slot] == 0)
+            {
+                set[slot] = key;
+                return true;
+            }
+        }
     }
 
     /// <summary>The script most of the letters are written in.</summary>
@@ -295,15 +346,15 @@ internal sealed class NgramScorer
         }
     }
 
-    private static ulong Pack(char a) => 1UL << 48 | a;
-    private static ulong Pack(char a, char b) => 2UL << 48 | (ulong)a << 16 | b;
-    private static ulong Pack(char a, char b, char c) => 3UL << 48 | (ulong)a << 32 | (ulong)b << 16 | c;
+    internal static ulong Pack(char a) => 1UL << 48 | a;
+    internal static ulong Pack(char a, char b) => 2UL << 48 | (ulong)a << 16 | b;
+    internal static ulong Pack(char a, char b, char c) => 3UL << 48 | (ulong)a << 32 | (ulong)b << 16 | c;
 
     /// <summary>
     /// <see cref="char.ToLowerInvariant(char)"/> for every UTF-16 unit, computed once: outside ASCII it asks ICU
     /// per call, which was a tenth of the scoring time on Cyrillic and Arabic posts.
     /// </summary>
-    private static readonly char[] LowerCase = BuildLowerCase();
+    internal static readonly char[] LowerCase = BuildLowerCase();
 
     private static char[] BuildLowerCase()
     {
@@ -313,7 +364,7 @@ internal sealed class NgramScorer
     }
 
     /// <summary>One model file's n-grams and their log probabilities.</summary>
-    private sealed class Model
+    internal sealed class Model
     {
         private readonly List<ulong> _keys = [];
         private readonly List<float> _values = [];
@@ -324,6 +375,8 @@ internal sealed class NgramScorer
             _values.Add(value);
         }
 
+        public IEnumerable<(ulong Key, float LogProbability)> Entries() => _keys.Select((key, i) => (key, _values[i]));
+
         public void CopyTo(NgramTable table, int language)
         {
             for (var i = 0; i < _keys.Count; i++) table.Set(_keys[i], language, _values[i]);
@@ -331,7 +384,7 @@ internal sealed class NgramScorer
     }
 
     /// <summary>Reads one model file: <c>{"language":..., "ngrams": {"numerator/denominator": "ngram ngram ...", ...}}</c>.</summary>
-    private static Model Load(string path)
+    internal static Model Load(string path)
     {
         var model = new Model();
         if (!File.Exists(path)) return model;
@@ -384,58 +437,133 @@ internal sealed class NgramScorer
         return model;
     }
 
-    /// <summary>N-gram → row of per-language log probabilities (0 = the language does not have it).</summary>
-    private sealed class NgramTable(int languages, int capacity)
+    /// <summary>
+    /// N-gram → row of per-language log probabilities (0 = the language does not have it), as an open-addressing
+    /// table whose slots hold the key and its row side by side: a lookup reads one or two cache lines. A
+    /// FrozenDictionary&lt;ulong, int&gt; and a separate row array cost four or five dependent memory reads per
+    /// n-gram, and in an import (where the store and the index keep the caches busy) nearly every one missed.
+    /// </summary>
+    internal sealed class NgramTable
     {
-        private readonly Dictionary<ulong, int> _building = new(capacity);
-        private FrozenDictionary<ulong, int>? _rows;
-        private ulong[] _keys = [];
-        private float[] _values = new float[capacity * languages];
+        private readonly int _languages;
+        private readonly Dictionary<ulong, int>? _building;
+        private float[]? _buildingValues;
+        // Slot i is _slots[i * _stride .. (i + 1) * _stride): the key's 64 bits in two floats, then the row.
+        private float[] _slots = [];
+        private int _stride;
+        private int _shift;
+        private int _count;
 
-        public int Languages => languages;
+        public NgramTable(int languages, int capacity)
+        {
+            _languages = languages;
+            _building = new(capacity);
+            _buildingValues = new float[Math.Max(1, capacity) * languages];
+        }
+
+        private NgramTable(int languages) => _languages = languages;
+
+        public int Languages => _languages;
+
+        public int Count => _count;
 
         public void Set(ulong key, int language, float value)
         {
-            if (!_building.TryGetValue(key, out var row))
+            if (!_building!.TryGetValue(key, out var row))
             {
                 row = _building.Count;
                 _building[key] = row;
-                if ((row + 1) * languages > _values.Length) Array.Resize(ref _values, _values.Length * 2);
+                if ((row + 1) * _languages > _buildingValues!.Length) Array.Resize(ref _buildingValues, _buildingValues.Length * 2);
             }
-            _values[row * languages + language] = value;
+            _buildingValues![row * _languages + language] = value;
         }
 
         public void Freeze()
         {
-            _keys = new ulong[_building.Count];
-            foreach (var (key, row) in _building) _keys[row] = key;
-            _rows = _building.ToFrozenDictionary();
-            Array.Resize(ref _values, _building.Count * languages);
+            var keys = new ulong[_building!.Count];
+            foreach (var (key, row) in _building) keys[row] = key;
+            Fill(keys, _buildingValues.AsSpan(0, keys.Length * _languages));
             _building.Clear();
-            _building.TrimExcess();
+            _buildingValues = null;
         }
 
-        public ReadOnlySpan<float> Row(ulong key) =>
-            _rows!.TryGetValue(key, out var row) ? _values.AsSpan(row * languages, languages) : default;
+        /// <summary>Builds the slots: at most half full, so a key that is absent (most of a text's rare trigrams) ends at an empty slot soon.</summary>
+        private void Fill(ulong[] keys, ReadOnlySpan<float> values)
+        {
+            var capacity = 16;
+            while (capacity < keys.Length * 2) capacity *= 2;
+            _stride = _languages + 2;
+            _shift = 64 - System.Numerics.BitOperations.Log2((uint)capacity);
+            _slots = new float[capacity * _stride];
+            _count = 0;
+            for (var row = 0; row < keys.Length; row++)
+            {
+                if (keys[row] == 0) throw new InvalidDataException("empty n-gram key");
+                var slot = Home(keys[row]);
+                while (true)
+                {
+                    var stored = KeyAt(slot);
+                    if (stored == keys[row]) throw new InvalidDataException("duplicate n-gram in table");
+                    if (stored == 0) break;
+                    slot = (slot + 1) & (capacity - 1);
+                }
+                System.Runtime.InteropServices.MemoryMarshal.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_slots.AsSpan(slot * _stride, 2)), keys[row]);
+                values.Slice(row * _languages, _languages).CopyTo(_slots.AsSpan(slot * _stride + 2, _languages));
+                _count++;
+            }
+        }
+
+        // Fibonacci hashing: the packed keys differ in their low bits of each character, which the multiply spreads over the top bits.
+        private int Home(ulong key) => (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
+
+        private ulong KeyAt(int slot) =>
+            System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_slots.AsSpan(slot * _stride, 2)));
+
+        public ReadOnlySpan<float> Row(ulong key)
+        {
+            var mask = _slots.Length / _stride - 1;
+            for (var slot = Home(key); ; slot = (slot + 1) & mask)
+            {
+                var stored = KeyAt(slot);
+                if (stored == key) return _slots.AsSpan(slot * _stride + 2, _languages);
+                if (stored == 0) return default;
+            }
+        }
+
+        /// <summary>Every n-gram and its row (in slot order).</summary>
+        public IEnumerable<(ulong Key, float[] Row)> Entries()
+        {
+            var slots = _slots.Length / Math.Max(1, _stride);
+            for (var slot = 0; slot < slots; slot++)
+                if (KeyAt(slot) is var key and not 0) yield return (key, _slots.AsSpan(slot * _stride + 2, _languages).ToArray());
+        }
 
         public void Write(BinaryWriter writer)
         {
-            writer.Write(_keys.Length);
-            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_keys.AsSpan()));
-            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_values.AsSpan()));
+            var keys = new ulong[_count];
+            var values = new float[_count * _languages];
+            var row = 0;
+            foreach (var (key, entry) in Entries())
+            {
+                keys[row] = key;
+                entry.CopyTo(values, row * _languages);
+                row++;
+            }
+            writer.Write(keys.Length);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys.AsSpan()));
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
         }
 
         public static NgramTable Read(BinaryReader reader, int languages)
         {
             var rows = reader.ReadInt32();
             if (rows < 0 || rows > 1 << 24) throw new InvalidDataException("bad n-gram table size");
-            var table = new NgramTable(languages, 0) { _keys = new ulong[rows], _values = new float[rows * languages] };
-            ReadExactly(reader, System.Runtime.InteropServices.MemoryMarshal.AsBytes(table._keys.AsSpan()));
-            ReadExactly(reader, System.Runtime.InteropServices.MemoryMarshal.AsBytes(table._values.AsSpan()));
-            var index = new Dictionary<ulong, int>(rows);
-            for (var row = 0; row < rows; row++)
-                if (!index.TryAdd(table._keys[row], row)) throw new InvalidDataException("duplicate n-gram in table");
-            table._rows = index.ToFrozenDictionary();
+            var keys = new ulong[rows];
+            var values = new float[rows * languages];
+            ReadExactly(reader, System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys.AsSpan()));
+            ReadExactly(reader, System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            var table = new NgramTable(languages);
+            table.Fill(keys, values);
             return table;
         }
 

@@ -185,6 +185,8 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             if (schedulerOptions.All && !schedulerOptions.Once) throw new UsageException("--all goes with --once.");
             await CrawlNetworkOptions.NoteProxyVariableAsync(context, crawl);
 
+            // A watcher runs for days: small LiteDB page caches keep its memory level (docs/watch.md, Resources).
+            Storage.LiteFiles.UseSmallPageCaches();
             // One session for the watcher's whole life: the lock, the store, the writer and the index following it.
             var follower = parse.GetValue(noIndex) ? null : Indexing.IndexFollower.Opener(WatchIndex);
             // Not the stop's token: a stop that cancelled the index's catch-up would fail the session's completion and

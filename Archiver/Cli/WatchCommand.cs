@@ -198,6 +198,8 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             await using var watcher = WatchRun.Open(session, registry, crawl, checkOptions);
             var scheduler = watcher.Scheduler(entries, clock, schedulerOptions);
             scheduler.Checked += (e, r) => Report(context, e, r);
+            // Memory back to the system once the checks pause (after a pass over everything due).
+            using var trim = new WatchMemoryTrim(scheduler, TimeProvider.System);
 
             var now = clock.GetUtcNow().UtcDateTime;
             var due = entries.Count(e => !e.Paused && (schedulerOptions.All || e.NextCheckAt <= now));

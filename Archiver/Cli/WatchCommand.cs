@@ -190,6 +190,8 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             if (schedulerOptions.All && !schedulerOptions.Once) throw new UsageException("--all goes with --once.");
             await CrawlNetworkOptions.NoteProxyVariableAsync(context, crawl);
 
+            // A watcher runs for days: small LiteDB page caches keep its memory level (docs/watch.md, Resources).
+            Storage.LiteFiles.UseSmallPageCaches();
             // One session for the watcher's whole life: the lock, the store, the writer and the index following it.
             var follower = parse.GetValue(noIndex) ? null : Indexing.IndexFollower.Opener(WatchIndex);
             // Not the stop's token: a stop that cancelled the index's catch-up would fail the session's completion and
@@ -201,6 +203,8 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             await using var watcher = WatchRun.Open(session, registry, crawl, checkOptions);
             var scheduler = watcher.Scheduler(entries, clock, schedulerOptions);
             scheduler.Checked += (e, r) => Report(context, e, r);
+            // Memory back to the system once the checks pause (after a pass over everything due).
+            using var trim = new WatchMemoryTrim(scheduler, TimeProvider.System);
 
             var now = clock.GetUtcNow().UtcDateTime;
             var due = entries.Count(e => !e.Paused && (schedulerOptions.All || e.NextCheckAt <= now));

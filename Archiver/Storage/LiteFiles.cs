@@ -96,6 +96,30 @@ internal static class LiteFiles
         if (EngineField?.GetValue(db) is LiteEngine engine && WalField?.GetValue(engine) is { } wal) SoftCheckpoint?.Invoke(wal, null);
     }
 
+    /// <summary>Pages in each block of memory a LiteDB file's page cache takes (see <see cref="UseSmallPageCaches"/>): 10 pages of 8 KiB stay under the runtime's 85,000-byte large-object threshold.</summary>
+    public const int SmallCacheSegmentPages = 10;
+
+    /// <summary>
+    /// Makes the page cache of every LiteDB file opened from now on in this process small: LiteDB 5 grows a file's cache
+    /// in blocks of 12, 50, 100, 500 and then 1,000 pages (8 MiB) and reuses idle pages only when more of them than the
+    /// next block are idle, so each open file keeps 13+ MiB (the watcher's five: 66 MiB, bench watch) and every file
+    /// opened for a while (a watch check's frontier) leaves 0.5 MiB of blocks on the large-object heap, freed only by
+    /// a full collection. With blocks of <see cref="SmallCacheSegmentPages"/> pages a cache holds the pages in use
+    /// (a transaction holds every page it read until it ends) plus about 10 idle ones, in blocks the runtime compacts
+    /// like any small object; pages read again come from the operating system's file cache. LiteDB never frees a block:
+    /// a cache stays as large as the largest transaction made it. For long-running processes that care about their memory (<c>watch run</c>),
+    /// not for bulk work. Reached by reflection (LiteDB 5.0.21's <c>Constants.MEMORY_SEGMENT_SIZES</c>, read when a
+    /// file is opened); false if it is not there.
+    /// </summary>
+    public static bool UseSmallPageCaches()
+    {
+        var field = typeof(LiteDatabase).Assembly.GetType("LiteDB.Constants")?.GetField("MEMORY_SEGMENT_SIZES",
+            System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
+        if (field is null || field.FieldType != typeof(int[]) || field.IsInitOnly) return false;
+        field.SetValue(null, new[] { SmallCacheSegmentPages });
+        return true;
+    }
+
     /// <summary>
     /// Creates the collections a writer will use that the file does not have yet, before any other thread can
     /// read them: LiteDB 5 fails a read of a collection that another transaction is creating at that moment

@@ -31,11 +31,12 @@ public static partial class WatchBenchmark
         var maxSeconds = new Option<double?>("--max-seconds") { Description = "Stop the checks after this long (the pass's figures are over the checks done; the entries not checked are then paused for the idle phase)" };
         var idle = new Option<int>("--idle-seconds") { Description = "After the checks, measure the watcher's CPU and RSS for this long (nothing due)", DefaultValueFactory = _ => 30 };
         var noIndex = new Option<bool>("--no-index") { Description = "Run the watcher with --no-index" };
+        var unitEnv = new Option<bool>("--unit-env") { Description = "Run the watcher with the garbage-collector settings of docs/archiver-watch.service (default: as 'archiver watch run' runs from a shell)" };
         var overheadOnly = new Option<bool>("--overhead-only") { Description = "Only the scheduler's cost per check (no replica, no watcher)" };
         var dir = new Option<string?>("--dir") { Description = "Scratch archive directory (deleted first; default: a temp dir, deleted after)" };
         var command = new Command("watch", "Watcher on N channels of the replica, all due at once: checks/s vs the politeness limit, idle CPU, RSS, scheduling cost per check")
         {
-            channels, seed, rate, every, untilChecks, maxSeconds, idle, noIndex, overheadOnly, dir,
+            channels, seed, rate, every, untilChecks, maxSeconds, idle, noIndex, unitEnv, overheadOnly, dir,
         };
         run.Attach(command, async (context, parse, ct) =>
         {
@@ -58,7 +59,7 @@ public static partial class WatchBenchmark
             try
             {
                 return await PassAsync(context, replica, seeds, directory, parse.GetValue(rate), parse.GetValue(every)!, parse.GetValue(untilChecks) ?? seeds.Count,
-                    parse.GetValue(maxSeconds) ?? double.MaxValue, parse.GetValue(idle), parse.GetValue(noIndex), ct);
+                    parse.GetValue(maxSeconds) ?? double.MaxValue, parse.GetValue(idle), parse.GetValue(noIndex), parse.GetValue(unitEnv), ct);
             }
             finally
             {
@@ -114,7 +115,7 @@ public static partial class WatchBenchmark
     private sealed record Sample(double Seconds, int Checks, long RssBytes, long AnonBytes, TimeSpan Cpu);
 
     private static async Task<int> PassAsync(CliContext context, ReplicaHost replica, List<string> seeds, string directory, double rate, string every,
-        int untilChecks, double maxSeconds, int idleSeconds, bool noIndex, CancellationToken ct)
+        int untilChecks, double maxSeconds, int idleSeconds, bool noIndex, bool unitEnv, CancellationToken ct)
     {
         var o = context.Out;
         var add = Stopwatch.StartNew();
@@ -127,7 +128,8 @@ public static partial class WatchBenchmark
 
         replica.Log.Clear();
         using var watcher = StartWatcher(["watch", "run", "--data", directory, "--allow-private", "--no-media", "--rate", rate.ToString(CultureInfo.InvariantCulture),
-            .. noIndex ? new[] { "--no-index" } : []]);
+            .. noIndex ? new[] { "--no-index" } : []], unitEnv);
+        o.WriteLine($"  watcher    pid {watcher.Id}; garbage-collector environment: {GcEnvironment(watcher)}");
         var stderr = watcher.StandardError.ReadToEndAsync(ct);
         var clock = Stopwatch.StartNew();
         var checks = 0;
@@ -187,7 +189,7 @@ public static partial class WatchBenchmark
             using var json = System.Text.Json.JsonDocument.Parse(list.ToString());
             var notChecked = json.RootElement.EnumerateArray().Where(e => e.GetProperty("checks").GetInt32() == 0).Select(e => e.GetProperty("id").GetString()!).ToList();
             if (notChecked.Count > 0) await CliApp.RunAsync(["-q", "watch", "pause", .. notChecked, "--data", directory], TextWriter.Null, context.Error, ct);
-            second = StartWatcher(["watch", "run", "--data", directory, "--allow-private", "--no-media", "--rate", rate.ToString(CultureInfo.InvariantCulture), .. noIndex ? new[] { "--no-index" } : []]);
+            second = StartWatcher(["watch", "run", "--data", directory, "--allow-private", "--no-media", "--rate", rate.ToString(CultureInfo.InvariantCulture), .. noIndex ? new[] { "--no-index" } : []], unitEnv);
             _ = second.StandardError.ReadToEndAsync(ct);
             while (await second.StandardOutput.ReadLineAsync(ct) is { } line && !line.Contains("due now", StringComparison.Ordinal)) { }
             _ = second.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct);
@@ -258,7 +260,22 @@ public static partial class WatchBenchmark
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
-    private static Process StartWatcher(string[] args)
+    /// <summary>The DOTNET_GC* / COMPlus_GC* variables the watcher runs with, from its /proc environ.</summary>
+    private static string GcEnvironment(Process p)
+    {
+        try
+        {
+            var vars = File.ReadAllText($"/proc/{p.Id}/environ").Split('\0')
+                .Where(v => v.StartsWith("DOTNET_GC", StringComparison.OrdinalIgnoreCase) || v.StartsWith("COMPlus_GC", StringComparison.OrdinalIgnoreCase)).ToList();
+            return vars.Count == 0 ? "none (as 'archiver watch run' from a shell)" : string.Join(' ', vars);
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    private static Process StartWatcher(string[] args, bool unitEnv)
     {
         var info = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var assembly = typeof(CliApp).Assembly.Location;
@@ -266,9 +283,12 @@ public static partial class WatchBenchmark
         info.FileName = assembly.Length > 0 ? muxer : Path.Combine(AppContext.BaseDirectory, "archiver");
         if (assembly.Length > 0) info.ArgumentList.Add(assembly);
         foreach (var a in args) info.ArgumentList.Add(a);
-        // As the systemd unit (docs/archiver-watch.service) runs the watcher, unless the caller set them otherwise.
-        info.Environment.TryAdd("DOTNET_GCConserveMemory", "7");
-        info.Environment.TryAdd("DOTNET_GCgen0size", "0x1000000");
+        // --unit-env: as the systemd unit (docs/archiver-watch.service) runs the watcher, unless the caller set them otherwise.
+        if (unitEnv)
+        {
+            info.Environment.TryAdd("DOTNET_GCConserveMemory", "7");
+            info.Environment.TryAdd("DOTNET_GCgen0size", "0x1000000");
+        }
         return Process.Start(info) ?? throw new ArchiverException("Could not start 'archiver watch run'.");
     }
 }

@@ -37,11 +37,11 @@ public sealed class SearchCommand : ICliCommand
             {
                 Query = string.Join(' ', parse.GetValue(query) ?? []),
                 Stem = parse.GetValue(stem),
-                Since = parse.GetValue(since) is { } s ? Date("--since", s).Start : null,
-                Until = parse.GetValue(until) is { } u ? Date("--until", u).End : null,
-                CountBy = (parse.GetValue(by) ?? []).Select(CountField).ToList(),
-                Histogram = parse.GetValue(histogram) is { } h ? Choice<HistogramPeriod>("--histogram", h) : null,
-                Sort = Choice<SearchSort>("--sort", parse.GetValue(sort)!),
+                Since = parse.GetValue(since) is { } s ? SearchValues.Date($"--since '{s}'", s).Start : null,
+                Until = parse.GetValue(until) is { } u ? SearchValues.Date($"--until '{u}'", u).End : null,
+                CountBy = (parse.GetValue(by) ?? []).Select(b => SearchValues.CountField($"--by '{b}'", b)).ToList(),
+                Histogram = parse.GetValue(histogram) is { } h ? SearchValues.Choice<HistogramPeriod>($"--histogram '{h}'", h) : null,
+                Sort = SearchValues.Choice<SearchSort>($"--sort '{parse.GetValue(sort)}'", parse.GetValue(sort)!),
                 Limit = NonNegative("--limit", parse.GetValue(limit)),
                 Offset = NonNegative("--offset", parse.GetValue(offset)),
                 TopValues = Math.Max(1, parse.GetValue(top)),
@@ -65,21 +65,6 @@ public sealed class SearchCommand : ICliCommand
         });
         return command;
     }
-
-    private static (DateTime Start, DateTime End) Date(string option, string text) =>
-        DateSyntax.TryParse(text, out var start, out var end)
-            ? (start, end)
-            : throw new UsageException($"{option} '{text}' is not a date: expected {DateSyntax.Expected}.");
-
-    private static string CountField(string name) =>
-        IndexFields.Resolve(name) is { } field && IndexFields.Countable.Contains(field)
-            ? field
-            : throw new UsageException($"--by '{name}': can count by {string.Join(", ", IndexFields.Countable)}.");
-
-    private static T Choice<T>(string option, string text) where T : struct, Enum =>
-        Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)
-            ? value
-            : throw new UsageException($"{option} '{text}': expected one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
 
     private static int NonNegative(string option, int value) =>
         value >= 0 ? value : throw new UsageException($"{option} must be 0 or more (got {value.ToString(CultureInfo.InvariantCulture)}).");

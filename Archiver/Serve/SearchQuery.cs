@@ -22,11 +22,12 @@ public static class SearchQuery
         {
             Query = q,
             Stem = Flag(query, "stem"),
-            Since = Text(query, "since") is { } s ? Date("since", s).Start : null,
-            Until = Text(query, "until") is { } u ? Date("until", u).End : null,
-            CountBy = query["by"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(CountField).Distinct().ToList(),
-            Histogram = Text(query, "histogram") is { } h ? Choice<HistogramPeriod>("histogram", h) : null,
-            Sort = Text(query, "sort") is { } sort ? Choice<SearchSort>("sort", sort) : SearchSort.Relevance,
+            Since = Text(query, "since") is { } s ? SearchValues.Date($"since={s}", s).Start : null,
+            Until = Text(query, "until") is { } u ? SearchValues.Date($"until={u}", u).End : null,
+            CountBy = query["by"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(b => SearchValues.CountField($"by={b}", b)).Distinct().ToList(),
+            Histogram = Text(query, "histogram") is { } h ? SearchValues.Choice<HistogramPeriod>($"histogram={h}", h) : null,
+            Sort = Text(query, "sort") is { } sort ? SearchValues.Choice<SearchSort>($"sort={sort}", sort) : SearchSort.Relevance,
             Limit = Number(query, "limit", defaultLimit, 0, MaxLimit),
             Offset = Number(query, "offset", 0, 0, int.MaxValue),
             TopValues = Number(query, "top", 10, 1, 1000),
@@ -36,21 +37,6 @@ public static class SearchQuery
     private static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
 
     private static bool Flag(IQueryCollection query, string name) => Text(query, name) is { } v && v is not ("0" or "false" or "off" or "no");
-
-    private static (DateTime Start, DateTime End) Date(string name, string text) =>
-        DateSyntax.TryParse(text, out var start, out var end)
-            ? (start, end)
-            : throw new UsageException($"{name}={text} is not a date: expected {DateSyntax.Expected}.");
-
-    private static string CountField(string name) =>
-        IndexFields.Resolve(name) is { } field && IndexFields.Countable.Contains(field)
-            ? field
-            : throw new UsageException($"by={name}: can count by {string.Join(", ", IndexFields.Countable)}.");
-
-    private static T Choice<T>(string name, string text) where T : struct, Enum =>
-        Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(text, out _)
-            ? value
-            : throw new UsageException($"{name}={text}: expected one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
 
     private static int Number(IQueryCollection query, string name, int fallback, int min, int max)
     {

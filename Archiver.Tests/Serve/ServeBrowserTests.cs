@@ -114,12 +114,8 @@ public sealed partial class ServeBrowserTests : IAsyncDisposable
 
     private async Task<Uri> StartServerAsync(string data, CancellationToken ct)
     {
-        _server = ArchiverProcess.Start("--data", data, "serve", "--listen", "127.0.0.1:0");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        while (await _server.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            if (Serving().Match(line) is { Success: true } m) return new Uri(m.Groups[1].Value);
-        throw new InvalidOperationException("serve exited: " + await _server.StandardError.ReadToEndAsync(ct));
+        (_server, var url, _) = await ServeProcess.StartAsync(data, "127.0.0.1:0", 0, ct);
+        return url;
     }
 
     private static async Task Screenshot(IPage page, string name)
@@ -128,9 +124,6 @@ public sealed partial class ServeBrowserTests : IAsyncDisposable
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = false });
     }
-
-    [GeneratedRegex(@" at (http://\S+/) ")]
-    private static partial Regex Serving();
 
     public ValueTask DisposeAsync()
     {

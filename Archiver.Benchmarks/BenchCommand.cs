@@ -21,6 +21,7 @@ public sealed class BenchCommand : ICliCommand
         command.Subcommands.Add(CrawlReplicaBenchmark.Command(run));
         command.Subcommands.Add(LanguageBenchmark.Command(run));
         command.Subcommands.Add(WatchBenchmark.Command(run));
+        command.Subcommands.Add(ServeBenchmark.Command(run));
         return command;
     }
 

@@ -66,4 +66,32 @@ public sealed class IndexFollowerTests
         Assert.Equal(store.Sequence, reopened.StoreSequence);
         Assert.Equal(1, reopened.Search(new SearchRequest { Query = "capitol", Limit = 0 }).Total);
     }
+
+    [Fact]
+    public async Task Applied_batches_are_committed_when_the_interval_is_up_without_waiting_for_another_batch()
+    {
+        // Another process (archiver search beside a watcher) reads only the committed index; a watcher may wait hours for its next batch.
+        var ct = TestContext.Current.CancellationToken;
+        using var archive = new TempArchive();
+        using var store = ArchiveStore.Open(archive.Path);
+        using var index = ArchiveIndex.Open(store, ct: ct);
+        await using var writer = new ArchiveWriter(store);
+        await using var follower = new IndexFollower(store, index, writer, new IndexFollowerOptions { CommitInterval = TimeSpan.FromMilliseconds(300) });
+        await writer.WriteAsync(StorePosts.Batch(StorePosts.Make("1", "first capitol report")), ct);
+        await writer.WriteAsync(StorePosts.Batch(StorePosts.Make("2", "second capitol report")), ct);
+        await follower.WaitForAsync(store.Sequence, ct);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        long committed;
+        while ((committed = CommittedSequence(store)) < store.Sequence && watch.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(50, ct);
+        Assert.Equal(store.Sequence, committed);
+        using var reader = PostIndex.OpenReadOnly(store.Paths.Index);
+        Assert.Equal(2, reader.Search(new SearchRequest { Query = "capitol", Limit = 0 }).Total);
+    }
+
+    private static long CommittedSequence(ArchiveStore store)
+    {
+        using var reader = PostIndex.OpenReadOnly(store.Paths.Index);
+        return reader.StoreSequence;
+    }
 }

@@ -242,8 +242,22 @@ public sealed class IndexFollower : ICommitFollower
         }
         var sinceCommit = Stopwatch.StartNew();
         var uncommitted = false;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        Task<bool>? waiting = null;
+        while (true)
         {
+            waiting ??= reader.WaitToReadAsync().AsTask();
+            // Nothing new: the applied batches are committed once the interval is up, not when the next batch comes.
+            // Other processes (search, show) read the committed index, and a watcher may wait hours for its next batch.
+            if (uncommitted && !waiting.IsCompleted && !await CompletesWithin(waiting, _options.CommitInterval - sinceCommit.Elapsed).ConfigureAwait(false))
+            {
+                Work(() => _index.Commit(AppliedSequence));
+                sinceCommit.Restart();
+                uncommitted = false;
+                continue;
+            }
+            var more = await waiting.ConfigureAwait(false);
+            waiting = null;
+            if (!more) break;
             var sequence = AppliedSequence;
             Work(() =>
             {
@@ -285,6 +299,15 @@ public sealed class IndexFollower : ICommitFollower
                 _index.Refresh();
             });
         }
+    }
+
+    private static async Task<bool> CompletesWithin(Task<bool> task, TimeSpan time)
+    {
+        if (time <= TimeSpan.Zero) return false;
+        using var timeout = new CancellationTokenSource();
+        var first = await Task.WhenAny(task, Task.Delay(time, timeout.Token)).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+        return first == task;
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ internal static class ReplayEndpoints
         });
         app.MapGet("/capture/{*key}", (HttpContext context, string key) =>
         {
-            var view = (store.GetPost(key) ?? store.FindPostByUrl(key)) is { } post ? new PostView(post, store.GetVersions(post.Key), store.LastSightingOf(post.Key)) : null;
+            var view = ServeHost.View(store, key);
             if (view is null)
                 return Results.Content(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), "text/html; charset=utf-8", statusCode: 404);
             var back = Html.E(Html.Url("/posts/" + Uri.EscapeDataString(view.Current.Key)));

@@ -42,10 +42,10 @@ public sealed class ServeCommand : ICliCommand
             if (parse.GetValue(replayWeb) is { } dir && replay.PackageDir is null) throw new UsageException($"--replayweb {dir} has no ui.js and sw.js of ReplayWeb.page ({ReplayOptions.Install}).");
             await using var host = await ServeHost.StartAsync(endpoint, secret, session.Store, follower.Index, ct, replay);
             context.Out.WriteLine($"Archiver serves {session.Paths.Root} at {host.Url} (Ctrl-C to stop).");
-            context.Out.WriteLine(host.ReplayPort is { } port ? $"Original captures are replayed by ReplayWeb.page from {replay.PackageDir} on port {port}."
-                : $"ReplayWeb.page not found: original captures cannot be replayed ({ReplayOptions.Install}, then --replayweb node_modules/replaywebpage).");
             if (secret is not null && given is null)
                 context.Out.WriteLine($"Listening beyond this machine: log in with the token {secret} (or send 'Authorization: Bearer {secret}').");
+            context.Out.WriteLine(host.ReplayPort is { } port ? $"Original captures are replayed by ReplayWeb.page from {replay.PackageDir} on port {port}."
+                : $"ReplayWeb.page not found: original captures cannot be replayed ({ReplayOptions.Install}, then --replayweb node_modules/replaywebpage).");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

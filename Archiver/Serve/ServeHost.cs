@@ -176,8 +176,12 @@ public sealed class ServeHost : IAsyncDisposable
         });
     }
 
-    private static PostView? View(ArchiveStore store, string key) =>
-        (store.GetPost(key) ?? store.FindPostByUrl(key)) is { } post ? new PostView(post, store.GetVersions(post.Key), store.LastSightingOf(post.Key)) : null;
+    internal static PostView? View(ArchiveStore store, string key)
+    {
+        // Routing leaves an escaped slash escaped in a catch-all value, and keys hold slashes (telegram:t.me:channel/123).
+        key = key.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        return (store.GetPost(key) ?? store.FindPostByUrl(key)) is { } post ? new PostView(post, store.GetVersions(post.Key), store.LastSightingOf(post.Key)) : null;
+    }
 
     /// <summary>Where to go after logging in: a path of this app only, never another site.</summary>
     private static string Then(string? then) =>

@@ -224,6 +224,37 @@ public sealed partial class ServeMediaTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(image, ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task Without_ReplayWeb_page_serve_runs_and_the_capture_page_says_how_to_install_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Not named, not next to the executable, not in the working directory.
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _archive.Path };
+        foreach (var arg in new[] { ArchiverProcess.Dll, "--data", _archive.File("data"), "serve", "--listen", "127.0.0.1:0" }) info.ArgumentList.Add(arg);
+        info.Environment.Remove("ARCHIVER_REPLAYWEB");
+        var process = Process.Start(info)!;
+        _servers.Add(process);
+        Uri? url = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        while (url is null && await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (Regex.Match(line, @" at (http://\S+/) ") is { Success: true } m) url = new Uri(m.Groups[1].Value);
+        }
+        Assert.NotNull(url);
+        Assert.Contains("ReplayWeb.page not found", await process.StandardOutput.ReadLineAsync(timeout.Token));
+
+        using var http = new HttpClient();
+        var page = await http.GetAsync(new Uri(url, "/capture/" + Uri.EscapeDataString("telegram:t.me:media_test/7")), ct);
+        var html = await page.Content.ReadAsStringAsync(ct);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<code>npm install replaywebpage</code>", html);
+        Assert.DoesNotContain("<iframe", html);
+        Assert.DoesNotContain("frame-src", string.Join(",", page.Headers.GetValues("Content-Security-Policy")));
+        // The rest of the app works as before.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(url, "/media/" + _sha["photo.png"]), ct)).StatusCode);
+    }
+
     /// <summary>ReplayWeb.page as ReplayWebPageTests finds it (skipped the same way without it).</summary>
     private static string ReplayWebPage()
     {

@@ -109,6 +109,9 @@ public sealed partial class ServeReplayBrowserTests : IAsyncDisposable
         Assert.Empty(dialogs);
         lock (requests)
         {
+            // Both origins were used (so the check below is about real traffic), and nothing else was.
+            Assert.Contains(requests, url => url.StartsWith(appOrigin + "/media/", StringComparison.Ordinal));
+            Assert.Contains(requests, url => url.StartsWith(replayOrigin + "/", StringComparison.Ordinal));
             Assert.All(requests, url => Assert.True(
                 url.StartsWith(appOrigin + "/", StringComparison.Ordinal) || url.StartsWith(replayOrigin + "/", StringComparison.Ordinal)
                 || url.StartsWith("data:", StringComparison.Ordinal) || url.StartsWith("blob:", StringComparison.Ordinal),

@@ -225,6 +225,42 @@ public sealed partial class ServeMediaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_a_token_only_a_user_let_in_gets_a_replay_ticket_and_the_replay_origin_takes_tickets_not_the_token()
+    {
+        var package = ReplayWebPage();
+        var ct = TestContext.Current.CancellationToken;
+        const string token = "replay-token-0123456789";
+        var (process, url, _) = await ServeProcess.StartAsync(_archive.File("data"), "127.0.0.1:0", 1, ct, "--token", token, "--replayweb", package, "--replay-port", "0");
+        _servers.Add(process);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        var capture = new Uri(url, "/capture/" + Uri.EscapeDataString("telegram:t.me:media_test/7"));
+
+        // Not let in: to the login page, no ticket.
+        var anonymous = await http.GetAsync(capture, ct);
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.StartsWith("/login", anonymous.Headers.Location?.OriginalString);
+
+        using var authorised = new HttpRequestMessage(HttpMethod.Get, capture);
+        authorised.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var html = await (await http.SendAsync(authorised, ct)).Content.ReadAsStringAsync(ct);
+        var replay = new Uri(Frame().Match(html).Groups["src"].Value);
+        var ticket = replay.AbsolutePath["/view/".Length..];
+        Assert.Matches("^[0-9a-f]{32}$", ticket);
+
+        // The ticket is the replay origin's credential: it works without the token (the frame sends none of its own)...
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(replay, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(replay, $"/wacz/{ticket}/capture.wacz"), ct)).StatusCode);
+        // ...and the app's token opens nothing there.
+        foreach (var path in new[] { "/view/" + new string('1', 32), $"/wacz/{new string('1', 32)}/capture.wacz", "/api/posts/telegram:t.me:media_test%2F7" })
+        {
+            using var withToken = new HttpRequestMessage(HttpMethod.Get, new Uri(replay, path));
+            withToken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            withToken.Headers.Add("Cookie", "archiver_token=" + token);
+            Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(withToken, ct)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Without_ReplayWeb_page_serve_runs_and_the_capture_page_says_how_to_install_it()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -59,5 +59,7 @@ internal sealed class Html
         pre.text { white-space: pre-wrap; background: #fff; border: 1px solid #ddd; padding: .8em; }
         svg.histogram rect { fill: #468; } svg.histogram text { font-size: 10px; fill: #555; }
         ins { background: #d1f7c4; text-decoration: none; } del { background: #ffd4d0; }
+        .media { display: flex; flex-wrap: wrap; gap: 1em; } .media figure { margin: 0; max-width: 32em; } .media img, .media video { max-width: 100%; max-height: 24em; }
+        .media figcaption, .note, table.provenance { font-size: .85em; color: #555; } iframe.replay { width: 100%; height: 75vh; border: 1px solid #ccc; background: #fff; }
         """;
 }

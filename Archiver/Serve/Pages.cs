@@ -104,7 +104,7 @@ internal static class Pages
     }
 
     /// <summary>One post: every field, its versions with a word-level diff, deletion evidence and provenance.</summary>
-    public static string Post(PostView view)
+    public static string Post(PostView view, string sections = "")
     {
         var stored = view.Current;
         var p = stored.Post;
@@ -127,9 +127,9 @@ internal static class Pages
         Row(h, "counts", string.Join("  ", new[] { ("views", p.Views), ("likes", p.Likes), ("shares", p.Shares), ("replies", p.Replies) }.Where(c => c.Item2 is not null).Select(c => $"{c.Item1} {c.Item2}")));
         Row(h, "first seen", Html.Date(stored.FirstSeen));
         Row(h, "last seen unchanged", Html.Date(view.LastSeenUnchanged));
-        foreach (var m in p.Media) Row(h, "media", $"{m.Kind} {m.Url} sha256:{m.Sha256}");
-        if (stored.Capture is { } c) Row(h, "provenance", $"{c.Url} HTTP {c.Status} at {Html.Date(c.FetchedAt)}; WARC {c.WarcFile} @ {c.WarcOffset}; payload sha256:{c.PayloadSha256}");
         h.Raw("</table>");
+        // Media, provenance and the original capture (PostSections).
+        h.Raw(sections);
         if (view.History.Count > 0)
         {
             h.Raw("<h2>Versions</h2>");

@@ -24,7 +24,9 @@ public sealed class ServeCommand : ICliCommand
             HelpName = "HOST:PORT",
         };
         var token = new Option<string?>("--token") { Description = "Token the browser (login page) or API client (Authorization: Bearer) must give; generated and printed when listening beyond loopback without one", HelpName = "TOKEN" };
-        var command = new Command("serve", "Search and browse the archive in a web browser, with a JSON API (/api/search, /api/posts/KEY, /api/channels, /api/events)") { listen, token };
+        var replayWeb = new Option<string?>("--replayweb") { Description = "Folder of ReplayWeb.page (npm install replaywebpage: node_modules/replaywebpage) to replay original captures; else $ARCHIVER_REPLAYWEB, or replaywebpage next to the executable", HelpName = "DIR" };
+        var replayPort = new Option<int?>("--replay-port") { Description = "Port of the replay origin, where original captures are replayed apart from the app (default: the --listen port + 1; 0 picks a free one)", HelpName = "PORT" };
+        var command = new Command("serve", "Search and browse the archive in a web browser, with a JSON API (/api/search, /api/posts/KEY, /api/channels, /api/events)") { listen, token, replayWeb, replayPort };
         run.Attach(command, async (context, parse, ct) =>
         {
             var endpoint = Endpoint(parse.GetValue(listen)!);
@@ -36,10 +38,14 @@ public sealed class ServeCommand : ICliCommand
                 Follower = (store, c) => IndexFollower.Open(store, new IndexFollowerOptions(), c),
             }, ct);
             var follower = (IndexFollower)session.Follower!;
-            await using var host = await ServeHost.StartAsync(endpoint, secret, session.Store, follower.Index, ct);
+            var replay = new ReplayOptions(ReplayOptions.Find(parse.GetValue(replayWeb)), parse.GetValue(replayPort));
+            if (parse.GetValue(replayWeb) is { } dir && replay.PackageDir is null) throw new UsageException($"--replayweb {dir} has no ui.js and sw.js of ReplayWeb.page ({ReplayOptions.Install}).");
+            await using var host = await ServeHost.StartAsync(endpoint, secret, session.Store, follower.Index, ct, replay);
             context.Out.WriteLine($"Archiver serves {session.Paths.Root} at {host.Url} (Ctrl-C to stop).");
             if (secret is not null && given is null)
                 context.Out.WriteLine($"Listening beyond this machine: log in with the token {secret} (or send 'Authorization: Bearer {secret}').");
+            context.Out.WriteLine(host.ReplayPort is { } port ? $"Original captures are replayed by ReplayWeb.page from {replay.PackageDir} on port {port}."
+                : $"ReplayWeb.page not found: original captures cannot be replayed ({ReplayOptions.Install}, then --replayweb node_modules/replaywebpage).");
             try
             {
                 await Task.Delay(Timeout.Infinite, ct);

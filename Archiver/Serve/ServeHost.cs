@@ -23,18 +23,30 @@ namespace Archiver.Serve;
 public sealed class ServeHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ReplayHost? _replay;
+    private readonly ReplayCaptures? _captures;
 
-    private ServeHost(WebApplication app, Uri url)
+    private ServeHost(WebApplication app, Uri url, ReplayHost? replay, ReplayCaptures? captures)
     {
         _app = app;
         Url = url;
+        _replay = replay;
+        _captures = captures;
     }
+
+    /// <summary>The replay origin's port (null without ReplayWeb.page).</summary>
+    public int? ReplayPort => _replay?.Port;
 
     /// <summary>Where it listens (the port chosen when 0 was asked).</summary>
     public Uri Url { get; }
 
-    public static async Task<ServeHost> StartAsync(IPEndPoint listen, string? token, ArchiveStore store, PostIndex index, CancellationToken ct)
+    public static async Task<ServeHost> StartAsync(IPEndPoint listen, string? token, ArchiveStore store, PostIndex index, CancellationToken ct, ReplayOptions? replayOptions = null)
     {
+        // The replay origin (ReplayWeb.page on another port) starts first: the app's pages frame it.
+        var appPort = new System.Runtime.CompilerServices.StrongBox<int>(listen.Port);
+        var captures = replayOptions?.PackageDir is null ? null : new ReplayCaptures(store);
+        var replay = captures is null ? null
+            : await ReplayHost.StartAsync(listen.Address, replayOptions!.Port ?? (listen.Port == 0 ? 0 : listen.Port + 1), () => appPort.Value, replayOptions.PackageDir!, captures, ct);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = "Archiver",
@@ -65,6 +77,7 @@ public sealed class ServeHost : IAsyncDisposable
         var security = new ServeSecurity(token, app.Services.GetRequiredService<IAntiforgery>());
         app.Use(security.InvokeAsync);
         Map(app, security, store, index);
+        ReplayEndpoints.Map(app, store, replay, captures);
         try
         {
             await app.StartAsync(ct);
@@ -72,10 +85,13 @@ public sealed class ServeHost : IAsyncDisposable
         catch (IOException e)
         {
             await app.DisposeAsync();
+            if (replay is not null) await replay.DisposeAsync();
+            captures?.Dispose();
             throw new ArchiverException($"Cannot listen on {listen}: {e.Message}. Choose another --listen address or port.", e);
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ServeHost(app, new Uri(address));
+        appPort.Value = new Uri(address).Port;
+        return new ServeHost(app, new Uri(address), replay, captures);
     }
 
     private static void Map(WebApplication app, ServeSecurity security, ArchiveStore store, PostIndex index)
@@ -83,6 +99,7 @@ public sealed class ServeHost : IAsyncDisposable
         var json = CliContext.JsonOptions;
         app.MapGet("/static/app.css", () => Results.Text(Html.Css, "text/css")).ExcludeFromDescription();
         app.MapOpenApi("/api/openapi.json");
+        MediaEndpoints.Map(app, store);
 
         app.MapGet("/api/search", (HttpRequest request) =>
         {
@@ -128,7 +145,7 @@ public sealed class ServeHost : IAsyncDisposable
             }
         });
         pages.MapGet("/posts/{*key}", (string key) =>
-            View(store, key) is { } view ? Page(Pages.Post(view)) : Page(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), 404));
+            View(store, key) is { } view ? Page(Pages.Post(view, PostSections.Html(store, view))) : Page(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), 404));
         pages.MapGet("/channels", () => Page(Pages.Channels(ChannelSummaries.From(store))));
         pages.MapGet("/events", () => Page(Html.Page("Events", "<h1>Events</h1><ul class=\"events\">"
             + string.Concat(store.ReadEvents().Select(e => "<li>" + Html.E(EventText.Line(e)) + "</li>")) + "</ul>")));
@@ -159,8 +176,12 @@ public sealed class ServeHost : IAsyncDisposable
         });
     }
 
-    private static PostView? View(ArchiveStore store, string key) =>
-        (store.GetPost(key) ?? store.FindPostByUrl(key)) is { } post ? new PostView(post, store.GetVersions(post.Key), store.LastSightingOf(post.Key)) : null;
+    internal static PostView? View(ArchiveStore store, string key)
+    {
+        // Routing leaves an escaped slash escaped in a catch-all value, and keys hold slashes (telegram:t.me:channel/123).
+        key = key.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        return (store.GetPost(key) ?? store.FindPostByUrl(key)) is { } post ? new PostView(post, store.GetVersions(post.Key), store.LastSightingOf(post.Key)) : null;
+    }
 
     /// <summary>Where to go after logging in: a path of this app only, never another site.</summary>
     private static string Then(string? then) =>
@@ -172,5 +193,7 @@ public sealed class ServeHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (_replay is not null) await _replay.DisposeAsync();
+        _captures?.Dispose();
     }
 }

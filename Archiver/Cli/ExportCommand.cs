@@ -42,36 +42,32 @@ public sealed class ExportCommand(Func<ArchiveStore, IPostKeySource?> keySource)
         run.Attach(command, async (context, parse, ct) =>
         {
             var terms = parse.GetValue(query) ?? [];
-            var toStdout = parse.GetValue(output) == "-";
-            if (parse.GetValue(bom) && parse.GetValue(noBom)) throw new UsageException("--bom and --no-bom contradict each other.");
-            // stdout usually feeds a program: no BOM there unless asked for.
-            var withBom = toStdout ? parse.GetValue(bom) : !parse.GetValue(noBom);
-            await using var stdout = toStdout ? OpenStdout(context) : null;
-            var request = new ExportRequest
+            var options = new ExportOptions
             {
                 Format = parse.GetValue(format)!,
-                OutPath = parse.GetValue(output)!,
+                Out = parse.GetValue(output)!,
                 Query = terms.Length == 0 ? null : string.Join(' ', terms),
-                Filter = StoreFieldFilter.Parse(parse.GetValue(since), parse.GetValue(until), parse.GetValue(platform), parse.GetValue(channel)),
-                Fields = parse.GetValue(fields)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Since = parse.GetValue(since),
+                Until = parse.GetValue(until),
+                Platforms = parse.GetValue(platform) ?? [],
+                Channels = parse.GetValue(channel) ?? [],
+                Fields = parse.GetValue(fields),
                 WithHistory = parse.GetValue(history),
                 WithMedia = parse.GetValue(media),
-                Pseudonymizer = parse.GetValue(pseudonymise) ? Pseudonymizer.FromKeyFile(parse.GetValue(keyFile)) : null,
+                Pseudonymise = parse.GetValue(pseudonymise),
+                KeyFile = parse.GetValue(keyFile),
                 Force = parse.GetValue(force),
-                Stdout = stdout,
+                Bom = parse.GetValue(bom),
+                NoBom = parse.GetValue(noBom),
+                NoCsvInjectionGuard = parse.GetValue(noGuard),
                 RawCaptures = parse.GetValue(rawCaptures),
-                FormatOptions = new TableFormatOptions
-                {
-                    Bom = withBom,
-                    CsvInjectionGuard = !parse.GetValue(noGuard),
-                    RowGroupSize = parse.GetValue(rowGroup),
-                },
+                RowGroupSize = parse.GetValue(rowGroup),
             };
-            if (!parse.GetValue(pseudonymise) && parse.GetValue(keyFile) is not null)
-                throw new UsageException("--key-file is only used with --pseudonymise.");
-            if (request.FormatOptions.RowGroupSize <= 0) throw new UsageException("--row-group-size must be positive.");
+            var toStdout = options.ToStdout;
+            await using var stdout = toStdout ? OpenStdout(context) : null;
+            var request = options.ToRequest(stdout);
             using var store = ArchiveSession.OpenReader(context.DataDir);
-            var service = new ExportService(store, keySource(store), TimeProvider.System, ToolVersion);
+            var service = ExportOptions.Service(store, keySource(store), TimeProvider.System);
             var progress = new ExportProgress();
             // Streaming: stdout is the data, so progress and the summary go to stderr.
             var result = toStdout ? await service.RunAsync(request, progress, ct) : await WithProgress(context, progress, () => service.RunAsync(request, progress, ct));

@@ -55,7 +55,14 @@ public sealed class ExportProgress
     public long Total { get; internal set; }
     public long Posts => Interlocked.Read(ref _posts);
     public string Phase { get; internal set; } = "posts";
+    private readonly TaskCompletionSource _checked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>
+    /// Completes once the request passed every check (options, names, query) and writing begins: a front end that
+    /// runs the export in the background waits for this or the export's failure to answer "started" or the refusal.
+    /// </summary>
+    public Task Checked => _checked.Task;
     internal void AddPost() => Interlocked.Increment(ref _posts);
+    internal void MarkChecked() => _checked.TrySetResult();
 }
 
 /// <summary>
@@ -90,6 +97,7 @@ public sealed class ExportService(ArchiveStore store, IPostKeySource? keySource,
         ExportNames.Check(store, request.Filter);
         var filters = BuildFilters(request, ct, out var keys);
         progress.Total = keys?.Count ?? store.Counters.Posts;
+        progress.MarkChecked();
 
         var warnings = new List<string>();
         if (request.Pseudonymizer is { } pseudonymizer && format is not ("warc" or "wacz"))

@@ -38,7 +38,7 @@ internal sealed class Html
     public static string Page(string title, string body) =>
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         + $"<title>{E(title)} · Archiver</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
-        + "<header><a class=\"brand\" href=\"/\">Archiver</a><nav><a href=\"/\">Search</a><a href=\"/channels\">Channels</a><a href=\"/events\">Events</a></nav></header>"
+        + "<header><a class=\"brand\" href=\"/\">Archiver</a><nav><a href=\"/\">Search</a><a href=\"/channels\">Channels</a><a href=\"/events\">Events</a><a href=\"/export\">Export</a></nav></header>"
         + $"<main>{body}</main></body></html>";
 
     public override string ToString() => _out.ToString();
@@ -61,5 +61,6 @@ internal sealed class Html
         ins { background: #d1f7c4; text-decoration: none; } del { background: #ffd4d0; }
         .media { display: flex; flex-wrap: wrap; gap: 1em; } .media figure { margin: 0; max-width: 32em; } .media img, .media video { max-width: 100%; max-height: 24em; }
         .media figcaption, .note, table.provenance { font-size: .85em; color: #555; } iframe.replay { width: 100%; height: 75vh; border: 1px solid #ccc; background: #fff; }
+        form.export fieldset { border: 1px solid #ddd; margin: .8em 0; } form.export label { line-height: 2; } progress { width: 24em; } .warning { color: #8a6d00; }
         """;
 }

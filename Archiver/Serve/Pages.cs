@@ -26,6 +26,7 @@ internal static class Pages
 
         var shown = results.Hits.Count == 0 ? "" : $", showing {request.Offset + 1:N0}-{request.Offset + results.Hits.Count:N0}";
         h.Raw($"<p class=\"total\"><strong>{results.Total.ToString("N0", CultureInfo.InvariantCulture)}</strong> match{(results.Total == 1 ? "" : "es")}{shown}</p>");
+        h.Raw($"<p class=\"export-link\"><a href=\"{Html.E(Html.Url("/export", ("q", q), ("stem", stem ? "1" : null)))}\">export these results</a></p>");
         if (results.Histogram is { Count: > 0 } histogram) h.Raw(Histogram(histogram));
         h.Raw("<div class=\"layout\"><section class=\"results\">");
         foreach (var hit in results.Hits)

@@ -61,6 +61,12 @@ public sealed class ServeHost : IAsyncDisposable
             document.Info.Description = "The archive's search, posts, channels and events: the same answers as the CLI's --json.";
             return Task.CompletedTask;
         }));
+        // The OpenAPI document names fields as the API writes them (the CLI's snake_case JSON), and reads request bodies so.
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = CliContext.JsonOptions.PropertyNamingPolicy;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
         builder.Services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "archiver_antiforgery";
@@ -123,6 +129,7 @@ public sealed class ServeHost : IAsyncDisposable
             .WithSummary("Every channel and account with status and evidence: `archiver channels --json`").Produces<IReadOnlyList<ChannelSummary>>();
         app.MapGet("/api/events", () => Results.Json(store.ReadEvents().Select(EventJson.From).ToList(), json))
             .WithSummary("What a watch recorded, oldest first: `archiver events --json`").Produces<List<EventJson>>();
+        ExportEndpoints.Map(app, store, index);
 
         // The pages are for people; the OpenAPI document lists the API only.
         var pages = app.MapGroup("").ExcludeFromDescription();

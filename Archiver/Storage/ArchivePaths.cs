@@ -10,6 +10,8 @@ public sealed record ArchivePaths(string Root)
     public string Warc => Path.Combine(Root, "warc");
     public string Media => Path.Combine(Root, "media");
     public string Exports => Path.Combine(Root, "exports");
+    /// <summary>Pseudonymisation keys (<c>NAME.key</c>) the web app's export offers; kept with the archive, never in an export.</summary>
+    public string Keys => Path.Combine(Root, "keys");
 
     public bool Exists => File.Exists(Database);
 

@@ -7,9 +7,13 @@ namespace Archiver.Tests.Support;
 public static partial class ServeProcess
 {
     /// <summary>Starts serve and waits (up to a minute) for its "serves ... at URL" line; <paramref name="extraLines"/> more lines are read after it.</summary>
-    public static async Task<(Process Process, Uri Url, List<string> Lines)> StartAsync(string data, string listen, int extraLines, CancellationToken ct)
+    public static Task<(Process Process, Uri Url, List<string> Lines)> StartAsync(string data, string listen, int extraLines, CancellationToken ct) =>
+        StartAsync(data, listen, extraLines, [], ct);
+
+    /// <summary>As above, with more options of serve (<paramref name="args"/>: --read-only, --allow-private, ...).</summary>
+    public static async Task<(Process Process, Uri Url, List<string> Lines)> StartAsync(string data, string listen, int extraLines, IEnumerable<string> args, CancellationToken ct)
     {
-        var process = ArchiverProcess.Start("--data", data, "serve", "--listen", listen);
+        var process = ArchiverProcess.Start(["--data", data, "serve", "--listen", listen, .. args]);
         var lines = new List<string>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));

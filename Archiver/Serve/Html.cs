@@ -38,7 +38,7 @@ internal sealed class Html
     public static string Page(string title, string body) =>
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         + $"<title>{E(title)} · Archiver</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
-        + "<header><a class=\"brand\" href=\"/\">Archiver</a><nav><a href=\"/\">Search</a><a href=\"/channels\">Channels</a><a href=\"/events\">Events</a></nav></header>"
+        + "<header><a class=\"brand\" href=\"/\">Archiver</a><nav><a href=\"/\">Search</a><a href=\"/channels\">Channels</a><a href=\"/watch\">Watch</a><a href=\"/events\">Events</a></nav></header>"
         + $"<main>{body}</main></body></html>";
 
     public override string ToString() => _out.ToString();
@@ -59,5 +59,6 @@ internal sealed class Html
         pre.text { white-space: pre-wrap; background: #fff; border: 1px solid #ddd; padding: .8em; }
         svg.histogram rect { fill: #468; } svg.histogram text { font-size: 10px; fill: #555; }
         ins { background: #d1f7c4; text-decoration: none; } del { background: #ffd4d0; }
+        .badge.paused { background: #667; } .badge.event { background: #2f6f3e; } td.actions form { display: inline; margin-right: .3em; }
         """;
 }

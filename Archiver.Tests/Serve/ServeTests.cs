@@ -185,7 +185,7 @@ public sealed partial class ServeTests : IAsyncLifetime
         using var http = new HttpClient();
         var document = JsonNode.Parse(await http.GetStringAsync(new Uri(url, "/api/openapi.json"), TestContext.Current.CancellationToken))!;
         var paths = document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
-        Assert.Superset(new HashSet<string> { "/api/channels", "/api/events", "/api/posts/{key}", "/api/search" }, paths.ToHashSet());
+        Assert.Superset(new HashSet<string> { "/api/channels", "/api/events", "/api/posts/{key}", "/api/search", "/api/watch", "/api/watch/{target}/pause", "/api/watch/{target}/remove", "/api/watch/{target}/resume", "/api/exports" }, paths.ToHashSet());
         Assert.All(paths, p => Assert.StartsWith("/api/", p));
         Assert.StartsWith("3.", document["openapi"]!.GetValue<string>());
         Assert.NotNull(document["paths"]!["/api/search"]!["get"]!["responses"]!["200"]);

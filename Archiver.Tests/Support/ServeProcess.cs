@@ -7,6 +7,10 @@ namespace Archiver.Tests.Support;
 public static partial class ServeProcess
 {
     /// <summary>Starts serve and waits (up to a minute) for its "serves ... at URL" line; <paramref name="extraLines"/> more lines are read after it.</summary>
+    public static Task<(Process Process, Uri Url, List<string> Lines)> StartAsync(string data, string listen, int extraLines, IEnumerable<string> args, CancellationToken ct) =>
+        StartAsync(data, listen, extraLines, ct, [.. args]);
+
+    /// <summary>As above, with more options of serve (<paramref name="options"/>: --read-only, --allow-private, ...).</summary>
     public static async Task<(Process Process, Uri Url, List<string> Lines)> StartAsync(string data, string listen, int extraLines, CancellationToken ct, params string[] options)
     {
         var process = ArchiverProcess.Start(["--data", data, "serve", "--listen", listen, .. options]);

@@ -24,7 +24,7 @@ public static class CliApp
         new WatchCommand(KnownPlatforms.All()),
         new ProfileCommand(),
         new ReplicaCommand(),
-        new Serve.ServeCommand(),
+        new Serve.ServeCommand(KnownPlatforms.All()),
     ];
 
     public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)

@@ -55,7 +55,7 @@ public sealed class EventsCommand : ICliCommand
         return command;
     }
 
-    private static HashSet<ArchiveEventType> ParseTypes(IEnumerable<string> values)
+    internal static HashSet<ArchiveEventType> ParseTypes(IEnumerable<string> values)
     {
         var set = new HashSet<ArchiveEventType>();
         foreach (var value in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))

@@ -42,38 +42,13 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         run.Attach(command, async (context, parse, ct) =>
         {
             var interval = parse.GetValue(every) is { } everyText ? WatchInterval.Parse(everyText) : WatchInterval.Default;
-            var registry = new PlatformRegistry(platforms);
-            var parsed = new List<(string Text, Seed Seed)>();
-            foreach (var text in (parse.GetValue(seeds) ?? []).Select(s => s.Trim()).Where(s => s.Length > 0))
-            {
-                if (!registry.TryParseSeed(text, out var seed, out _))
-                    throw new ArchiverException(
-                        $"No platform recognises the seed '{text}'; nothing was added. Known platforms: {string.Join(", ", registry.All.Select(p => p.Name))}. " +
-                        "Seeds look like PLATFORM:NAME (telegram:durov, mastodon:@user@host), a platform URL (https://t.me/s/durov), or PLATFORM:URL.");
-                parsed.Add((text, seed));
-            }
+            var parsed = WatchListEdit.ParseSeeds(new PlatformRegistry(platforms), parse.GetValue(seeds) ?? []);
             await using var session = ArchiveSession.Open(context.DataDir, ct: ct);
-            var existing = session.Store.WatchEntries();
-            var ids = existing.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            var now = DateTime.UtcNow;
-            now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-            var added = new List<WatchEntry>();
-            // By seed, for one look-up a seed: scanning the list for each seed made adding 10,000 seeds quadratic.
-            var watched = new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
-            foreach (var e in existing) watched.TryAdd(e.Seed, e);
-            foreach (var (text, seed) in parsed)
-            {
-                if (watched.TryGetValue(text, out var already))
-                {
-                    if (!context.Json) context.Out.WriteLine($"{text} is already watched as {already.Id}");
-                    continue;
-                }
-                // A millisecond apart (the store's precision): the list keeps the order they were given in.
-                var entry = WatchRecords.NewEntry(text, seed.Platform, interval, parse.GetValue(tag), now.AddMilliseconds(added.Count), ids);
-                added.Add(entry);
-                watched.Add(text, entry);
-            }
-            if (added.Count > 0) await session.Writer.WriteAsync(new StoreBatch { Watch = added }, ct);
+            var edit = WatchListEdit.Add(session.Store.WatchEntries(), parsed, interval, parse.GetValue(tag), DateTime.UtcNow);
+            if (!context.Json)
+                foreach (var (text, already) in edit.Already) context.Out.WriteLine($"{text} is already watched as {already.Id}");
+            var added = edit.Upserts;
+            if (added.Count > 0) await session.Writer.WriteAsync(WatchListEdit.Batch(edit), ct);
             await session.CompleteAsync();
             if (context.Json) context.WriteJson(added.Select(View).ToList());
             else
@@ -105,17 +80,11 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         run.Attach(command, async (context, parse, ct) =>
         {
             await using var session = ArchiveSession.Open(context.DataDir, ct: ct);
-            var entries = Resolve(session.Store.WatchEntries(), parse.GetValue(target) ?? []);
-            await session.Writer.WriteAsync(new StoreBatch { WatchRemovals = entries.Select(e => e.Id).ToList() }, ct);
+            var edit = WatchListEdit.Remove(session.Store.WatchEntries(), parse.GetValue(target) ?? []);
+            await session.Writer.WriteAsync(WatchListEdit.Batch(edit), ct);
             await session.CompleteAsync();
-            // The entries' own frontiers (what their checks fetched) go with them; the archive keeps every record.
-            var frontiers = WatchCrawlCheck.FrontierDirectory(session.Paths);
-            if (Directory.Exists(frontiers))
-                foreach (var e in entries)
-                {
-                    File.Delete(Path.Combine(frontiers, e.Id + ".frontier.db"));
-                    File.Delete(Path.Combine(frontiers, e.Id + ".frontier-log.db"));
-                }
+            WatchListEdit.DeleteFrontiers(session.Paths, edit.Removed);
+            var entries = edit.Removed;
             if (context.Json) context.WriteJson(entries.Select(View).ToList());
             else foreach (var e in entries) context.Out.WriteLine($"removed {e.Id} {e.Seed}");
             return ExitCodes.Ok;
@@ -130,8 +99,9 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         run.Attach(command, async (context, parse, ct) =>
         {
             await using var session = ArchiveSession.Open(context.DataDir, ct: ct);
-            var entries = Resolve(session.Store.WatchEntries(), parse.GetValue(target) ?? []).Select(e => e with { Paused = paused }).ToList();
-            await session.Writer.WriteAsync(new StoreBatch { Watch = entries }, ct);
+            var edit = WatchListEdit.SetPaused(session.Store.WatchEntries(), parse.GetValue(target) ?? [], paused);
+            var entries = edit.Upserts;
+            await session.Writer.WriteAsync(WatchListEdit.Batch(edit), ct);
             await session.CompleteAsync();
             if (context.Json) context.WriteJson(entries.Select(View).ToList());
             else foreach (var e in entries) context.Out.WriteLine($"{(paused ? "paused" : "resumed")} {e.Id} {e.Seed}");
@@ -144,25 +114,10 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
     {
         var once = new Option<bool>("--once") { Description = "One pass over the entries due now, then exit (for cron)" };
         var all = new Option<bool>("--all") { Description = "With --once: check every entry that is not paused, due or not" };
-        var window = new Option<string>("--recheck-window") { Description = "Each check fetches the posts of this last stretch again, for edits and deletions (older pages are not walked)", DefaultValueFactory = _ => "7d", HelpName = "D" };
-        var pages = new Option<long>("--recheck-pages") { Description = "Pages a check fetches at most (the baseline is not limited unless --baseline-pages)", DefaultValueFactory = _ => 20 };
-        var baselinePages = new Option<long?>("--baseline-pages") { Description = "Pages the first check of an entry (the baseline: the whole channel) fetches at most" };
-        var checks = new Option<int>("--checks") { Description = "Checks at once, each of a different host", DefaultValueFactory = _ => 4 };
-        var timeout = new Option<string>("--check-timeout") { Description = "A check still running after this long is abandoned (counted as failed)", DefaultValueFactory = _ => "15m", HelpName = "D" };
         var noIndex = new Option<bool>("--no-index") { Description = "Do not keep the search index up to date while watching (run 'archiver index' later)" };
-        var notifyUrl = new Option<string?>("--notify-url") { Description = "POST each event as JSON to this URL (retried with backoff until it answers 2xx)", HelpName = "URL" };
-        var notifySecret = new Option<string?>("--notify-secret-file") { Description = $"Sign each POST (X-Archiver-Signature: sha256=HMAC) with the first line of this file (or ${Notifications.NotifyOptions.SecretVariable})", HelpName = "FILE" };
-        var notifyAtom = new Option<string?>("--notify-atom") { Description = "Atom feed of the last 100 events ('none' for no feed; default ARCHIVE/events.atom)", HelpName = "PATH" };
-        // Hidden: the watcher's clock runs --time-scale times faster from --time-origin (a replica with --evolve and the
-        // same two values shares the time line), so a test watches a simulated week in minutes, kills included.
-        var timeScale = new Option<double?>("--time-scale") { Hidden = true };
-        var timeOrigin = new Option<DateTimeOffset?>("--time-origin") { Hidden = true };
-        var network = new CrawlNetworkOptions();
-        var command = new Command("run", "Check the watch list when due, in the foreground until Ctrl-C or SIGTERM (exit 0 after a clean stop)")
-        {
-            once, all, window, pages, baselinePages, checks, timeout, noIndex, notifyUrl, notifySecret, notifyAtom, timeScale, timeOrigin,
-        };
-        foreach (var option in network.All) command.Options.Add(option);
+        var options = new WatchRunOptions();
+        var command = new Command("run", "Check the watch list when due, in the foreground until Ctrl-C or SIGTERM (exit 0 after a clean stop)") { once, all, noIndex };
+        foreach (var option in options.All) command.Options.Add(option);
         run.Attach(command, async (context, parse, cancel) =>
         {
             // SIGTERM (systemd's stop) and SIGINT cancel the token (CliApp's handlers) and end the watch cleanly: exit 0.
@@ -171,24 +126,12 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             using var systemd = SystemdService.FromEnvironment();
             using var stoppingNote = ct.Register(systemd.Stopping);
             var registry = new PlatformRegistry(platforms);
-            var simulated = parse.GetValue(timeScale) is { } scale ? new SimulatedClock(parse.GetValue(timeOrigin) ?? DateTimeOffset.UtcNow, scale) : null;
-            var clock = (TimeProvider?)simulated ?? TimeProvider.System;
-            var crawl = network.Build(parse, context.DataDir) with { Time = simulated?.WithRealTimers() ?? TimeProvider.System };
-            var checkOptions = new WatchCheckOptions
-            {
-                RecheckWindow = WatchInterval.ParseDuration(parse.GetValue(window)!, "--recheck-window"),
-                RecheckPages = PositiveLong(parse.GetValue(pages), "--recheck-pages"),
-                BaselinePages = parse.GetValue(baselinePages) is { } b ? PositiveLong(b, "--baseline-pages") : null,
-            };
-            var schedulerOptions = new WatchSchedulerOptions
-            {
-                Once = parse.GetValue(once),
-                All = parse.GetValue(all),
-                MaxChecks = CrawlNetworkOptions.Positive(parse.GetValue(checks), "--checks"),
-                CheckTimeout = WatchInterval.ParseDuration(parse.GetValue(timeout)!, "--check-timeout"),
-            };
+            var watch = options.Build(parse, context.DataDir, Path.GetFullPath(context.DataDir), stdout: !context.Json && !context.Quiet,
+                once: parse.GetValue(once), all: parse.GetValue(all)) with
+            { CompleteSession = true };
+            var schedulerOptions = watch.Scheduler;
             if (schedulerOptions.All && !schedulerOptions.Once) throw new UsageException("--all goes with --once.");
-            await CrawlNetworkOptions.NoteProxyVariableAsync(context, crawl);
+            await CrawlNetworkOptions.NoteProxyVariableAsync(context, watch.Crawl);
 
             // A watcher runs for days: small LiteDB page caches keep its memory level (docs/watch.md, Resources).
             Storage.LiteFiles.UseSmallPageCaches();
@@ -200,44 +143,16 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var entries = session.Store.WatchEntries();
             if (entries.Count == 0)
                 throw new ArchiverException("The watch list is empty: add channels with 'archiver watch add SEED...' first.");
-            await using var watcher = WatchRun.Open(session, registry, crawl, checkOptions);
-            var scheduler = watcher.Scheduler(entries, clock, schedulerOptions);
-            scheduler.Checked += (e, r) => Report(context, e, r);
-            // Memory back to the system once the checks pause (after a pass over everything due).
-            using var trim = new WatchMemoryTrim(scheduler, TimeProvider.System);
+            await using var watcher = Watcher.Open(session, registry, watch, context.Out, context.Error);
+            watcher.Scheduler.Checked += (e, r) => Report(context, e, r);
 
-            var now = clock.GetUtcNow().UtcDateTime;
+            var now = watch.Clock.GetUtcNow().UtcDateTime;
             var due = entries.Count(e => !e.Paused && (schedulerOptions.All || e.NextCheckAt <= now));
             if (!context.Json && !context.Quiet)
                 context.Out.WriteLine(schedulerOptions.Once
                     ? $"watch: one pass over {due:N0} of {entries.Count:N0} entries"
                     : $"watch: {entries.Count:N0} entries, {due:N0} due now; Ctrl-C or SIGTERM stops");
-            // Events go out beside the checks, each sink from its own cursor: a failing webhook never holds a check up.
-            var atom = parse.GetValue(notifyAtom);
-            var notify = new Notifications.NotifyOptions
-            {
-                Url = parse.GetValue(notifyUrl) is { } url ? Notifications.NotifyOptions.ParseUrl(url) : null,
-                Secret = Notifications.NotifyOptions.ReadSecret(parse.GetValue(notifySecret)),
-                AtomPath = atom == "none" ? null : atom ?? Path.Combine(session.Paths.Root, "events.atom"),
-                Stdout = !context.Json && !context.Quiet,
-            };
-            using var notifier = Notifications.EventNotifier.For(session, notify, context.Out, context.Error);
-            using var notifierStop = new CancellationTokenSource();
-            var notifying = notifier.RunAsync(notifierStop.Token);
-            WatchPass pass;
-            try
-            {
-                systemd.Ready($"watching {entries.Count:N0} entries");
-                pass = await scheduler.RunAsync(ct);
-                await session.CompleteAsync();
-                // A one-off pass exits once its events are out (or after a minute: a webhook that is down gets them next run).
-                if (schedulerOptions.Once && !ct.IsCancellationRequested) await notifier.WaitDeliveredAsync(TimeSpan.FromMinutes(1), ct);
-            }
-            finally
-            {
-                await notifierStop.CancelAsync();
-                await notifying;
-            }
+            var pass = await watcher.RunAsync(() => systemd.Ready($"watching {entries.Count:N0} entries"), ct);
             if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { pass = pass, stopped = ct.IsCancellationRequested }, OneLine));
             else if (!context.Quiet)
                 context.Out.WriteLine($"watch: {pass.Checks:N0} checks ({pass.Read:N0} read, {pass.Gone:N0} gone, {pass.Failed:N0} failed, {pass.Interrupted:N0} interrupted){(ct.IsCancellationRequested ? "; stopped" : "")}");
@@ -265,29 +180,6 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{e.LastCheckAt:yyyy-MM-ddTHH:mm:ssZ} {e.Id} {e.Seed}: {r.Outcome}{found}; next check {e.NextCheckAt:yyyy-MM-ddTHH:mm:ssZ}"));
     }
-
-    private static List<WatchEntry> Resolve(IReadOnlyList<WatchEntry> entries, IEnumerable<string> targets)
-    {
-        // One look-up a target (as WatchRecords.Find: by id, else by seed): scanning the list for each of 10,000 targets was quadratic.
-        var byId = new Dictionary<string, WatchEntry>(StringComparer.OrdinalIgnoreCase);
-        var bySeed = new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
-        foreach (var e in entries)
-        {
-            byId.TryAdd(e.Id, e);
-            bySeed.TryAdd(e.Seed, e);
-        }
-        var found = new List<WatchEntry>();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var target in targets)
-        {
-            var entry = (byId.TryGetValue(target, out var e) ? e : bySeed.GetValueOrDefault(target.Trim()))
-                ?? throw new ArchiverException($"No watch entry '{target}': give an id or a seed as 'archiver watch list' shows them; nothing was changed.");
-            if (ids.Add(entry.Id)) found.Add(entry);
-        }
-        return found;
-    }
-
-    private static long PositiveLong(long value, string name) => value > 0 ? value : throw new UsageException($"{name} must be at least 1.");
 
     /// <summary>An entry as <c>watch list</c> shows it (and <c>--json</c> writes it).</summary>
     public sealed record WatchView(

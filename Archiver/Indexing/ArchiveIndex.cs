@@ -114,9 +114,10 @@ public static class ArchiveIndex
 
     /// <summary>
     /// Opens the index's last commit for reading. A writer in another process may be writing its very first commit
-    /// (there is no earlier one to fall back to, as Lucene does for later ones): a short retry covers that.
+    /// (there is no earlier one to fall back to, as Lucene does for later ones): a short retry covers that. Nothing is
+    /// written, not even a catch-up (<c>serve --read-only</c>: the archive on disk stays as it is).
     /// </summary>
-    private static PostIndex OpenReadOnly(ArchiveStore store)
+    public static PostIndex OpenReadOnly(ArchiveStore store)
     {
         for (var attempt = 1; ; attempt++)
         {

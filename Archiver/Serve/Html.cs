@@ -62,5 +62,6 @@ internal sealed class Html
         .media { display: flex; flex-wrap: wrap; gap: 1em; } .media figure { margin: 0; max-width: 32em; } .media img, .media video { max-width: 100%; max-height: 24em; }
         .media figcaption, .note, table.provenance { font-size: .85em; color: #555; } iframe.replay { width: 100%; height: 75vh; border: 1px solid #ccc; background: #fff; }
         form.export fieldset { border: 1px solid #ddd; margin: .8em 0; } form.export label { line-height: 2; } progress { width: 24em; } .warning { color: #8a6d00; }
+        .badge.paused { background: #667; } .badge.event { background: #2f6f3e; } td.actions form { display: inline; margin-right: .3em; }
         """;
 }

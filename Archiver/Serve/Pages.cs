@@ -153,7 +153,7 @@ internal static class Pages
 
     public static string Channels(IReadOnlyList<ChannelSummary> rows)
     {
-        var h = new Html().Raw("<h1>Channels and accounts</h1><table><tr><th>platform</th><th>channel</th><th>status</th><th>last check</th><th>posts</th><th>edited</th><th>deleted</th></tr>");
+        var h = new Html().Raw("<h1>Channels and accounts</h1><p><a href=\"/watch\">Watch list</a> (add, pause, remove) · <a href=\"/events\">Events</a> · <a href=\"/events.atom\">Atom feed</a></p><table><tr><th>platform</th><th>channel</th><th>status</th><th>last check</th><th>posts</th><th>edited</th><th>deleted</th></tr>");
         foreach (var r in rows)
         {
             h.Raw("<tr><td>").Text(r.Platform).Raw("</td><td>").Text($"{r.Name} ({r.Host})").Raw("</td><td>");

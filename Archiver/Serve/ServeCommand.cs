@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Net;
 using Archiver.Cli;
 using Archiver.Indexing;
+using Archiver.Platforms;
 using Archiver.Storage;
+using Archiver.Watching;
 
 namespace Archiver.Serve;
 
@@ -11,7 +13,7 @@ namespace Archiver.Serve;
 /// <c>archiver serve</c>: the archive in a browser (search, posts, channels, events) and its JSON API, from one
 /// archive session that holds the writer, so the index it searches is the one it keeps up to date.
 /// </summary>
-public sealed class ServeCommand : ICliCommand
+public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliCommand
 {
     public const string DefaultListen = "127.0.0.1:8470";
 
@@ -26,13 +28,32 @@ public sealed class ServeCommand : ICliCommand
         var token = new Option<string?>("--token") { Description = "Token the browser (login page) or API client (Authorization: Bearer) must give; generated and printed when listening beyond loopback without one", HelpName = "TOKEN" };
         var replayWeb = new Option<string?>("--replayweb") { Description = "Folder of ReplayWeb.page (npm install replaywebpage: node_modules/replaywebpage) to replay original captures; else $ARCHIVER_REPLAYWEB, or replaywebpage next to the executable", HelpName = "DIR" };
         var replayPort = new Option<int?>("--replay-port") { Description = "Port of the replay origin, where original captures are replayed apart from the app (default: the --listen port + 1; 0 picks a free one)", HelpName = "PORT" };
-        var command = new Command("serve", "Search and browse the archive in a web browser, with a JSON API (/api/search, /api/posts/KEY, /api/channels, /api/events)") { listen, token, replayWeb, replayPort };
+        var noWatch = new Option<bool>("--no-watch") { Description = "Do not run the watcher inside the server (the watch list can still be changed; 'archiver watch run' checks it)" };
+        var readOnly = new Option<bool>("--read-only")
+        {
+            Description = "For sharing: serve a snapshot of the archive as it is when the server starts, and change nothing (no watcher, no watch list changes, nothing written to the archive). Works while another process (a watcher) writes the archive",
+        };
+        var watchOptions = new WatchRunOptions();
+        var command = new Command("serve", "Search and browse the archive in a web browser, with a JSON API (/api/search, /api/posts/KEY, /api/channels, /api/events, /api/watch), and run the watcher beside it (docs/serve.md)")
+        {
+            listen, token, noWatch, readOnly, replayWeb, replayPort,
+        };
+        foreach (var option in watchOptions.All) command.Options.Add(option);
         run.Attach(command, async (context, parse, ct) =>
         {
             var endpoint = Endpoint(parse.GetValue(listen)!);
             var given = parse.GetValue(token);
             if (given is { Length: < 12 }) throw new UsageException("--token must be at least 12 characters.");
             var secret = given ?? (IPAddress.IsLoopback(endpoint.Address) ? null : ServeSecurity.NewToken());
+            var registry = new PlatformRegistry(platforms);
+            if (parse.GetValue(readOnly))
+            {
+                await ServeReadOnlyAsync(context, endpoint, secret, given is null, registry, ct);
+                return ExitCodes.Ok;
+            }
+            // The watcher's options are checked before the archive is opened (a usage error locks nothing).
+            var watch = parse.GetValue(noWatch) ? null : watchOptions.Build(parse, context.DataDir, Path.GetFullPath(context.DataDir), stdout: false);
+            if (watch is not null) await CrawlNetworkOptions.NoteProxyVariableAsync(context, watch.Crawl);
             await using var session = ArchiveSession.Open(context.DataDir, new ArchiveSessionOptions
             {
                 Follower = (store, c) => IndexFollower.Open(store, new IndexFollowerOptions(), c),
@@ -40,22 +61,61 @@ public sealed class ServeCommand : ICliCommand
             var follower = (IndexFollower)session.Follower!;
             var replay = new ReplayOptions(ReplayOptions.Find(parse.GetValue(replayWeb)), parse.GetValue(replayPort));
             if (parse.GetValue(replayWeb) is { } dir && replay.PackageDir is null) throw new UsageException($"--replayweb {dir} has no ui.js and sw.js of ReplayWeb.page ({ReplayOptions.Install}).");
-            await using var host = await ServeHost.StartAsync(endpoint, secret, session.Store, follower.Index, ct, replay);
+            // The watcher of this session: its events go to the webhook and the feed (serve's stdout has a line per check).
+            await using var watcher = watch is null ? null : Watcher.Open(session, registry, watch, context.Out, context.Error);
+            if (watcher is not null) watcher.Scheduler.Checked += (e, r) => WatchCommand.Report(context, e, r);
+            var list = watcher is null ? ServeWatch.NotRunning(session, registry) : ServeWatch.Running(session, watcher, registry);
+            await using var host = await ServeHost.StartAsync(endpoint, secret, session.Store, follower.Index, list, ct, replay);
             context.Out.WriteLine($"Archiver serves {session.Paths.Root} at {host.Url} (Ctrl-C to stop).");
-            if (secret is not null && given is null)
-                context.Out.WriteLine($"Listening beyond this machine: log in with the token {secret} (or send 'Authorization: Bearer {secret}').");
+            PrintToken(context, secret, given is null);
             context.Out.WriteLine(host.ReplayPort is { } port ? $"Original captures are replayed by ReplayWeb.page from {replay.PackageDir} on port {port}."
                 : $"ReplayWeb.page not found: original captures cannot be replayed ({ReplayOptions.Install}, then --replayweb node_modules/replaywebpage).");
+            var entries = list.Entries();
+            context.Out.WriteLine(watcher is null
+                ? $"watch: off (--no-watch); {entries.Count:N0} entries in the list"
+                : $"watch: {entries.Count:N0} entries, {entries.Count(e => !e.Paused && e.NextCheckAt <= watch!.Clock.GetUtcNow().UtcDateTime):N0} due now; add more on {host.Url}watch");
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                // An empty list is no reason to stop: the watcher waits for entries added on the watch page.
+                if (watcher is not null) await watcher.RunAsync(null, ct);
+                else await Task.Delay(Timeout.Infinite, ct);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
             }
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// <c>--read-only</c>: a snapshot of the store and the index's last commit, neither written (no catch-up, no
+    /// watcher, no notifier cursors), so the archive on disk is left as it is and another process may write it meanwhile.
+    /// </summary>
+    private static async Task ServeReadOnlyAsync(CliContext context, IPEndPoint endpoint, string? secret, bool generated, PlatformRegistry registry, CancellationToken ct)
+    {
+        using var store = ArchiveSession.OpenReader(context.DataDir);
+        if (!Search.PostIndex.Exists(store.Paths.Index))
+            throw new ArchiverException($"The archive at {store.Paths.Root} has no search index, and --read-only writes nothing: run 'archiver index' (or serve without --read-only once) first.");
+        using var index = ArchiveIndex.OpenReadOnly(store);
+        await using var host = await ServeHost.StartAsync(endpoint, secret, store, index, ServeWatch.ReadOnly(store, registry), ct);
+        context.Out.WriteLine($"Archiver serves {store.Paths.Root} read-only at {host.Url} (Ctrl-C to stop).");
+        PrintToken(context, secret, generated);
+        if (index.StoreSequence < store.Sequence)
+            context.Out.WriteLine($"note: the search index is behind the archive (batch {index.StoreSequence} of {store.Sequence}): the newest posts are shown but not found by search.");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static void PrintToken(CliContext context, string? secret, bool generated)
+    {
+        if (secret is not null && generated)
+            context.Out.WriteLine($"Listening beyond this machine: log in with the token {secret} (or send 'Authorization: Bearer {secret}').");
     }
 
     /// <summary>"127.0.0.1:8470", "[::1]:8470", "0.0.0.0:80" or ":8470" (loopback).</summary>

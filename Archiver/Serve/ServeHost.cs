@@ -40,7 +40,7 @@ public sealed class ServeHost : IAsyncDisposable
     /// <summary>Where it listens (the port chosen when 0 was asked).</summary>
     public Uri Url { get; }
 
-    public static async Task<ServeHost> StartAsync(IPEndPoint listen, string? token, ArchiveStore store, PostIndex index, CancellationToken ct, ReplayOptions? replayOptions = null)
+    public static async Task<ServeHost> StartAsync(IPEndPoint listen, string? token, ArchiveStore store, PostIndex index, ServeWatch watch, CancellationToken ct, ReplayOptions? replayOptions = null)
     {
         // The replay origin (ReplayWeb.page on another port) starts first: the app's pages frame it.
         var appPort = new System.Runtime.CompilerServices.StrongBox<int>(listen.Port);
@@ -84,6 +84,7 @@ public sealed class ServeHost : IAsyncDisposable
         app.Use(security.InvokeAsync);
         Map(app, security, store, index);
         ReplayEndpoints.Map(app, store, replay, captures);
+        WatchEndpoints.Map(app, store, watch);
         try
         {
             await app.StartAsync(ct);
@@ -154,8 +155,6 @@ public sealed class ServeHost : IAsyncDisposable
         pages.MapGet("/posts/{*key}", (string key) =>
             View(store, key) is { } view ? Page(Pages.Post(view, PostSections.Html(store, view))) : Page(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), 404));
         pages.MapGet("/channels", () => Page(Pages.Channels(ChannelSummaries.From(store))));
-        pages.MapGet("/events", () => Page(Html.Page("Events", "<h1>Events</h1><ul class=\"events\">"
-            + string.Concat(store.ReadEvents().Select(e => "<li>" + Html.E(EventText.Line(e)) + "</li>")) + "</ul>")));
 
         var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
         pages.MapGet("/login", (HttpContext context) =>

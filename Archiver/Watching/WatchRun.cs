@@ -53,9 +53,15 @@ public sealed class WatchRun : IAsyncDisposable
     /// <summary>A scheduler over <paramref name="entries"/> on <paramref name="time"/>'s clock.</summary>
     public WatchScheduler Scheduler(IReadOnlyList<WatchEntry> entries, TimeProvider time, WatchSchedulerOptions options)
     {
-        var channels = entries.ToDictionary(e => e.Id, e => ChannelOf(_registry, e), StringComparer.Ordinal);
+        // Each entry's channel worked out once (entries added while it runs included).
+        var channels = new System.Collections.Concurrent.ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         return new WatchScheduler(entries, e => WatchCrawlCheck.HostOf(_registry, e), _checker.CheckAsync,
-            (e, r) => _session.Writer.WriteAsync(WatchRecords.AfterCheck(e, r, channels[e.Id])), time, options);
+            (e, r) => _session.Writer.WriteAsync(WatchRecords.AfterCheck(e, r, channels.GetOrAdd(e.Id, _ => ChannelOf(_registry, e)))), time, options,
+            persist: async edit =>
+            {
+                await _session.Writer.WriteAsync(WatchListEdit.Batch(edit)).ConfigureAwait(false);
+                WatchListEdit.DeleteFrontiers(_session.Paths, edit.Removed);
+            });
     }
 
     /// <summary>The channel an entry's events name: its seed's value (the channel or account), else the seed as given.</summary>

@@ -26,6 +26,9 @@ public sealed record WatchPass(int Checks, int Read, int Gone, int Failed, int I
 /// <see cref="WatchSchedulerOptions.CheckTimeout"/>). After each check the entry's new schedule
 /// (<see cref="WatchCadence"/>) is saved before the next check of it can start; a check interrupted by a stop is not
 /// saved, so it is due again at the next start, as one cut short by a kill is.
+/// The list may change while it runs (<see cref="EditAsync"/>: <c>serve</c>'s watch page): an entry added is due at
+/// once, one paused is not checked (a check in flight ends and is saved, paused), one removed is forgotten (a check in
+/// flight is not saved, so it cannot bring the entry back).
 /// </summary>
 public sealed class WatchScheduler
 {
@@ -39,14 +42,25 @@ public sealed class WatchScheduler
     private readonly WatchSchedulerOptions _options;
     private readonly Random _random;
     private readonly Dictionary<string, string> _hosts = new(StringComparer.Ordinal);
+    private readonly Func<WatchEdit, Task>? _persist;
+    // The entries are read by the loop and changed by edits from other threads: under this lock.
+    private readonly Lock _sync = new();
+    // One store write at a time: a check's save and an edit's never interleave, so neither overwrites the other's entry
+    // with an older copy (a pause saved, then the check's schedule saved from the entry as it was before the pause).
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    // The ids edits changed, for the loop to take into account (queue, unqueue) at its next turn.
+    private readonly Channel<string> _changed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <param name="entries">The watch list as stored.</param>
     /// <param name="hostOf">The host an entry's check talks to (checks of one host never overlap).</param>
     /// <param name="check">Runs one check; it must end soon after its token is cancelled.</param>
     /// <param name="save">Stores an entry's new schedule with what its check found (one commit, before its next check).</param>
+    /// <param name="persist">Stores an edit of the list (<see cref="EditAsync"/>); without it the list cannot be edited while it runs.</param>
     public WatchScheduler(IEnumerable<WatchEntry> entries, Func<WatchEntry, string> hostOf, Func<WatchEntry, CancellationToken, Task<WatchCheckResult>> check,
-        Func<WatchEntry, WatchCheckResult, Task> save, TimeProvider time, WatchSchedulerOptions? options = null, Random? random = null)
+        Func<WatchEntry, WatchCheckResult, Task> save, TimeProvider time, WatchSchedulerOptions? options = null, Random? random = null,
+        Func<WatchEdit, Task>? persist = null)
     {
+        _persist = persist;
         _entries = entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
         _hostOf = hostOf;
         _check = check;
@@ -60,7 +74,45 @@ public sealed class WatchScheduler
     public event Action<WatchEntry, WatchCheckResult>? Checked;
 
     /// <summary>The entries as the scheduler holds them now.</summary>
-    public IReadOnlyList<WatchEntry> Entries => _entries.Values.ToList();
+    public IReadOnlyList<WatchEntry> Entries
+    {
+        get
+        {
+            lock (_sync) return _entries.Values.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        }
+    }
+
+    /// <summary>The scheduler's clock (an edit dates new entries by it).</summary>
+    public TimeProvider Time => _time;
+
+    /// <summary>
+    /// Changes the list while the scheduler runs (or before): <paramref name="plan"/> sees the entries as they are now
+    /// and says what to store and remove (<see cref="WatchListEdit"/>); the change is stored, then the loop takes it
+    /// into account at once. Edits and the saves after checks are serialised, so no change is lost and no check is
+    /// started twice. Throws what <paramref name="plan"/> throws (nothing is changed then).
+    /// </summary>
+    public async Task<WatchEdit> EditAsync(Func<IReadOnlyList<WatchEntry>, WatchEdit> plan, CancellationToken ct = default)
+    {
+        if (_persist is null) throw new InvalidOperationException("This scheduler was made without a way to store edits.");
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var edit = plan(Entries);
+            if (edit.IsEmpty) return edit;
+            await _persist(edit).ConfigureAwait(false);
+            lock (_sync)
+            {
+                foreach (var e in edit.Removed) _entries.Remove(e.Id);
+                foreach (var e in edit.Upserts) _entries[e.Id] = e;
+            }
+            foreach (var e in edit.Removed.Concat(edit.Upserts)) _changed.Writer.TryWrite(e.Id);
+            return edit;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     /// <summary>Checks entries when due until <paramref name="stop"/> (or, with <see cref="WatchSchedulerOptions.Once"/>, once over the due ones).</summary>
     public async Task<WatchPass> RunAsync(CancellationToken stop)
@@ -74,8 +126,10 @@ public sealed class WatchScheduler
         // channels of one host: the sort and the host of every entry per check cost more than the 1 ms a check may take).
         // A pass (--once) queues the entries of the pass only, and a checked one is not queued again.
         var queues = new Dictionary<string, SortedSet<DueKey>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var e in _entries.Values)
-            if (!e.Paused && (!_options.Once || _options.All || e.NextCheckAt <= start)) Enqueue(queues, e);
+        // Each queued entry's key, so that an edit can take it out of its queue.
+        var queued = new Dictionary<string, DueKey>(StringComparer.Ordinal);
+        foreach (var e in Entries)
+            if (!e.Paused && (!_options.Once || _options.All || e.NextCheckAt <= start)) Enqueue(queues, queued, e);
         var candidates = new List<(DueKey Key, string Host)>();
         int checks = 0, read = 0, gone = 0, failed = 0, interrupted = 0;
         using var checkStop = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -83,6 +137,7 @@ public sealed class WatchScheduler
         {
             while (!stop.IsCancellationRequested)
             {
+                TakeEdits(queues, queued, running);
                 var now = Now();
                 var free = Math.Max(1, _options.MaxChecks) - running.Count;
                 if (free > 0)
@@ -94,8 +149,11 @@ public sealed class WatchScheduler
                     foreach (var (key, host) in candidates.Take(free))
                     {
                         queues[host].Remove(key);
+                        queued.Remove(key.Id);
                         busyHosts.Add(host);
-                        running[key.Id] = RunCheckAsync(_entries[key.Id], host, done.Writer, checkStop.Token);
+                        WatchEntry entry;
+                        lock (_sync) entry = _entries[key.Id];
+                        running[key.Id] = RunCheckAsync(entry, host, done.Writer, checkStop.Token);
                     }
                 }
                 if (_options.Once && running.Count == 0 && queues.Values.All(q => q.Count == 0)) break;
@@ -109,8 +167,11 @@ public sealed class WatchScheduler
                     busyHosts.Remove(finished.Host);
                     Count(finished.Result.Kind);
                     await CompleteAsync(finished).ConfigureAwait(false);
-                    // Watching on: the entry waits for its next check (an interrupted one is due again at once).
-                    if (!_options.Once && _entries.TryGetValue(finished.Entry.Id, out var next) && !next.Paused) Enqueue(queues, next);
+                    // Watching on: the entry waits for its next check (an interrupted one is due again at once); one
+                    // paused or removed meanwhile does not.
+                    WatchEntry? next;
+                    lock (_sync) next = _entries.GetValueOrDefault(finished.Entry.Id);
+                    if (!_options.Once && next is { Paused: false } && !queued.ContainsKey(next.Id)) Enqueue(queues, queued, next);
                 }
             }
         }
@@ -150,11 +211,35 @@ public sealed class WatchScheduler
         });
     }
 
-    private void Enqueue(Dictionary<string, SortedSet<DueKey>> queues, WatchEntry entry)
+    private void Enqueue(Dictionary<string, SortedSet<DueKey>> queues, Dictionary<string, DueKey> queued, WatchEntry entry)
     {
         var host = HostOf(entry);
         if (!queues.TryGetValue(host, out var queue)) queues[host] = queue = new SortedSet<DueKey>(DueKey.Order);
-        queue.Add(new DueKey(entry.NextCheckAt, entry.Id));
+        var key = new DueKey(entry.NextCheckAt, entry.Id);
+        queue.Add(key);
+        queued[entry.Id] = key;
+    }
+
+    /// <summary>
+    /// Takes the edits made since the last turn into account: an entry edited leaves its queue and comes back as it is
+    /// now, unless it is paused, removed, or being checked (then it is queued again when its check ends, as it is then).
+    /// A one-off pass takes no new entries: it checks what was due when it started.
+    /// </summary>
+    private void TakeEdits(Dictionary<string, SortedSet<DueKey>> queues, Dictionary<string, DueKey> queued, Dictionary<string, Task> running)
+    {
+        while (_changed.Reader.TryRead(out var id))
+        {
+            // Its host was worked out when it was queued.
+            if (queued.Remove(id, out var key)) queues[_hosts[id]].Remove(key);
+            WatchEntry? entry;
+            lock (_sync) entry = _entries.GetValueOrDefault(id);
+            if (entry is null)
+            {
+                _hosts.Remove(id);
+                continue;
+            }
+            if (!_options.Once && !entry.Paused && !running.ContainsKey(id)) Enqueue(queues, queued, entry);
+        }
     }
 
     /// <summary>The entry's host, worked out once (a seed's host does not change; parsing it per loop cost ~µs × entries).</summary>
@@ -186,12 +271,18 @@ public sealed class WatchScheduler
     /// <summary>Waits for a check to end or <paramref name="wait"/> to pass; false when the time passed (or the run stops).</summary>
     private async Task<bool> WaitAsync(ChannelReader<Done> done, TimeSpan wait, CancellationToken stop)
     {
-        if (done.TryPeek(out _)) return true;
+        if (done.TryPeek(out _) || _changed.Reader.TryPeek(out _)) return true;
         using var timer = wait == Timeout.InfiniteTimeSpan ? new CancellationTokenSource() : new CancellationTokenSource(wait, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timer.Token, stop);
         try
         {
-            return await done.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+            // A check ending or an edit wakes the loop (an entry added to an idle list is checked at once).
+            var ended = done.WaitToReadAsync(linked.Token).AsTask();
+            var edited = _changed.Reader.WaitToReadAsync(linked.Token).AsTask();
+            var first = await Task.WhenAny(ended, edited).ConfigureAwait(false);
+            await linked.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(ended, edited).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            return first.IsCompletedSuccessfully && first.Result;
         }
         catch (OperationCanceledException)
         {
@@ -227,10 +318,24 @@ public sealed class WatchScheduler
     private async Task CompleteAsync(Done finished)
     {
         if (finished.Result.Kind == WatchCheckKind.Interrupted) return;
-        if (!_entries.TryGetValue(finished.Entry.Id, out var current)) return;
-        var updated = WatchCadence.After(current, finished.Result, Now(), _random, _options.Cadence);
-        await _save(updated, finished.Result).ConfigureAwait(false);
-        _entries[updated.Id] = updated;
+        WatchEntry updated;
+        // Not cancelled by the stop: a check that ended is saved, as it was before edits existed.
+        await _gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            WatchEntry? current;
+            lock (_sync) current = _entries.GetValueOrDefault(finished.Entry.Id);
+            // Removed while it was checked: not saved (that would bring it back).
+            if (current is null) return;
+            // The entry as it is now (paused meanwhile: it stays paused), with the check's outcome and schedule.
+            updated = WatchCadence.After(current, finished.Result, Now(), _random, _options.Cadence);
+            await _save(updated, finished.Result).ConfigureAwait(false);
+            lock (_sync) _entries[updated.Id] = updated;
+        }
+        finally
+        {
+            _gate.Release();
+        }
         Checked?.Invoke(updated, finished.Result);
     }
 }

@@ -162,8 +162,12 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         return command;
     }
 
-    /// <summary>The search index while watching: each check's commits are searchable within seconds, with a small buffer (a watcher runs for days).</summary>
-    private static readonly Indexing.IndexFollowerOptions WatchIndex = Indexing.IndexFollowerOptions.Crawl with { CommitInterval = TimeSpan.Zero, RamBufferMB = 16 };
+    /// <summary>
+    /// The search index while watching, with a small buffer (a watcher runs for days). Searches in other processes read
+    /// its commits: one at most every 5 s, and 5 s after the last check of a burst (IndexFollower commits when idle),
+    /// where a commit after every check cost one Lucene commit (files synced) per check.
+    /// </summary>
+    private static readonly Indexing.IndexFollowerOptions WatchIndex = Indexing.IndexFollowerOptions.Crawl with { CommitInterval = TimeSpan.FromSeconds(5), RamBufferMB = 16 };
 
     private static readonly JsonSerializerOptions OneLine = new(CliContext.JsonOptions) { WriteIndented = false };
 

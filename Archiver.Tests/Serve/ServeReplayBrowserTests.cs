@@ -37,11 +37,17 @@ public sealed partial class ServeReplayBrowserTests : IAsyncDisposable
         }
         // A post with an archived image and enough text to recognise on the replayed page.
         string key, snippet, pageUrl;
+        Dictionary<string, string> others;
         using (var store = ArchiveStore.Open(data, readOnly: true))
         {
             var images = store.ScanMedia().Where(m => m.Mime.StartsWith("image/", StringComparison.Ordinal)).Select(m => m.Sha256).ToHashSet(StringComparer.OrdinalIgnoreCase);
             var post = store.ScanPosts().First(p => p.Capture?.WarcFile is not null && Normalize(p.Post.Text).Length >= 24 && p.Post.Media.Any(m => m.Sha256 is { } s && images.Contains(s)));
             (key, pageUrl) = (post.Key, post.Capture!.Url);
+            // Images of other posts on the same captured page: the replay has them too (the page's resources).
+            var mine = post.Post.Media.Select(m => m.Url).ToHashSet(StringComparer.Ordinal);
+            var onPage = store.ScanPosts().Where(p => p.Capture?.Url == pageUrl && p.Key != key).SelectMany(p => p.Post.Media)
+                .Where(m => m.Url is not null && !mine.Contains(m.Url) && m.Sha256 is { } s && images.Contains(s)).Select(m => m.Sha256!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            others = store.ScanMedia().Where(m => onPage.Contains(m.Sha256)).Take(3).ToDictionary(m => m.SourceUrl, m => m.Sha256.ToLowerInvariant());
             var text = Normalize(post.Post.Text);
             snippet = (char.IsHighSurrogate(text[23]) ? text[..23] : text[..24]).TrimEnd();
         }
@@ -105,6 +111,23 @@ public sealed partial class ServeReplayBrowserTests : IAsyncDisposable
         var replayed = await WaitForReplayAsync(page, replayOrigin, pageUrl, snippet, ct);
         Assert.True(replayed is not null, $"the replay did not show \"{snippet}\" of {pageUrl} within {ReplayTimeout.TotalSeconds} s.\n{Diagnostics()}");
         await Screenshot(page, "capture.png");
+        Assert.True(others.Count > 0, $"no image of another post on {pageUrl}");
+        var answers = await replayed!.EvaluateAsync<string[]>("""
+            async urls => {
+              const out = [];
+              for (const url of urls) {
+                try {
+                  const response = await fetch(url);
+                  const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
+                  out.push(response.status + ' ' + [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, '0')).join(''));
+                } catch (e) {
+                  out.push('error ' + e);
+                }
+              }
+              return out;
+            }
+            """, others.Keys.ToArray());
+        Assert.Equal(others.Values.Select(sha => "200 " + sha), answers);
 
         Assert.Empty(dialogs);
         lock (requests)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Archiver.Capturing;
 using Archiver.Cli;
 using Archiver.Export;
 using Archiver.Storage;
@@ -16,7 +17,7 @@ internal sealed record ReplayTicket(string Id, string PostKey, string PageUrl, D
 /// only through a ticket (128 random bits) that the app hands out on a post page, to a user it let in (with its
 /// token beyond loopback); tickets expire, and the app's token is never accepted on the replay origin.
 /// </summary>
-internal sealed class ReplayCaptures(ArchiveStore store) : IDisposable
+internal sealed partial class ReplayCaptures(ArchiveStore store) : IDisposable
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
     private readonly ConcurrentDictionary<string, ReplayTicket> _tickets = new(StringComparer.Ordinal);
@@ -62,11 +63,64 @@ internal sealed class ReplayCaptures(ArchiveStore store) : IDisposable
         await using (var exporter = new WarcExporter(directory, store.Paths.Warc, wacz: true, ExportCommand.ToolVersion, TimeProvider.System, withMedia: true))
         {
             await exporter.WritePostAsync(new ExportItem(stored, PostRow.From(stored), history), ct);
+            // The page's own images, styles and scripts, where the crawl captured them: the replay then shows the page
+            // as it was, not only the post's media.
+            foreach (var url in PageResources(stored.Capture)) exporter.WantMedia(url);
             await exporter.CompleteAsync(ct);
         }
         directory.Commit();
         return Path.Combine(target, "archive.wacz");
     }
+
+    private const int MaxResources = 1000;
+
+    /// <summary>The URLs the captured page loads (img, source, video poster, stylesheet, script, style url(...)), resolved against it.</summary>
+    private IEnumerable<string> PageResources(Model.Capture? capture)
+    {
+        if (capture is not { WarcFile: { } file, WarcOffset: { } offset } || file.Contains('!', StringComparison.Ordinal)) return [];
+        var path = Path.IsPathRooted(file) ? file : Path.Combine(store.Paths.Warc, file);
+        if (!File.Exists(path)) return [];
+        try
+        {
+            WarcRecord? record;
+            using (var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16))
+            {
+                input.Position = offset;
+                if (GzipMembers.LooksGzipped(input))
+                {
+                    var member = GzipMembers.ReadMember(input, path, 64L << 20);
+                    record = member is null ? null : WarcReader.Read(new MemoryStream(member.Data, writable: false), Path.GetFileName(path)).FirstOrDefault();
+                }
+                else
+                {
+                    record = WarcReader.Read(input, Path.GetFileName(path), new WarcReadOptions { Arc = WarcReader.IsArcFileName(path) }).FirstOrDefault();
+                }
+            }
+            if (record?.Http is not { } http || !(http.Headers["Content-Type"] ?? "").Contains("html", StringComparison.OrdinalIgnoreCase)
+                || http.Headers["Content-Encoding"] is { Length: > 0 } encoding && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase)) return [];
+            var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(System.Text.Encoding.UTF8.GetString(http.Payload.Span));
+            var found = new List<string>();
+            var pageUri = new Uri(capture.Url);
+            void Add(string? reference)
+            {
+                if (string.IsNullOrWhiteSpace(reference) || found.Count >= MaxResources) return;
+                if (Uri.TryCreate(pageUri, reference.Trim(), out var resolved) && resolved.Scheme is "http" or "https") found.Add(resolved.AbsoluteUri);
+            }
+            foreach (var e in document.QuerySelectorAll("img[src], source[src], video[src], audio[src], script[src]")) Add(e.GetAttribute("src"));
+            foreach (var e in document.QuerySelectorAll("video[poster]")) Add(e.GetAttribute("poster"));
+            foreach (var e in document.QuerySelectorAll("link[rel~=stylesheet][href], link[rel~=icon][href]")) Add(e.GetAttribute("href"));
+            foreach (var e in document.QuerySelectorAll("[style]"))
+                foreach (System.Text.RegularExpressions.Match m in CssUrl().Matches(e.GetAttribute("style") ?? "")) Add(m.Groups[1].Value);
+            return found.Distinct(StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or WarcFormatException or UriFormatException)
+        {
+            return []; // the page replays without them
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"url\(\s*['""]?([^'"")]+)['""]?\s*\)")]
+    private static partial System.Text.RegularExpressions.Regex CssUrl();
 
     public void Dispose()
     {

@@ -161,7 +161,7 @@ public static class ServeBenchmark
         if (ids.Count > 0 && await CliApp.RunAsync(["-q", "watch", "remove", .. ids, "--data", data], TextWriter.Null, context.Error, ct) != ExitCodes.Ok)
             throw new ArchiverException("watch remove failed");
         // Short intervals, so the watcher is at work all through the measurement.
-        if (await CliApp.RunAsync(["-q", "watch", "add", .. seeds, "--every", "1m", "--data", data], TextWriter.Null, context.Error, ct) != ExitCodes.Ok)
+        if (await CliApp.RunAsync(["-q", "watch", "add", .. seeds, "--every", "2m", "--data", data], TextWriter.Null, context.Error, ct) != ExitCodes.Ok)
             throw new ArchiverException("watch add failed");
     }
 

@@ -93,7 +93,13 @@ public sealed partial class PostIndex
         if (!request.Snippets) return hits;
         if (!_options.StoreText && _options.TextLookup is { } lookup)
         {
-            foreach (var (key, text) in lookup(hits.Select(h => h.Key).ToList())) texts[key] = text;
+            var found = lookup(hits.Select(h => h.Key).ToList());
+            for (var i = 0; i < hits.Count; i++)
+            {
+                if (!found.TryGetValue(hits[i].Key, out var looked)) continue;
+                if (looked.Text is { } text) texts[hits[i].Key] = text;
+                hits[i] = hits[i] with { Source = looked.Source };
+            }
         }
         var stemmed = StemHighlight.HasStems(query);
         var plain = stemmed ? null : new Snippets(query, _analyzer);

@@ -13,8 +13,11 @@ public sealed record PostIndexOptions
     /// <summary>Measured: 64 MB builds faster than 256 MB (smaller flushes overlap with indexing; the final flush is shorter).</summary>
     public double RamBufferMB { get; init; } = 64;
     /// <summary>Texts of the hits by key, for snippets when the text is not stored.</summary>
-    public Func<IReadOnlyList<string>, IReadOnlyDictionary<string, string>>? TextLookup { get; init; }
+    public Func<IReadOnlyList<string>, IReadOnlyDictionary<string, HitText>>? TextLookup { get; init; }
 }
+
+/// <summary>A hit's text as <see cref="PostIndexOptions.TextLookup"/> found it, and the record it came from (see <see cref="SearchHit.Source"/>).</summary>
+public sealed record HitText(string? Text, object? Source = null);
 
 /// <summary>
 /// The full-text index of the archive: one <see cref="IndexWriter"/> (a second one fails on write.lock),

@@ -43,6 +43,12 @@ public sealed record SearchHit
     public DateTime? Created { get; init; }
     public bool Deleted { get; init; }
     public Snippet? Snippet { get; init; }
+    /// <summary>
+    /// The record <see cref="PostIndexOptions.TextLookup"/> read the text from (the archive's stored post), so a
+    /// caller that shows more of the hit need not read it a second time; null without snippets.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public object? Source { get; init; }
 }
 
 /// <summary>An excerpt of the text with the matching words marked (offsets into <see cref="Text"/>).</summary>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Util;
@@ -14,7 +16,21 @@ internal static class ShownValues
     /// <summary>How many documents to read per value: enough for a majority, cheap for ten values per field.</summary>
     private const int Sample = 64;
 
+    /// <summary>Answers per reader (an open reader never changes): the same top values come back query after query.</summary>
+    private static readonly ConditionalWeakTable<IndexReader, ConcurrentDictionary<(string Field, string Key), string?>> Found = new();
+
+    /// <summary>Bounds a long-lived reader's answers (a read-only server keeps one reader for its whole life).</summary>
+    private const int MaxRemembered = 20_000;
+
     public static string? Find(IndexReader reader, string field, string key)
+    {
+        var found = Found.GetValue(reader, _ => new ConcurrentDictionary<(string, string), string?>());
+        if (found.TryGetValue((field, key), out var shown)) return shown;
+        if (found.Count >= MaxRemembered) found.Clear();
+        return found[(field, key)] = Read(reader, field, key);
+    }
+
+    private static string? Read(IndexReader reader, string field, string key)
     {
         var term = new Term(field, key);
         var bytes = new BytesRef();

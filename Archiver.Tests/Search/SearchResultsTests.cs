@@ -61,7 +61,7 @@ public sealed class SearchResultsTests : IClassFixture<SmallCorpusFixture>
             using var index = PostIndex.Open(path, new PostIndexOptions
             {
                 StoreText = false,
-                TextLookup = keys => keys.ToDictionary(k => k, k => SmallCorpus.Posts.Single(p => p.Key == k).Text),
+                TextLookup = keys => keys.ToDictionary(k => k, k => new HitText(SmallCorpus.Posts.Single(p => p.Key == k).Text)),
             });
             foreach (var post in SmallCorpus.Posts) index.Add(post);
             index.Refresh();
@@ -81,7 +81,7 @@ public sealed class SearchResultsTests : IClassFixture<SmallCorpusFixture>
         try
         {
             const string text = "Новости на сайте news ru и в канале";
-            using var index = PostIndex.Open(path, new PostIndexOptions { StoreText = false, TextLookup = keys => keys.ToDictionary(k => k, _ => text) });
+            using var index = PostIndex.Open(path, new PostIndexOptions { StoreText = false, TextLookup = keys => keys.ToDictionary(k => k, _ => new HitText(text)) });
             index.Add(new SearchDocument { Key = "r1", Platform = "telegram", Language = "ru", Text = text });
             index.Refresh();
 

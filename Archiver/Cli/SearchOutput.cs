@@ -59,8 +59,9 @@ public static class SearchOutput
     public static IReadOnlyDictionary<string, HitDetails> Details(ArchiveStore store, SearchResults results)
     {
         var details = new Dictionary<string, HitDetails>(StringComparer.Ordinal);
+        // The post the snippet's text was read from, when there is one: reading each hit twice was a fifth of /api/search's time.
         foreach (var hit in results.Hits)
-            if (store.GetPost(hit.Key) is { } stored) details[hit.Key] = HitDetails.Of(stored);
+            if ((hit.Source as StoredPost ?? store.GetPost(hit.Key)) is { } stored) details[hit.Key] = HitDetails.Of(stored);
         return details;
     }
 

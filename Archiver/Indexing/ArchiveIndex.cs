@@ -20,7 +20,7 @@ public static class ArchiveIndex
         TextLookup = keys => keys
             .Select(store.GetPost)
             .OfType<StoredPost>()
-            .ToDictionary(p => p.Key, p => p.Post.Text, StringComparer.Ordinal),
+            .ToDictionary(p => p.Key, p => new HitText(p.Post.Text, p), StringComparer.Ordinal),
     };
 
     /// <summary>

@@ -114,13 +114,14 @@ internal static class ExportPages
                 break;
             case "done":
                 var result = status.Result!;
-                h.Raw("<p class=\"done\">").Text($"Exported {result.Posts:N0} posts"
-                        + (result.EarlierVersions > 0 ? $" (+{result.EarlierVersions:N0} earlier versions)" : "")
-                        + (result.Format is "ids" or "warc" or "wacz" ? "" : $", {result.Authors:N0} authors, {result.MediaRows:N0} media records")
-                        + $"; {result.Scanned:N0} posts looked at in {result.Elapsed.TotalSeconds:0.0} s.").Raw("</p>")
+                var c = CultureInfo.InvariantCulture;
+                h.Raw("<p class=\"done\">").Text(string.Create(c, $"Exported {result.Posts:N0} posts")
+                        + (result.EarlierVersions > 0 ? string.Create(c, $" (+{result.EarlierVersions:N0} earlier versions)") : "")
+                        + (result.Format is "ids" or "warc" or "wacz" ? "" : string.Create(c, $", {result.Authors:N0} authors, {result.MediaRows:N0} media records"))
+                        + string.Create(c, $"; {result.Scanned:N0} posts looked at in {result.Elapsed.TotalSeconds:0.0} s.")).Raw("</p>")
                     .Raw($"<p><a class=\"download\" href=\"{Html.E(status.Download)}\" download>Download {Html.E(result.Path)}.zip</a></p><ul class=\"files\">");
                 foreach (var file in result.Files)
-                    h.Raw("<li>").Text(file.Path + (file.Rows is { } rows ? $": {rows:N0} rows" : "")).Raw("</li>");
+                    h.Raw("<li>").Text(file.Path + (file.Rows is { } rows ? string.Create(c, $": {rows:N0} rows") : "")).Raw("</li>");
                 h.Raw($"<li>{Manifest.PackageFile}, {Manifest.ChecksumFile} (check with <code>archiver verify</code>)</li></ul>");
                 foreach (var warning in result.Warnings.Take(20)) h.Raw("<p class=\"warning\">warning: ").Text(warning).Raw("</p>");
                 break;

@@ -50,12 +50,12 @@ public sealed class WatchSchedulerEditTests
 
     private static WatchEdit Add(WatchEntry e) => new([e], [], []);
 
-    private static async Task Until(Func<bool> condition, string what)
+    private static async Task Until(Func<bool> condition, string what, Func<string>? state = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting until " + what);
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting until " + what + (state is null ? "" : ": " + state()));
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
     }
@@ -138,7 +138,8 @@ public sealed class WatchSchedulerEditTests
         var scheduler = h.Scheduler([Entry("a", "a.example"), Entry("b", "b.example")], (e, _) => e.Id == "a" ? release.Task : Task.FromResult(Quiet));
         using var stop = new CancellationTokenSource();
         var running = scheduler.RunAsync(stop.Token);
-        await Until(() => h.StartsOf("a") == 1, "the check started");
+        // b's baseline saved before the clock moves (saved after, it would be due two days later than the clock goes).
+        await Until(() => h.StartsOf("a") == 1 && h.Stored["b"].Checks == 1, "a's check started and b's was saved");
 
         var edit = await scheduler.EditAsync(list => WatchListEdit.Remove(list, ["a"]), TestContext.Current.CancellationToken);
         Assert.Equal("a", Assert.Single(edit.Removed).Id);
@@ -185,7 +186,9 @@ public sealed class WatchSchedulerEditTests
         }, ct)));
 
         var kept = ids.Where(id => int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture) % 5 != 0).Append("first").ToList();
-        await Until(() => kept.All(id => h.Stored.TryGetValue(id, out var e) && e.Checks == 1), "every entry kept was checked and saved");
+        await Until(() => kept.All(id => h.Stored.TryGetValue(id, out var e) && e.Checks == 1), "every entry kept was checked and saved",
+            () => string.Join("; ", kept.Where(id => !(h.Stored.TryGetValue(id, out var e) && e.Checks == 1))
+                .Select(id => $"{id}: stored {(h.Stored.TryGetValue(id, out var e) ? $"checks {e.Checks} paused {e.Paused} next {e.NextCheckAt:O}" : "no")}, started {h.StartsOf(id)}")));
         await Settle();
         await stop.CancelAsync();
         await running;

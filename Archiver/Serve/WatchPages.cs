@@ -77,13 +77,16 @@ internal static class WatchPages
             h.Raw($"<li class=\"event\" data-type=\"{name}\">").Text(e.ObservedAt.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture))
                 .Raw($" <span class=\"badge {(e.Type is ArchiveEventType.Deleted or ArchiveEventType.ChannelGone or ArchiveEventType.CheckFailed ? "gone" : e.Type == ArchiveEventType.Edited ? "edited" : "event")}\">{name}</span> ")
                 .Raw($"<a class=\"channel\" href=\"{Html.E(Html.Url("/", ("q", $"channel:\"{e.Channel.Replace("\"", "", StringComparison.Ordinal)}\"")))}\">").Text($"{e.Platform}:{e.Channel}").Raw("</a>");
-            if (e.PostKey is { } key) h.Raw($" <a class=\"post\" href=\"{Html.E("/posts/" + Uri.EscapeDataString(key))}\">").Text(key).Raw("</a>");
+            if (e.PostKey is { } key) h.Raw($" <a class=\"post\" href=\"{Html.E(PostPath(key))}\">").Text(key).Raw("</a>");
             if (!string.IsNullOrEmpty(e.Detail)) h.Raw(" <span class=\"detail\">").Text(e.Detail).Raw("</span>");
             if (e.Evidence is { WarcFile: not null } c) h.Raw(" <span class=\"meta\">").Text($"evidence {c.WarcFile}@{c.WarcOffset}").Raw("</span>");
             h.Raw("</li>");
         }
         return Html.Page("Events", h.Raw("</ul>").ToString());
     }
+
+    /// <summary>A post's page: each segment of its key escaped, its slashes kept (routing leaves an escaped slash, %2F, undecoded).</summary>
+    public static string PostPath(string key) => "/posts/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
 
     private static string Hidden((string Field, string Token) antiforgery) =>
         $"<input type=\"hidden\" name=\"{Html.E(antiforgery.Field)}\" value=\"{Html.E(antiforgery.Token)}\">";

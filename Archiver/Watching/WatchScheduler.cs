@@ -150,9 +150,11 @@ public sealed class WatchScheduler
                     {
                         queues[host].Remove(key);
                         queued.Remove(key.Id);
+                        WatchEntry? entry;
+                        lock (_sync) entry = _entries.GetValueOrDefault(key.Id);
+                        // Removed by an edit since this turn began (the edit's note is taken at the next turn): not checked.
+                        if (entry is null) continue;
                         busyHosts.Add(host);
-                        WatchEntry entry;
-                        lock (_sync) entry = _entries[key.Id];
                         running[key.Id] = RunCheckAsync(entry, host, done.Writer, checkStop.Token);
                     }
                 }

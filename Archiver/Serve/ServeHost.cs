@@ -81,6 +81,7 @@ public sealed class ServeHost : IAsyncDisposable
         });
         var app = builder.Build();
         var security = new ServeSecurity(token, app.Services.GetRequiredService<IAntiforgery>());
+        app.Use(ReportFailuresAsync);
         app.Use(security.InvokeAsync);
         Map(app, security, store, index);
         ReplayEndpoints.Map(app, store, replay, captures);
@@ -180,6 +181,26 @@ public sealed class ServeHost : IAsyncDisposable
             });
             return Results.Redirect(then);
         });
+    }
+
+    /// <summary>
+    /// A request that fails unexpectedly is written to stderr with its stack (ASP.NET's own logging is off) and
+    /// answered 500 with a short JSON error, so a server under load never fails silently.
+    /// </summary>
+    private static async Task ReportFailuresAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"serve: {context.Request.Method} {context.Request.Path}{context.Request.QueryString} failed: {e}");
+            if (context.Response.HasStarted) throw;
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            await context.Response.WriteAsJsonAsync(new { error = "The server failed to answer this request; its log (stderr) says why." });
+        }
     }
 
     internal static PostView? View(ArchiveStore store, string key)

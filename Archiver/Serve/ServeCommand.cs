@@ -46,6 +46,8 @@ public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             if (given is { Length: < 12 }) throw new UsageException("--token must be at least 12 characters.");
             var secret = given ?? (IPAddress.IsLoopback(endpoint.Address) ? null : ServeSecurity.NewToken());
             var registry = new PlatformRegistry(platforms);
+            // Not LiteFiles.UseSmallPageCaches (the watcher's): measured under 16 concurrent searches, LiteDB's reads
+            // then failed now and then (IndexOutOfRange in its query executor) and the server went down.
             if (parse.GetValue(readOnly))
             {
                 await ServeReadOnlyAsync(context, endpoint, secret, given is null, registry, ct);
@@ -56,7 +58,7 @@ public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             if (watch is not null) await CrawlNetworkOptions.NoteProxyVariableAsync(context, watch.Crawl);
             await using var session = ArchiveSession.Open(context.DataDir, new ArchiveSessionOptions
             {
-                Follower = (store, c) => IndexFollower.Open(store, new IndexFollowerOptions(), c),
+                Follower = (store, c) => IndexFollower.Open(store, ServeIndex, c),
             }, ct);
             var follower = (IndexFollower)session.Follower!;
             var replay = new ReplayOptions(ReplayOptions.Find(parse.GetValue(replayWeb)), parse.GetValue(replayPort));
@@ -117,6 +119,9 @@ public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         if (secret is not null && generated)
             context.Out.WriteLine($"Listening beyond this machine: log in with the token {secret} (or send 'Authorization: Bearer {secret}').");
     }
+
+    /// <summary>The index while serving: searchable within seconds (refreshed after each batch, committed every 5 s), with the watcher's small buffer: its writes are few, and every megabyte counts against the server's memory.</summary>
+    private static readonly IndexFollowerOptions ServeIndex = new() { RamBufferMB = 16 };
 
     /// <summary>"127.0.0.1:8470", "[::1]:8470", "0.0.0.0:80" or ":8470" (loopback).</summary>
     public static IPEndPoint Endpoint(string text)

@@ -67,7 +67,8 @@ public static class ServeBenchmark
             var started = Stopwatch.StartNew();
             using var server = StartServer(serveArgs);
             var lines = new List<string>();
-            var url = await ReadUrlAsync(server, lines, ct);
+            var errors = new StringBuilder();
+            var url = await ReadUrlAsync(server, lines, errors, ct);
             o.WriteLine($"  started    {url} in {started.Elapsed.TotalSeconds:0.0} s, RSS {Format.Bytes(Rss(server, "VmRSS:"))}");
             var requestsBefore = replica?.Log.Total ?? 0;
             try
@@ -121,6 +122,9 @@ public static class ServeBenchmark
             {
                 using (var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", server.Id.ToString(CultureInfo.InvariantCulture) } })) term?.WaitForExit();
                 await server.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromMinutes(2), ct);
+                // What the server wrote to stderr (a failed request's stack): a benchmark that hid it would hide a bug.
+                lock (errors)
+                    if (errors.Length > 0) context.Error.WriteLine($"  server stderr:\n{(errors.Length > 4000 ? errors.ToString(0, 4000) + " ..." : errors)}");
             }
             return ExitCodes.Ok;
         });
@@ -177,10 +181,9 @@ public static class ServeBenchmark
     }
 
     /// <summary>Waits for "Archiver serves DIR at URL"; then keeps reading its output (the watcher's lines) into <paramref name="lines"/>.</summary>
-    private static async Task<Uri> ReadUrlAsync(Process server, List<string> lines, CancellationToken ct)
+    private static async Task<Uri> ReadUrlAsync(Process server, List<string> lines, StringBuilder errors, CancellationToken ct)
     {
         var url = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var errors = new StringBuilder();
         _ = Task.Run(async () =>
         {
             while (await server.StandardOutput.ReadLineAsync(ct) is { } line)

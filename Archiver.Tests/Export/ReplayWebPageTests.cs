@@ -73,12 +73,7 @@ public sealed partial class ReplayWebPageTests
 
         await using var server = await ReplayWebPageServer.StartAsync(package!, Path.Combine(output, "archive.wacz"), ct);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         var console = new List<string>();
         page.Console += (_, m) => { lock (console) console.Add($"{m.Type}: {m.Text}"); };
@@ -147,12 +142,7 @@ public sealed partial class ReplayWebPageTests
 
         await using var server = await ReplayWebPageServer.StartAsync(package!, Path.Combine(output, "archive.wacz"), ct);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(server.PageFor(pageUrl).ToString());
         var active = await page.EvaluateAsync<bool>("""

@@ -27,12 +27,7 @@ public sealed class ServeExportBrowserTests : IAsyncDisposable
         (_server, var origin, _) = await ServeProcess.StartAsync(data, "127.0.0.1:0", 0, ct);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ReplayWebPageTests.Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true });
         var page = await context.NewPageAsync();
         var requests = new List<string>();

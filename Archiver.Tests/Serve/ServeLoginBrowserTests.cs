@@ -42,12 +42,7 @@ public sealed partial class ServeLoginBrowserTests : IDisposable
         var origin = new UriBuilder(listening) { Host = "127.0.0.1" }.Uri;
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ReplayWebPageTests.Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         var requests = new List<string>();

@@ -58,12 +58,7 @@ public sealed partial class ServeReplayBrowserTests : IAsyncDisposable
         var replayOrigin = $"http://127.0.0.1:{replayPort}";
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ReplayWebPageTests.Chromium(),
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 1000 } });
         var requests = new List<string>();
         var dialogs = new List<string>();

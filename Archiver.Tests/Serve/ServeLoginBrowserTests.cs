@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Archiver.Tests.Export;
 using Archiver.Tests.Support;
 using Microsoft.Playwright;
 

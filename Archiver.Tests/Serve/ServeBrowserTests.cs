@@ -41,7 +41,7 @@ public sealed partial class ServeBrowserTests : IAsyncDisposable
         Assert.Equal("13 matches, showing 1-13", await page.InnerTextAsync("p.total"));
         Assert.Equal(13, await page.Locator("article.hit").CountAsync());
         Assert.Contains("q=budget", page.Url, StringComparison.Ordinal);
-        await Screenshot(page, "search.png");
+        await HeadlessChromium.ScreenshotAsync(page, "search.png");
 
         // Narrow to one channel by clicking its facet.
         await page.ClickAsync("a.facet[data-field=channel] >> text=conseil_lyon");
@@ -61,7 +61,7 @@ public sealed partial class ServeBrowserTests : IAsyncDisposable
         var inserted = await page.Locator("section.version ins").AllInnerTextsAsync();
         Assert.Contains(deleted, d => d.Contains("soir", StringComparison.Ordinal));
         Assert.Contains(inserted, i => i.Contains("reporte", StringComparison.Ordinal));
-        await Screenshot(page, "post.png");
+        await HeadlessChromium.ScreenshotAsync(page, "post.png");
 
         // The hostile post: shown as text, nothing ran.
         await page.GotoAsync(new Uri(origin, "/?q=author:mallory").ToString());
@@ -89,18 +89,7 @@ public sealed partial class ServeBrowserTests : IAsyncDisposable
                 urls = Array.Empty<string>(),
             }));
         }
-        lines.Add(JsonSerializer.Serialize(new
-        {
-            id = "te-hostile",
-            platform = "telegram",
-            channel = "conseil_lyon",
-            author = "mallory",
-            created_at = "2024-06-01T00:00:00Z",
-            lang = "en",
-            text = "<img src=x onerror=alert(1)> the budget <script>alert(2)</script>",
-            hashtags = Array.Empty<string>(),
-            urls = Array.Empty<string>(),
-        }));
+        lines.Add(HostilePosts.Line("conseil_lyon"));
         var file = _archive.File(name);
         await File.WriteAllLinesAsync(file, lines, TestContext.Current.CancellationToken);
         var import = await Support.Cli.RunAsync("--data", data, "--quiet", "import", file);
@@ -113,12 +102,6 @@ public sealed partial class ServeBrowserTests : IAsyncDisposable
         return url;
     }
 
-    private static async Task Screenshot(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("ARCHIVER_SCREENSHOTS") is not { Length: > 0 } folder) return;
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = false });
-    }
 
     public ValueTask DisposeAsync()
     {

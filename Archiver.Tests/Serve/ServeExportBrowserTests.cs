@@ -104,18 +104,7 @@ public sealed class ServeExportBrowserTests : IAsyncDisposable
                 urls = Array.Empty<string>(),
             }));
         }
-        lines.Add(JsonSerializer.Serialize(new
-        {
-            id = "te-hostile",
-            platform = "telegram",
-            channel = "conseil_lyon",
-            author = "mallory",
-            created_at = "2024-06-01T00:00:00Z",
-            lang = "en",
-            text = "<img src=x onerror=alert(1)> the budget <script>alert(2)</script>",
-            hashtags = Array.Empty<string>(),
-            urls = Array.Empty<string>(),
-        }));
+        lines.Add(HostilePosts.Line("conseil_lyon"));
         var file = _archive.File("posts.jsonl");
         await File.WriteAllLinesAsync(file, lines, TestContext.Current.CancellationToken);
         var import = await Support.Cli.RunAsync("--data", data, "--quiet", "import", file);

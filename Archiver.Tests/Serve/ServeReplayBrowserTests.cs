@@ -105,7 +105,7 @@ public sealed partial class ServeReplayBrowserTests : IAsyncDisposable
         await page.ReloadAsync();
         var replayed = await WaitForReplayAsync(page, replayOrigin, pageUrl, snippet, ct);
         Assert.True(replayed is not null, $"the replay did not show \"{snippet}\" of {pageUrl} within {ReplayTimeout.TotalSeconds} s.\n{Diagnostics()}");
-        await Screenshot(page, "capture.png");
+        await HeadlessChromium.ScreenshotAsync(page, "capture.png");
         Assert.True(others.Count > 0, $"no image of another post on {pageUrl}");
         var answers = await replayed!.EvaluateAsync<string[]>("""
             async urls => {
@@ -169,12 +169,6 @@ public sealed partial class ServeReplayBrowserTests : IAsyncDisposable
     [GeneratedRegex(@"on port (\d+)")]
     private static partial Regex PortLine();
 
-    private static async Task Screenshot(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("ARCHIVER_SCREENSHOTS") is not { Length: > 0 } folder) return;
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = false });
-    }
 
     public ValueTask DisposeAsync()
     {

@@ -12,4 +12,12 @@ public static class HeadlessChromium
         Headless = true,
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
     });
+
+    /// <summary>A screenshot into <c>$ARCHIVER_SCREENSHOTS</c> when it is set (the README's pictures come from there); nothing otherwise.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("ARCHIVER_SCREENSHOTS") is not { Length: > 0 } folder) return;
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = false });
+    }
 }

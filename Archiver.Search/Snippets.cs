@@ -9,7 +9,7 @@ namespace Archiver.Search;
 /// best fragments are joined, and the marked words come back as offsets so the terminal and JSON can
 /// each render them their own way.
 /// </summary>
-internal sealed class Snippets(Query query, Analyzer analyzer)
+internal sealed class Snippets(Query query, Analyzer analyzer, bool luceneScorerOnly = false)
 {
     private const char Open = '\uE000';
     private const char Close = '\uE001';
@@ -33,14 +33,15 @@ internal sealed class Snippets(Query query, Analyzer analyzer)
 
     private Highlighter HighlighterFor(string field)
     {
-        if (!_highlighters.TryGetValue(field, out var highlighter)) _highlighters[field] = highlighter = Create(query, field);
+        if (!_highlighters.TryGetValue(field, out var highlighter)) _highlighters[field] = highlighter = Create(query, field, luceneScorerOnly);
         return highlighter;
     }
 
-    private static Highlighter Create(Query query, string field)
+    /// <param name="luceneScorerOnly">Lucene's QueryScorer for every query: the reference <see cref="TokenMatchScorer"/> is tested against.</param>
+    private static Highlighter Create(Query query, string field, bool luceneScorerOnly)
     {
         // The fragmenter must share the highlighter's scorer: it reads the span positions the scorer found.
-        var scorer = new QueryScorer(query, field);
+        var scorer = (luceneScorerOnly ? null : TokenMatchScorer.TryCreate(query, field)) ?? new QueryScorer(query, field);
         return new Highlighter(new MarkFormatter(), scorer) { TextFragmenter = new SimpleSpanFragmenter(scorer, FragmentChars) };
     }
 

@@ -14,8 +14,6 @@ namespace Archiver.Search;
 /// </summary>
 internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fields, HistogramPeriod? period, int topValues) : ICollector
 {
-    private const long SecondsPerDay = 86_400;
-
     /// <summary>Counting runs now, in this process: the fields of one search run in parallel only when it is the only one.</summary>
     private static int _running;
 
@@ -119,12 +117,15 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
         {
             foreach (var (context, docs, count) in segments)
             {
-                var created = SegmentValues.Created(context.AtomicReader);
+                var days = SegmentValues.Days(context.AtomicReader);
                 for (var i = 0; i < count; i++)
                 {
-                    var seconds = created[docs[i]];
-                    if (seconds == SegmentValues.NoDate) continue;
-                    Add(seconds >= 0 ? seconds / SecondsPerDay : ((seconds + 1) / SecondsPerDay) - 1);
+                    var day = days[docs[i]];
+                    if (day == SegmentValues.NoDay) continue;
+                    // Most days fall in the range seen so far: counted here without the call.
+                    var at = day - _first;
+                    if (at >= 0 && at < _counts.Length) _counts[at]++;
+                    else Add(day);
                 }
             }
         }

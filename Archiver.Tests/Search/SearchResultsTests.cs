@@ -133,4 +133,30 @@ public sealed class SearchResultsTests : IClassFixture<SmallCorpusFixture>
         var months = Histogram(HistogramPeriod.Month).Histogram!;
         Assert.Equal([1L, 7L], months.Select(m => m.Count));
     }
+
+    [Fact]
+    public void The_histogram_puts_each_post_in_its_own_utc_day_before_1970_and_at_midnight()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "archiver-days-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            using var index = PostIndex.Open(path);
+            string[] times = ["1969-12-31T00:00:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "1970-01-01T23:59:59Z", "1970-01-02T00:00:00Z", "1901-03-04T05:06:07Z"];
+            for (var i = 0; i < times.Length; i++)
+            {
+                var created = DateTime.Parse(times[i], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+                index.Upsert(new SearchDocument { Key = $"d{i}", Platform = "telegram", Text = "jour", Created = created });
+            }
+            index.Upsert(new SearchDocument { Key = "undated", Platform = "telegram", Text = "jour" });
+            index.Commit(storeSequence: 1);
+            index.Refresh();
+            var days = index.Search(new SearchRequest { Query = "jour", Histogram = HistogramPeriod.Day, Limit = 0 }).Histogram!;
+            var counted = days.Where(d => d.Count > 0).Select(d => (d.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), d.Count));
+            Assert.Equal([("1901-03-04", 1L), ("1969-12-31", 2L), ("1970-01-01", 2L), ("1970-01-02", 1L)], counted);
+        }
+        finally
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+    }
 }

@@ -37,6 +37,7 @@ public sealed partial class ServeJourneyBrowserTests : IAsyncDisposable
         await using (var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 5, Size = ReplicaSize.Small, LogRequests = false }, ct))
         {
             story = Story.From(replica);
+            TestContext.Current.SendDiagnosticMessage($"following {story.Key}: \"{story.Word}\" in {story.Total} archived posts, {story.InChannel} of them in {story.Channel}");
             await CrawlAsync(data, story.Seeds);
             replica.SetVersion(2);
             await CrawlAsync(data, story.Seeds, "--recheck");

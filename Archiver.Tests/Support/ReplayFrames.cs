@@ -17,11 +17,7 @@ public static partial class ReplayFrames
     public static string Origin(IReadOnlyList<string> serveLines) =>
         "http://127.0.0.1:" + int.Parse(PortLine().Match(serveLines[^1]).Groups[1].Value, CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// Waits (up to 60 s) until ReplayWeb.page's service worker is active in the replay origin's frame. It must be before
-    /// the replay loads: on a cold first visit the frame's request can reach the server instead (a 404 the view never
-    /// recovers from), so the tests reload the capture page once it is.
-    /// </summary>
+    /// <summary>Waits (up to 60 s) until ReplayWeb.page's service worker is active in the replay origin's frame.</summary>
     public static async Task<bool> WaitForServiceWorkerAsync(IPage page, string replayOrigin, CancellationToken ct)
     {
         for (var i = 0; i < 600; i++)

@@ -134,7 +134,7 @@ internal sealed class ReplayHost : IAsyncDisposable
         (async () => {
           try {
             const registration = await navigator.serviceWorker.register('/replay/sw.js?serveIndex=1', { scope: '/replay/' });
-            const worker = registration.installing || registration.waiting || registration.active;
+            const worker = registration.active || registration.waiting || registration.installing;
             if (worker && worker.state !== 'activated')
               await new Promise(resolve => worker.addEventListener('statechange', () => {
                 if (worker.state === 'activated' || worker.state === 'redundant') resolve();

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.Json;
 using Archiver.Tests.Export;
 using Archiver.Tests.Support;
@@ -52,21 +51,13 @@ public sealed class ServeExportBrowserTests : IAsyncDisposable
         await page.CheckAsync("input[name=format][value=csv]");
         await page.ClickAsync("form.export button[type=submit]");
         // The export's page: progress while it runs (the script polls and reloads), then the download.
-        await page.WaitForSelectorAsync("a.download", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var csv = await ExportDownloads.DownloadCsvAsync(page, _archive);
         Assert.Contains($"Exported {total} posts", await page.InnerTextAsync("p.done"));
-
-        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("a.download"));
-        Assert.Matches(@"^archiver-export-csv-\d{8}-\d{6}\.zip$", download.SuggestedFilename);
-        var zip = _archive.File(download.SuggestedFilename);
-        await download.SaveAsAsync(zip);
-        var unzipped = _archive.File("unzipped");
-        ZipFile.ExtractToDirectory(zip, unzipped);
-        var dir = Assert.Single(Directory.GetDirectories(unzipped));
-        var rows = await CsvReadBackTests.PythonCsvAsync(Path.Combine(dir, "posts.csv"));
-        Assert.Equal(total, rows.Count);
-        Assert.All(rows, r => Assert.Contains("budget", r["text"], StringComparison.Ordinal));
-        Assert.Contains(rows, r => r["text"].StartsWith("<img src=x onerror=alert(1)>", StringComparison.Ordinal));
-        var verify = await Support.Cli.RunAsync("verify", dir);
+        Assert.Matches(@"^archiver-export-csv-\d{8}-\d{6}\.zip$", csv.SuggestedFilename);
+        Assert.Equal(total, csv.Rows.Count);
+        Assert.All(csv.Rows, r => Assert.Contains("budget", r["text"], StringComparison.Ordinal));
+        Assert.Contains(csv.Rows, r => r["text"].StartsWith("<img src=x onerror=alert(1)>", StringComparison.Ordinal));
+        var verify = await Support.Cli.RunAsync("verify", csv.Folder);
         Assert.True(verify.ExitCode == 0, verify.Out + verify.Error);
 
         // The export is listed on the export page.

@@ -92,6 +92,7 @@ internal sealed class ReplayHost : IAsyncDisposable
             ? Results.Content(EmbeddingPage(t), "text/html; charset=utf-8")
             : Results.Text("No such capture here (it may have expired): reload the post page.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound));
         app.MapGet("/ui.js", () => Results.File(ui, "application/javascript"));
+        app.MapGet("/view.js", () => Results.Text(ViewScript, "application/javascript"));
         // The service worker's index page (the frame ReplayWeb.page replays in) loads ./ui.js from the replay base.
         app.MapGet("/replay/ui.js", () => Results.File(ui, "application/javascript"));
         app.MapGet("/replay/sw.js", () => Results.File(sw, "application/javascript"));
@@ -112,12 +113,38 @@ internal sealed class ReplayHost : IAsyncDisposable
         return new ReplayHost(app, bound.Port);
     }
 
-    /// <summary>ReplayWeb.page's element, as its embedding guide describes, replaying one page of one capture and nothing else.</summary>
+    /// <summary>
+    /// ReplayWeb.page's element, as its embedding guide describes, replaying one page of one capture and nothing else;
+    /// <see cref="ViewScript"/> adds it to the page once the service worker is active.
+    /// </summary>
     private static string EmbeddingPage(ReplayTicket t) =>
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Original capture</title><script src=\"/ui.js\"></script></head>"
-        + "<body style=\"margin:0\">"
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Original capture</title><script src=\"/ui.js\"></script><script src=\"/view.js\" defer></script></head>"
+        + "<body style=\"margin:0\"><template id=\"replay\">"
         + $"<replay-web-page style=\"height:100vh;display:block\" source=\"/wacz/{Html.E(t.Id)}/capture.wacz\" url=\"{Html.E(t.PageUrl)}\" "
-        + $"ts=\"{t.CapturedAt.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture)}\" replaybase=\"/replay/\" embed=\"replayonly\"></replay-web-page></body></html>";
+        + $"ts=\"{t.CapturedAt.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture)}\" replaybase=\"/replay/\" embed=\"replayonly\"></replay-web-page></template></body></html>";
+
+    /// <summary>
+    /// ReplayWeb.page loads its replay frame as soon as it has registered its service worker, before the worker is
+    /// active; on a browser's first visit that frame's request then reaches this server, whose answer the replay
+    /// origin's frame-ancestors forbids framing (only the app may frame), so ReplayWeb.page's own retry cannot reach
+    /// into the frame and the capture stays blank until the user reloads. So the worker is registered first (the same
+    /// script and scope ReplayWeb.page registers, which it then finds) and the element added once it is activated.
+    /// </summary>
+    private const string ViewScript = """
+        (async () => {
+          try {
+            const registration = await navigator.serviceWorker.register('/replay/sw.js?serveIndex=1', { scope: '/replay/' });
+            const worker = registration.active || registration.waiting || registration.installing;
+            if (worker && worker.state !== 'activated')
+              await new Promise(resolve => worker.addEventListener('statechange', () => {
+                if (worker.state === 'activated' || worker.state === 'redundant') resolve();
+              }));
+          } finally {
+            // Without a worker ReplayWeb.page shows its own error message.
+            document.body.append(document.importNode(document.getElementById('replay').content, true));
+          }
+        })();
+        """;
 
     public async ValueTask DisposeAsync()
     {

@@ -4,12 +4,16 @@ using DiffPlex.Chunkers;
 
 namespace Archiver.Serve;
 
-/// <summary>Two versions of a post's text as HTML: words removed in &lt;del&gt;, words added in &lt;ins&gt;, all escaped (DiffPlex's word chunker).</summary>
+/// <summary>Two versions of a post's text as HTML: words removed in &lt;del&gt;, words added in &lt;ins&gt;, all escaped (DiffPlex).</summary>
 public static class WordDiff
 {
+    // DiffPlex's WordChunker separates words at spaces and punctuation but not at line breaks, so the last word of a
+    // line and the first of the next made one piece: an edit that added a line showed the old last word as removed.
+    private static readonly DelimiterChunker Words = new([' ', '\t', '\r', '\n', '.', '(', ')', '{', '}', ',', '!', '?', ';']);
+
     public static string Html(string older, string newer)
     {
-        var diff = Differ.Instance.CreateDiffs(older, newer, ignoreWhiteSpace: false, ignoreCase: false, WordChunker.Instance);
+        var diff = Differ.Instance.CreateDiffs(older, newer, ignoreWhiteSpace: false, ignoreCase: false, Words);
         var html = new StringBuilder();
         var a = 0;
         foreach (var block in diff.DiffBlocks)

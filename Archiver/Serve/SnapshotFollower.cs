@@ -34,7 +34,7 @@ internal static class SnapshotFollower
             {
                 if (!PostIndex.Exists(store.Paths.Index))
                     throw new ArchiverException($"The archive at {store.Paths.Root} has no search index, and --read-only writes nothing: run 'archiver index' (or serve without --read-only once) first.");
-                index = ArchiveIndex.OpenReadOnly(store);
+                index = ArchiveIndex.OpenReadOnly(store, pinned: true);
                 if (index.StoreSequence <= store.Sequence || attempt == 3) return new ServeView(store, index);
             }
             catch

@@ -12,7 +12,7 @@ public sealed partial class PostIndex
     public HashSet<string> MatchingKeys(SearchRequest request)
     {
         var query = Parse(request);
-        if (ReadOnly) _searchers.MaybeRefresh();
+        if (ReadOnly && !_options.Pinned) _searchers.MaybeRefresh();
         var searcher = _searchers.Acquire();
         try
         {

@@ -29,7 +29,7 @@ public sealed partial class PostIndex
                 throw new ArgumentException($"Cannot count by '{field}': choose one of {string.Join(", ", IndexFields.Countable)}.", nameof(request));
         }
         var query = Parse(request);
-        if (ReadOnly) _searchers.MaybeRefresh();
+        if (ReadOnly && !_options.Pinned) _searchers.MaybeRefresh();
         var searcher = _searchers.Acquire();
         try
         {

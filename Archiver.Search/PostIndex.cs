@@ -14,6 +14,11 @@ public sealed record PostIndexOptions
     public double RamBufferMB { get; init; } = 64;
     /// <summary>Texts of the hits by key, for snippets when the text is not stored.</summary>
     public Func<IReadOnlyList<string>, IReadOnlyDictionary<string, HitText>>? TextLookup { get; init; }
+    /// <summary>
+    /// Read-only: search the commit that was last when opened, not the newest another process committed since (a server
+    /// pairs the index with a store snapshot of the same moment, and reopens both together).
+    /// </summary>
+    public bool Pinned { get; init; }
 }
 
 /// <summary>A hit's text as <see cref="PostIndexOptions.TextLookup"/> found it, and the record it came from (see <see cref="SearchHit.Source"/>).</summary>

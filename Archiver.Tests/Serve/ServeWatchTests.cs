@@ -14,7 +14,8 @@ namespace Archiver.Tests.Serve;
 /// The watcher inside <c>archiver serve</c>, over HTTP: the <c>/api/watch</c> API changes the list as <c>watch add|pause|
 /// resume|remove</c> do and the running watcher takes each change at once (an added entry is checked without a restart);
 /// what it stored is what <c>watch list --json</c> prints after serve stops. <c>--read-only</c> serves an archive
-/// another process writes, refuses every change with 403, and leaves the archive's files as they were. A watched
+/// another process writes, refuses every change with 403, shows what that writer commits later, and leaves the archive's
+/// files as they were. A watched
 /// server that fails every request makes failing entries and check-failed events, never a broken page.
 /// </summary>
 public sealed partial class ServeWatchTests : IAsyncLifetime
@@ -126,21 +127,41 @@ public sealed partial class ServeWatchTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Read_only_serve_leaves_every_file_of_the_archive_as_it_was()
+    public async Task Read_only_serve_leaves_every_file_of_the_archive_as_it_was_also_when_it_refreshes_its_view()
     {
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(0, (await Support.Cli.RunAsync("--data", Data, "--json", "watch", "add", TelegramSeed(0))).ExitCode);
         Assert.Equal(0, (await Support.Cli.RunAsync(["--data", Data, "--quiet", "watch", "run", "--once", .. Network])).ExitCode);
         var before = Fingerprint(Data);
 
-        var (process, url, _) = await StartAsync(["--read-only"]);
+        var (process, url, output) = await StartAsync(["--read-only", "--refresh", "1s"]);
         using var http = new HttpClient { BaseAddress = url };
-        foreach (var path in new[] { "/", "/?q=*:*", "/channels", "/watch", "/events", "/events.atom", "/api/watch", "/api/events", "/api/channels", "/api/search?q=*:*" })
-            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(path, ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await http.PostAsync("/api/watch", Json(new { seeds = new[] { TelegramSeed(1) } }), ct)).StatusCode);
+        await AskEverythingAsync(http, ct);
+        AssertUnchanged(before, Fingerprint(Data));
+
+        // A writer in another process adds an entry and checks it; the server then reopens its view (a refresh),
+        // and from then on it is the only one with the archive open: it still writes nothing.
+        Assert.Equal(0, (await Support.Cli.RunAsync("--data", Data, "--json", "watch", "add", TelegramSeed(1))).ExitCode);
+        Assert.Equal(0, (await Support.Cli.RunAsync(["--data", Data, "--quiet", "watch", "run", "--once", .. Network])).ExitCode);
+        var written = Fingerprint(Data);
+        await WaitForAsync(http, l => l.Count == 2 && l.All(e => e["checks"]!.GetValue<int>() == 1), "the read-only server showed the writer's second entry");
+        await AskEverythingAsync(http, ct);
         Assert.Equal(0, await StopAsync(process));
 
-        var after = Fingerprint(Data);
+        Assert.Contains("refreshed: archive batch", await output);
+        AssertUnchanged(written, Fingerprint(Data));
+    }
+
+    /// <summary>Every page and API of a read-only server answers, and a change is refused.</summary>
+    private async Task AskEverythingAsync(HttpClient http, CancellationToken ct)
+    {
+        foreach (var path in new[] { "/", "/?q=*:*", "/channels", "/watch", "/events", "/events.atom", "/api/watch", "/api/events", "/api/channels", "/api/search?q=*:*" })
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(path, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.PostAsync("/api/watch", Json(new { seeds = new[] { TelegramSeed(2) } }), ct)).StatusCode);
+    }
+
+    private static void AssertUnchanged(Dictionary<string, string> before, Dictionary<string, string> after)
+    {
         Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
         Assert.All(before, f => Assert.True(f.Value == after[f.Key], $"{f.Key} changed"));
     }

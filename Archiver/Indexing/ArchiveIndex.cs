@@ -115,15 +115,16 @@ public static class ArchiveIndex
     /// <summary>
     /// Opens the index's last commit for reading. A writer in another process may be writing its very first commit
     /// (there is no earlier one to fall back to, as Lucene does for later ones): a short retry covers that. Nothing is
-    /// written, not even a catch-up (<c>serve --read-only</c>: the archive on disk stays as it is).
+    /// written, not even a catch-up (<c>serve --read-only</c>: the archive on disk stays as it is). Searches see the
+    /// newest commit at each search unless <paramref name="pinned"/> (then the one opened, to pair with a store snapshot).
     /// </summary>
-    public static PostIndex OpenReadOnly(ArchiveStore store)
+    public static PostIndex OpenReadOnly(ArchiveStore store, bool pinned = false)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return PostIndex.OpenReadOnly(store.Paths.Index, Options(store));
+                return PostIndex.OpenReadOnly(store.Paths.Index, Options(store) with { Pinned = pinned });
             }
             catch (IOException) when (attempt < 10)
             {

@@ -22,10 +22,10 @@ namespace Archiver.Serve;
 /// </summary>
 internal static class ExportEndpoints
 {
-    public static void Map(WebApplication app, ArchiveStore store, PostIndex index)
+    public static void Map(WebApplication app, ServeViews views)
     {
         var json = CliContext.JsonOptions;
-        var jobs = new ExportJobs(store, index);
+        var jobs = new ExportJobs(views);
         // Exports stop, and their folder goes, before the archive session closes the store they read.
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(jobs.Dispose);
         var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
@@ -114,10 +114,10 @@ internal static class ExportEndpoints
 
         IResult FormPage(HttpContext context, ExportForm form, string? error, int status, bool stemmed) => Page(ExportPages.Form(form, new ExportPages.Choices
         {
-            Keys = ExportForm.Keys(store.Paths),
-            KeysFolder = store.Paths.Keys,
-            HowToAddKey = ExportForm.HowToAddKey(store.Paths),
-            Platforms = store.Counters.ByPlatform.Keys.Order(StringComparer.Ordinal).ToList(),
+            Keys = ExportForm.Keys(views.Paths),
+            KeysFolder = views.Paths.Keys,
+            HowToAddKey = ExportForm.HowToAddKey(views.Paths),
+            Platforms = views.For(context).Store.Counters.ByPlatform.Keys.Order(StringComparer.Ordinal).ToList(),
             Recent = jobs.All.Select(j => j.Status()).ToList(),
             Stemmed = stemmed,
         }, error, Tokens(context)), status);

@@ -167,15 +167,13 @@ internal sealed class ExportJobs : IDisposable
     public const int MaxKept = 10;
     private const string Prefix = "archiver-serve-exports-";
 
-    private readonly ArchiveStore _store;
-    private readonly IPostKeySource _keys;
+    private readonly ServeViews _views;
     private readonly ConcurrentDictionary<string, ExportJob> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
-    public ExportJobs(ArchiveStore store, PostIndex index, string? temp = null)
+    public ExportJobs(ServeViews views, string? temp = null)
     {
-        _store = store;
-        _keys = new LiveKeySource(index);
+        _views = views;
         var parent = temp ?? Path.GetTempPath();
         RemoveAbandoned(parent);
         Root = Path.Combine(parent, Prefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8]);
@@ -185,7 +183,7 @@ internal sealed class ExportJobs : IDisposable
     /// <summary>This server's exports folder (removed when it stops).</summary>
     public string Root { get; }
 
-    public ArchivePaths Paths => _store.Paths;
+    public ArchivePaths Paths => _views.Paths;
 
     public IReadOnlyList<ExportJob> All => _jobs.Values.OrderByDescending(j => j.StartedAt).ThenBy(j => j.Id, StringComparer.Ordinal).ToList();
 
@@ -209,18 +207,29 @@ internal sealed class ExportJobs : IDisposable
                 throw new TooManyExportsException($"{MaxRunning} exports are running; wait for one to finish or cancel it.");
             foreach (var old in _jobs.Values.Where(j => !j.Running).OrderByDescending(j => j.StartedAt).Skip(MaxKept - 1).ToList()) Delete(old);
             System.IO.Directory.CreateDirectory(folder);
-            var service = ExportOptions.Service(_store, _keys, time);
-            job.Task = System.Threading.Tasks.Task.Run(async () =>
+            // The export reads one view from start to end (a read-only server may refresh meanwhile).
+            var view = _views.Acquire();
+            try
             {
-                try
+                var service = ExportOptions.Service(view.Store, new LiveKeySource(view.Index), time);
+                job.Task = System.Threading.Tasks.Task.Run(async () =>
                 {
-                    return await service.RunAsync(request, job.Progress, job.Cancel.Token);
-                }
-                finally
-                {
-                    job.FinishedAt = time.GetUtcNow().UtcDateTime;
-                }
-            });
+                    try
+                    {
+                        return await service.RunAsync(request, job.Progress, job.Cancel.Token);
+                    }
+                    finally
+                    {
+                        job.FinishedAt = time.GetUtcNow().UtcDateTime;
+                        view.Dispose();
+                    }
+                });
+            }
+            catch
+            {
+                view.Dispose();
+                throw;
+            }
             _jobs[id] = job;
         }
         await System.Threading.Tasks.Task.WhenAny(job.Progress.Checked, job.Task);

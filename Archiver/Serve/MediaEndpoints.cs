@@ -36,11 +36,11 @@ internal static class MediaEndpoints
 
     private const string MediaPolicy = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox";
 
-    public static void Map(WebApplication app, ArchiveStore store)
+    public static void Map(WebApplication app, ServeViews views)
     {
         app.MapGet("/media/{sha256}", (HttpContext context, string sha256) =>
         {
-            if (Find(store, sha256) is not { } served)
+            if (Find(views.For(context).Store, sha256) is not { } served)
                 return Results.Text("This media file is not archived.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
             context.Response.Headers.ContentSecurityPolicy = MediaPolicy;
             context.Response.Headers.CacheControl = "private, max-age=31536000, immutable";

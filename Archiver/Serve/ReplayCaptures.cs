@@ -17,7 +17,7 @@ internal sealed record ReplayTicket(string Id, string PostKey, string PageUrl, D
 /// only through a ticket (128 random bits) that the app hands out on a post page, to a user it let in (with its
 /// token beyond loopback); tickets expire, and the app's token is never accepted on the replay origin.
 /// </summary>
-internal sealed partial class ReplayCaptures(ArchiveStore store) : IDisposable
+internal sealed partial class ReplayCaptures(ServeViews views) : IDisposable
 {
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
     private readonly ConcurrentDictionary<string, ReplayTicket> _tickets = new(StringComparer.Ordinal);
@@ -41,7 +41,9 @@ internal sealed partial class ReplayCaptures(ArchiveStore store) : IDisposable
     /// <summary>The WACZ of the ticket's post (built once per post and capture; null when the post is gone from the store).</summary>
     public async Task<string?> WaczAsync(ReplayTicket ticket, CancellationToken ct)
     {
-        if (store.GetPost(ticket.PostKey) is not { } stored) return null;
+        StoredPost? stored;
+        using (var view = views.Acquire()) stored = view.Store.GetPost(ticket.PostKey);
+        if (stored is null) return null;
         var id = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{stored.Key}\n{stored.Version}\n{stored.Capture?.WarcFile}\n{stored.Capture?.WarcOffset}")))[..32];
         var build = _built.GetOrAdd(id, _ => new Lazy<Task<string>>(() => BuildAsync(stored, Path.Combine(_cache, id), CancellationToken.None)));
         try
@@ -58,6 +60,9 @@ internal sealed partial class ReplayCaptures(ArchiveStore store) : IDisposable
     private async Task<string> BuildAsync(StoredPost stored, string target, CancellationToken ct)
     {
         Directory.CreateDirectory(_cache);
+        // The build outlives the request that asked for it: it holds its own view of the archive until done.
+        using var view = views.Acquire();
+        var store = view.Store;
         using var directory = ExportDirectory.Create(target, force: false);
         var history = store.GetVersions(stored.Key).Select(PostRow.From).ToList();
         await using (var exporter = new WarcExporter(directory, store.Paths.Warc, wacz: true, ExportCommand.ToolVersion, TimeProvider.System, withMedia: true))
@@ -78,7 +83,7 @@ internal sealed partial class ReplayCaptures(ArchiveStore store) : IDisposable
     private IEnumerable<string> PageResources(Model.Capture? capture)
     {
         if (capture is not { WarcFile: { } file, WarcOffset: { } offset } || file.Contains('!', StringComparison.Ordinal)) return [];
-        var path = Path.IsPathRooted(file) ? file : Path.Combine(store.Paths.Warc, file);
+        var path = Path.IsPathRooted(file) ? file : Path.Combine(views.Paths.Warc, file);
         if (!File.Exists(path)) return [];
         try
         {

@@ -15,7 +15,7 @@ internal static class ReplayEndpoints
     /// <summary>Sandbox of the replay frame: scripts and its own origin (ReplayWeb.page's service worker needs both); no popups, modals, top navigation, downloads or forms.</summary>
     public const string Sandbox = "allow-scripts allow-same-origin";
 
-    public static void Map(WebApplication app, ArchiveStore store, ReplayHost? replay, ReplayCaptures? captures)
+    public static void Map(WebApplication app, ServeViews views, ReplayHost? replay, ReplayCaptures? captures)
     {
         // Fetch metadata: the replay origin is another port of the same host, so the browser counts it as the same
         // site and sends the app's cookies with its requests. Refuse every request another origin makes here
@@ -36,7 +36,7 @@ internal static class ReplayEndpoints
         });
         app.MapGet("/capture/{*key}", (HttpContext context, string key) =>
         {
-            var view = ServeHost.View(store, key);
+            var view = ServeHost.View(views.For(context).Store, key);
             if (view is null)
                 return Results.Content(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), "text/html; charset=utf-8", statusCode: 404);
             var back = Html.E(Html.Url("/posts/" + Uri.EscapeDataString(view.Current.Key)));

@@ -31,12 +31,17 @@ public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
         var noWatch = new Option<bool>("--no-watch") { Description = "Do not run the watcher inside the server (the watch list can still be changed; 'archiver watch run' checks it)" };
         var readOnly = new Option<bool>("--read-only")
         {
-            Description = "For sharing: serve a snapshot of the archive as it is when the server starts, and change nothing (no watcher, no watch list changes, nothing written to the archive). Works while another process (a watcher) writes the archive",
+            Description = "For sharing: serve a snapshot of the archive, reopened when another process (a watcher, a crawl) has committed more (see --refresh), and change nothing (no watcher, no watch list changes, nothing written to the archive, no writer lock)",
+        };
+        var refresh = new Option<string?>("--refresh")
+        {
+            Description = $"With --read-only: how often to look for what the archive's writer committed since, and show it (default {WatchInterval.Format(SnapshotFollower.DefaultRefresh)})",
+            HelpName = "INTERVAL",
         };
         var watchOptions = new WatchRunOptions();
         var command = new Command("serve", "Search and browse the archive in a web browser, with a JSON API (/api/search, /api/posts/KEY, /api/channels, /api/events, /api/watch), and run the watcher beside it (docs/serve.md)")
         {
-            listen, token, noWatch, readOnly, replayWeb, replayPort,
+            listen, token, noWatch, readOnly, refresh, replayWeb, replayPort,
         };
         foreach (var option in watchOptions.All) command.Options.Add(option);
         run.Attach(command, async (context, parse, ct) =>
@@ -48,11 +53,14 @@ public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var registry = new PlatformRegistry(platforms);
             // Not LiteFiles.UseSmallPageCaches (the watcher's): measured under 16 concurrent searches, LiteDB's reads
             // then failed now and then (IndexOutOfRange in its query executor) and the server went down.
+            var refreshText = parse.GetValue(refresh);
             if (parse.GetValue(readOnly))
             {
-                await ServeReadOnlyAsync(context, endpoint, secret, given is null, registry, ct);
+                var every = refreshText is null ? SnapshotFollower.DefaultRefresh : WatchInterval.ParseDuration(refreshText, "--refresh");
+                await ServeReadOnlyAsync(context, endpoint, secret, given is null, registry, every, ct);
                 return ExitCodes.Ok;
             }
+            if (refreshText is not null) throw new UsageException("--refresh is for --read-only: a serve that writes the archive searches its live index.");
             // The watcher's options are checked before the archive is opened (a usage error locks nothing).
             var watch = parse.GetValue(noWatch) ? null : watchOptions.Build(parse, context.DataDir, Path.GetFullPath(context.DataDir), stdout: false);
             if (watch is not null) await CrawlNetworkOptions.NoteProxyVariableAsync(context, watch.Crawl);
@@ -67,7 +75,7 @@ public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             await using var watcher = watch is null ? null : Watcher.Open(session, registry, watch, context.Out, context.Error);
             if (watcher is not null) watcher.Scheduler.Checked += (e, r) => WatchCommand.Report(context, e, r);
             var list = watcher is null ? ServeWatch.NotRunning(session, registry) : ServeWatch.Running(session, watcher, registry);
-            await using var host = await ServeHost.StartAsync(endpoint, secret, session.Store, follower.Index, list, ct, replay);
+            await using var host = await ServeHost.StartAsync(endpoint, secret, ServeViews.Fixed(session.Store, follower.Index), list, ct, replay);
             context.Out.WriteLine($"Archiver serves {session.Paths.Root} at {host.Url} (Ctrl-C to stop).");
             PrintToken(context, secret, given is null);
             context.Out.WriteLine(host.ReplayPort is { } port ? $"Original captures are replayed by ReplayWeb.page from {replay.PackageDir} on port {port}."
@@ -93,25 +101,22 @@ public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
     /// <summary>
     /// <c>--read-only</c>: a snapshot of the store and the index's last commit, neither written (no catch-up, no
     /// watcher, no notifier cursors), so the archive on disk is left as it is and another process may write it meanwhile.
+    /// Every <paramref name="every"/> the view is reopened if that writer committed more (<see cref="SnapshotFollower"/>).
     /// </summary>
-    private static async Task ServeReadOnlyAsync(CliContext context, IPEndPoint endpoint, string? secret, bool generated, PlatformRegistry registry, CancellationToken ct)
+    private static async Task ServeReadOnlyAsync(CliContext context, IPEndPoint endpoint, string? secret, bool generated, PlatformRegistry registry, TimeSpan every, CancellationToken ct)
     {
-        using var store = ArchiveSession.OpenReader(context.DataDir);
-        if (!Search.PostIndex.Exists(store.Paths.Index))
-            throw new ArchiverException($"The archive at {store.Paths.Root} has no search index, and --read-only writes nothing: run 'archiver index' (or serve without --read-only once) first.");
-        using var index = ArchiveIndex.OpenReadOnly(store);
-        await using var host = await ServeHost.StartAsync(endpoint, secret, store, index, ServeWatch.ReadOnly(store, registry), ct);
-        context.Out.WriteLine($"Archiver serves {store.Paths.Root} read-only at {host.Url} (Ctrl-C to stop).");
+        var paths = new ArchivePaths(Path.GetFullPath(context.DataDir));
+        var seen = SnapshotFollower.Mark(paths);
+        using var views = ServeViews.Following(SnapshotFollower.Open(context.DataDir));
+        await using var host = await ServeHost.StartAsync(endpoint, secret, views, ServeWatch.ReadOnly(views, registry), ct);
+        context.Out.WriteLine($"Archiver serves {views.Paths.Root} read-only at {host.Url} (Ctrl-C to stop).");
         PrintToken(context, secret, generated);
-        if (index.StoreSequence < store.Sequence)
-            context.Out.WriteLine($"note: the search index is behind the archive (batch {index.StoreSequence} of {store.Sequence}): the newest posts are shown but not found by search.");
-        try
+        using (var first = views.Acquire())
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            context.Out.WriteLine($"Serving archive batch {first.Store.Sequence}; what its writer commits is shown within {WatchInterval.Format(every)} (--refresh).");
+            if (SnapshotFollower.Behind(first.View) is { } note) context.Out.WriteLine($"note: {note}.");
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
+        await SnapshotFollower.FollowAsync(views, seen, context.DataDir, every, context.Out, context.Error, ct);
     }
 
     private static void PrintToken(CliContext context, string? secret, bool generated)

@@ -16,7 +16,8 @@ using Microsoft.Extensions.Logging;
 namespace Archiver.Serve;
 
 /// <summary>
-/// The web app and JSON API over one open archive (its store and live index), on Kestrel. The API returns what the
+/// The web app and JSON API over one open archive (its store and live index, or a read-only server's snapshot of them:
+/// each request reads the view <see cref="ServeViews"/> gives it), on Kestrel. The API returns what the
 /// CLI's <c>--json</c> prints for the same question (<c>/api/search</c> as <c>search --json</c>, <c>/api/posts/KEY</c>
 /// as <c>show --json</c>, <c>/api/channels</c>, <c>/api/events</c>); the pages render the same data as HTML.
 /// </summary>
@@ -40,11 +41,11 @@ public sealed class ServeHost : IAsyncDisposable
     /// <summary>Where it listens (the port chosen when 0 was asked).</summary>
     public Uri Url { get; }
 
-    public static async Task<ServeHost> StartAsync(IPEndPoint listen, string? token, ArchiveStore store, PostIndex index, ServeWatch watch, CancellationToken ct, ReplayOptions? replayOptions = null)
+    public static async Task<ServeHost> StartAsync(IPEndPoint listen, string? token, ServeViews views, ServeWatch watch, CancellationToken ct, ReplayOptions? replayOptions = null)
     {
         // The replay origin (ReplayWeb.page on another port) starts first: the app's pages frame it.
         var appPort = new System.Runtime.CompilerServices.StrongBox<int>(listen.Port);
-        var captures = replayOptions?.PackageDir is null ? null : new ReplayCaptures(store);
+        var captures = replayOptions?.PackageDir is null ? null : new ReplayCaptures(views);
         var replay = captures is null ? null
             : await ReplayHost.StartAsync(listen.Address, replayOptions!.Port ?? (listen.Port == 0 ? 0 : listen.Port + 1), () => appPort.Value, replayOptions.PackageDir!, captures, ct);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -83,9 +84,9 @@ public sealed class ServeHost : IAsyncDisposable
         var security = new ServeSecurity(token, app.Services.GetRequiredService<IAntiforgery>());
         app.Use(ReportFailuresAsync);
         app.Use(security.InvokeAsync);
-        Map(app, security, store, index);
-        ReplayEndpoints.Map(app, store, replay, captures);
-        WatchEndpoints.Map(app, store, watch);
+        Map(app, security, views);
+        ReplayEndpoints.Map(app, views, replay, captures);
+        WatchEndpoints.Map(app, views, watch);
         try
         {
             await app.StartAsync(ct);
@@ -102,18 +103,19 @@ public sealed class ServeHost : IAsyncDisposable
         return new ServeHost(app, new Uri(address), replay, captures);
     }
 
-    private static void Map(WebApplication app, ServeSecurity security, ArchiveStore store, PostIndex index)
+    private static void Map(WebApplication app, ServeSecurity security, ServeViews views)
     {
         var json = CliContext.JsonOptions;
         app.MapGet("/static/app.css", () => Results.Text(Html.Css, "text/css")).ExcludeFromDescription();
         app.MapOpenApi("/api/openapi.json");
-        MediaEndpoints.Map(app, store);
+        MediaEndpoints.Map(app, views);
 
         app.MapGet("/api/search", (HttpRequest request) =>
         {
             try
             {
                 var search = SearchQuery.From(request.Query);
+                var (store, index) = views.For(request.HttpContext);
                 var results = index.Search(search);
                 return Results.Json(SearchOutput.From(search, results, SearchOutput.Details(store, results)), json);
             }
@@ -123,15 +125,15 @@ public sealed class ServeHost : IAsyncDisposable
             }
         }).WithSummary("Search: what `archiver search --json` prints for q, stem, since, until, by (repeatable), histogram, sort, limit, offset, top")
           .Produces<SearchOutput.Json>().Produces(StatusCodes.Status400BadRequest);
-        app.MapGet("/api/posts/{*key}", (string key) =>
-            View(store, key) is { } view ? Results.Json(view, json) : Results.Json(new { error = $"No post '{key}' in this archive." }, json, statusCode: 404))
+        app.MapGet("/api/posts/{*key}", (HttpContext context, string key) =>
+            View(views.For(context).Store, key) is { } view ? Results.Json(view, json) : Results.Json(new { error = $"No post '{key}' in this archive." }, json, statusCode: 404))
             .WithSummary("A post by key or URL with its versions, deletion evidence and provenance: `archiver show --json`")
             .Produces<PostView>().Produces(StatusCodes.Status404NotFound);
-        app.MapGet("/api/channels", () => Results.Json(ChannelSummaries.From(store), json))
+        app.MapGet("/api/channels", (HttpContext context) => Results.Json(ChannelSummaries.From(views.For(context).Store), json))
             .WithSummary("Every channel and account with status and evidence: `archiver channels --json`").Produces<IReadOnlyList<ChannelSummary>>();
-        app.MapGet("/api/events", () => Results.Json(store.ReadEvents().Select(EventJson.From).ToList(), json))
+        app.MapGet("/api/events", (HttpContext context) => Results.Json(views.For(context).Store.ReadEvents().Select(EventJson.From).ToList(), json))
             .WithSummary("What a watch recorded, oldest first: `archiver events --json`").Produces<List<EventJson>>();
-        ExportEndpoints.Map(app, store, index);
+        ExportEndpoints.Map(app, views);
 
         // The pages are for people; the OpenAPI document lists the API only.
         var pages = app.MapGroup("").ExcludeFromDescription();
@@ -145,6 +147,7 @@ public sealed class ServeHost : IAsyncDisposable
                 var search = SearchQuery.From(request.Query) is var parsed && parsed.CountBy.Count == 0
                     ? parsed with { CountBy = Pages.Facets, Histogram = parsed.Histogram ?? HistogramPeriod.Week }
                     : parsed;
+                var (store, index) = views.For(request.HttpContext);
                 var results = index.Search(search);
                 return Page(Pages.Search(q, stem, search, SearchOutput.From(search, results, SearchOutput.Details(store, results)), null));
             }
@@ -153,9 +156,9 @@ public sealed class ServeHost : IAsyncDisposable
                 return Page(Pages.Search(q, stem, null, null, e.Message), StatusCodes.Status400BadRequest);
             }
         });
-        pages.MapGet("/posts/{*key}", (string key) =>
-            View(store, key) is { } view ? Page(Pages.Post(view, PostSections.Html(store, view))) : Page(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), 404));
-        pages.MapGet("/channels", () => Page(Pages.Channels(ChannelSummaries.From(store))));
+        pages.MapGet("/posts/{*key}", (HttpContext context, string key) =>
+            views.For(context).Store is var store && View(store, key) is { } view ? Page(Pages.Post(view, PostSections.Html(store, view))) : Page(Html.Page("Not found", $"<p class=\"error\">No post {Html.E(key)} in this archive.</p>"), 404));
+        pages.MapGet("/channels", (HttpContext context) => Page(Pages.Channels(ChannelSummaries.From(views.For(context).Store))));
 
         var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
         pages.MapGet("/login", (HttpContext context) =>

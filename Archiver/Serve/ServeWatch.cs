@@ -16,29 +16,32 @@ public sealed class ServeReadOnlyException() : ArchiverException(
 /// The web app's access to the watch list. With the watcher running, the list is the watcher's own (what it holds is
 /// what it stored) and changes go through <see cref="Watcher.EditAsync"/>, so they take effect at once and never
 /// race a check's save. Without it (<c>--no-watch</c>) changes are written through the session's writer, one at a
-/// time, for the next <c>watch run</c>. Read-only, the list is the snapshot's and changes are refused.
+/// time, for the next <c>watch run</c>. Read-only, the list is the current snapshot's and changes are refused.
 /// </summary>
 public sealed class ServeWatch
 {
-    private readonly ArchiveStore _store;
+    private readonly ArchiveStore? _store;
+    private readonly ServeViews? _views;
     private readonly ArchiveSession? _session;
     private readonly Watcher? _watcher;
     private readonly SemaphoreSlim _edits = new(1, 1);
 
-    private ServeWatch(ServeMode mode, ArchiveStore store, ArchiveSession? session, Watcher? watcher, PlatformRegistry registry)
+    private ServeWatch(ServeMode mode, ArchiveStore? store, ServeViews? views, ArchiveSession? session, Watcher? watcher, PlatformRegistry registry)
     {
         Mode = mode;
         _store = store;
+        _views = views;
         _session = session;
         _watcher = watcher;
         Registry = registry;
     }
 
-    public static ServeWatch Running(ArchiveSession session, Watcher watcher, PlatformRegistry registry) => new(ServeMode.Watching, session.Store, session, watcher, registry);
+    public static ServeWatch Running(ArchiveSession session, Watcher watcher, PlatformRegistry registry) => new(ServeMode.Watching, session.Store, null, session, watcher, registry);
 
-    public static ServeWatch NotRunning(ArchiveSession session, PlatformRegistry registry) => new(ServeMode.NoWatch, session.Store, session, null, registry);
+    public static ServeWatch NotRunning(ArchiveSession session, PlatformRegistry registry) => new(ServeMode.NoWatch, session.Store, null, session, null, registry);
 
-    public static ServeWatch ReadOnly(ArchiveStore snapshot, PlatformRegistry registry) => new(ServeMode.ReadOnly, snapshot, null, null, registry);
+    /// <summary>Read-only: the list of the snapshot the server shows now (<see cref="ServeViews"/>: refreshed as the writer commits).</summary>
+    public static ServeWatch ReadOnly(ServeViews views, PlatformRegistry registry) => new(ServeMode.ReadOnly, null, views, null, null, registry);
 
     public ServeMode Mode { get; }
 
@@ -48,7 +51,12 @@ public sealed class ServeWatch
     /// The watch list as stored, oldest entry first: what <c>watch list</c> reads (the watcher's own copy holds its times
     /// to the tick, the store to the millisecond; every change is stored before the watcher takes it).
     /// </summary>
-    public IReadOnlyList<WatchEntry> Entries() => _store.WatchEntries();
+    public IReadOnlyList<WatchEntry> Entries()
+    {
+        if (_store is not null) return _store.WatchEntries();
+        using var view = _views!.Acquire();
+        return view.Store.WatchEntries();
+    }
 
     /// <summary>Now on the watcher's clock (new entries are due at once by it).</summary>
     private DateTime Now() => (_watcher?.Scheduler.Time ?? TimeProvider.System).GetUtcNow().UtcDateTime;
@@ -88,7 +96,7 @@ public sealed class ServeWatch
         await _edits.WaitAsync(ct);
         try
         {
-            var edit = plan(_store.WatchEntries());
+            var edit = plan(_store!.WatchEntries());
             if (edit.IsEmpty) return edit;
             await _session!.Writer.WriteAsync(WatchListEdit.Batch(edit), ct);
             WatchListEdit.DeleteFrontiers(_session.Paths, edit.Removed);

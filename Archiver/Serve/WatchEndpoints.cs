@@ -30,7 +30,7 @@ internal static class WatchEndpoints
     /// <summary>Events the events page lists at most (newest first); the API and the CLI list them all.</summary>
     public const int PageEvents = 500;
 
-    public static void Map(WebApplication app, ArchiveStore store, ServeWatch watch)
+    public static void Map(WebApplication app, ServeViews views, ServeWatch watch)
     {
         var json = CliContext.JsonOptions;
         var antiforgery = app.Services.GetRequiredService<IAntiforgery>();
@@ -116,19 +116,19 @@ internal static class WatchEndpoints
             {
                 return Html(WatchPages.Events([], 0, typeText, e.Message), StatusCodes.Status400BadRequest);
             }
-            var events = store.ReadEvents();
+            var events = views.For(request.HttpContext).Store.ReadEvents();
             var matching = events.Where(e => types.Count == 0 || types.Contains(e.Type)).ToList();
             // Newest first: what a person opening the page wants to see.
             var newest = Enumerable.Range(0, Math.Min(PageEvents, matching.Count)).Select(i => matching[matching.Count - 1 - i]).ToList();
             return Html(WatchPages.Events(newest, matching.Count, typeText, null));
         });
-        pages.MapGet("/events.atom", () =>
+        pages.MapGet("/events.atom", (HttpContext context) =>
         {
             // The feed the watcher writes (watch run's ARCHIVE/events.atom), built from the archive itself: the same
             // entries whether or not a watcher wrote the file, and nothing is written by serving it.
-            var events = store.ReadEvents();
+            var events = views.For(context).Store.ReadEvents();
             var last = events.Skip(Math.Max(0, events.Count - new NotifyOptions().AtomEntries)).ToList();
-            var feed = AtomFeed.Build(store.Paths.Root, last, DateTime.UtcNow);
+            var feed = AtomFeed.Build(views.Paths.Root, last, DateTime.UtcNow);
             return Results.Text(feed.Declaration + "\n" + feed.Root, "application/atom+xml; charset=utf-8");
         });
     }

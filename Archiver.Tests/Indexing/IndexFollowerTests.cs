@@ -89,6 +89,35 @@ public sealed class IndexFollowerTests
         Assert.Equal(2, reader.Search(new SearchRequest { Query = "capitol", Limit = 0 }).Total);
     }
 
+    [Fact]
+    public async Task Batches_applied_within_the_refresh_interval_are_searchable_once_it_is_up_without_another_batch()
+    {
+        // A server refreshes its searchers at most every RefreshInterval (each refresh makes its searches rebuild
+        // per-reader caches); what came meanwhile must still become searchable when the interval is up.
+        var ct = TestContext.Current.CancellationToken;
+        using var archive = new TempArchive();
+        using var store = ArchiveStore.Open(archive.Path);
+        using var index = ArchiveIndex.Open(store, ct: ct);
+        await using var writer = new ArchiveWriter(store);
+        var interval = TimeSpan.FromSeconds(2);
+        await using var follower = new IndexFollower(store, index, writer, new IndexFollowerOptions { RefreshInterval = interval, CommitInterval = TimeSpan.FromMinutes(10) });
+        await writer.WriteAsync(StorePosts.Batch(StorePosts.Make("1", "first capitol report")), ct);
+        await follower.WaitForAsync(store.Sequence, ct);
+        // The first batch is refreshed at once (no refresh yet); the second falls within the interval.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (Count(index) < 1 && watch.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20, ct);
+        Assert.Equal(1, Count(index));
+        await writer.WriteAsync(StorePosts.Batch(StorePosts.Make("2", "second capitol report")), ct);
+        await follower.WaitForAsync(store.Sequence, ct);
+        var applied = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(1, Count(index));
+        while (Count(index) < 2 && applied.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20, ct);
+        Assert.Equal(2, Count(index));
+        Assert.True(applied.Elapsed < interval + TimeSpan.FromSeconds(1), $"searchable {applied.Elapsed.TotalSeconds:0.0} s after it was applied (interval {interval.TotalSeconds} s)");
+    }
+
+    private static long Count(PostIndex index) => index.Search(new SearchRequest { Query = "capitol", Limit = 0 }).Total;
+
     private static long CommittedSequence(ArchiveStore store)
     {
         using var reader = PostIndex.OpenReadOnly(store.Paths.Index);

@@ -241,19 +241,39 @@ public sealed class IndexFollower : ICommitFollower
             });
         }
         var sinceCommit = Stopwatch.StartNew();
+        var sinceRefresh = Stopwatch.StartNew();
         var uncommitted = false;
+        var unrefreshed = false;
         Task<bool>? waiting = null;
         while (true)
         {
             waiting ??= reader.WaitToReadAsync().AsTask();
-            // Nothing new: the applied batches are committed once the interval is up, not when the next batch comes.
-            // Other processes (search, show) read the committed index, and a watcher may wait hours for its next batch.
-            if (uncommitted && !waiting.IsCompleted && !await CompletesWithin(waiting, _options.CommitInterval - sinceCommit.Elapsed).ConfigureAwait(false))
+            // Nothing new: the applied batches are committed (and shown to searches) once the interval is up, not when
+            // the next batch comes. Other processes (search, show) read the committed index, and a watcher may wait
+            // hours for its next batch.
+            if ((uncommitted || unrefreshed) && !waiting.IsCompleted)
             {
-                Work(() => _index.Commit(AppliedSequence));
-                sinceCommit.Restart();
-                uncommitted = false;
-                continue;
+                var commitDue = uncommitted ? _options.CommitInterval - sinceCommit.Elapsed : TimeSpan.MaxValue;
+                var refreshDue = unrefreshed ? _options.RefreshInterval - sinceRefresh.Elapsed : TimeSpan.MaxValue;
+                if (!await CompletesWithin(waiting, commitDue < refreshDue ? commitDue : refreshDue).ConfigureAwait(false))
+                {
+                    Work(() =>
+                    {
+                        if (unrefreshed && sinceRefresh.Elapsed >= _options.RefreshInterval)
+                        {
+                            _index.Refresh();
+                            sinceRefresh.Restart();
+                            unrefreshed = false;
+                        }
+                        if (uncommitted && sinceCommit.Elapsed >= _options.CommitInterval)
+                        {
+                            _index.Commit(AppliedSequence);
+                            sinceCommit.Restart();
+                            uncommitted = false;
+                        }
+                    });
+                    continue;
+                }
             }
             var more = await waiting.ConfigureAwait(false);
             waiting = null;
@@ -280,7 +300,16 @@ public sealed class IndexFollower : ICommitFollower
                     }
                 }
                 AddAll(fresh);
-                if (_options.Refresh) _index.Refresh();
+                if (_options.Refresh && sinceRefresh.Elapsed >= _options.RefreshInterval)
+                {
+                    _index.Refresh();
+                    sinceRefresh.Restart();
+                    unrefreshed = false;
+                }
+                else if (_options.Refresh)
+                {
+                    unrefreshed = true;
+                }
                 Interlocked.Exchange(ref _applied, sequence);
                 uncommitted = true;
                 if (sinceCommit.Elapsed >= _options.CommitInterval)
@@ -379,6 +408,13 @@ public sealed record IndexFollowerOptions
     /// <summary>Refresh near-real-time searchers after each applied run of batches (searches in this process see them at once).
     /// Off for bulk work nobody searches meanwhile: each refresh flushes a small segment that must be merged later.</summary>
     public bool Refresh { get; init; } = true;
+
+    /// <summary>
+    /// With <see cref="Refresh"/>, the least time between two refreshes; batches applied meanwhile become searchable
+    /// when it is up. A server's searches rebuild their per-reader caches (each field's global ordinals) after every
+    /// refresh: refreshed after each of a watcher's batches, several a second, it spent most of its time doing that.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.Zero;
 
     /// <summary>Threads adding a large batch's new posts (Lucene indexes them side by side); 1 keeps the indexing on the follower's thread.</summary>
     public int Threads { get; init; } = 1;

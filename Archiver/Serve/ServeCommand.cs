@@ -125,8 +125,11 @@ public sealed class ServeCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             context.Out.WriteLine($"Listening beyond this machine: log in with the token {secret} (or send 'Authorization: Bearer {secret}').");
     }
 
-    /// <summary>The index while serving: searchable within seconds (refreshed after each batch, committed every 5 s), with the watcher's small buffer: its writes are few, and every megabyte counts against the server's memory.</summary>
-    private static readonly IndexFollowerOptions ServeIndex = new() { RamBufferMB = 16 };
+    /// <summary>
+    /// The index while serving: what the watcher archives is searchable within 5 s (refreshed at most every 5 s, committed
+    /// every 5 s), with the watcher's small buffer: its writes are few, and every megabyte counts against the server's memory.
+    /// </summary>
+    private static readonly IndexFollowerOptions ServeIndex = new() { RamBufferMB = 16, RefreshInterval = TimeSpan.FromSeconds(5) };
 
     /// <summary>"127.0.0.1:8470", "[::1]:8470", "0.0.0.0:80" or ":8470" (loopback).</summary>
     public static IPEndPoint Endpoint(string text)

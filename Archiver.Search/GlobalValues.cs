@@ -14,7 +14,8 @@ namespace Archiver.Search;
 /// </summary>
 internal sealed class GlobalValues
 {
-    private static readonly ConditionalWeakTable<IndexReader, ConcurrentDictionary<string, GlobalValues>> Cache = new();
+    // Lazy: after a refresh every concurrent search asks for the new reader's maps at once, and each would build its own.
+    private static readonly ConditionalWeakTable<IndexReader, ConcurrentDictionary<string, Lazy<GlobalValues>>> Cache = new();
 
     private readonly IndexReader _reader;
     private readonly string _field;
@@ -43,7 +44,7 @@ internal sealed class GlobalValues
     }
 
     public static GlobalValues For(IndexReader reader, string field) =>
-        Cache.GetOrCreateValue(reader).GetOrAdd(field, f => new GlobalValues(reader, f));
+        Cache.GetOrCreateValue(reader).GetOrAdd(field, static (f, r) => new Lazy<GlobalValues>(() => new GlobalValues(r, f)), reader).Value;
 
     private readonly ConcurrentDictionary<int, int[]> _segmentMaps = new();
 

@@ -15,7 +15,8 @@ internal static class SegmentValues
     /// <summary>What a post without a creation time reads as in <see cref="Created"/>.</summary>
     public const long NoDate = long.MinValue;
 
-    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, object>> Cache = new();
+    // Lazy: a new segment's arrays are asked for by every concurrent search at once, and each would build its own.
+    private static readonly ConditionalWeakTable<object, ConcurrentDictionary<string, Lazy<object>>> Cache = new();
 
     /// <summary>Creation time (Unix seconds) per document, <see cref="NoDate"/> when absent.</summary>
     public static long[] Created(AtomicReader reader) => (long[])Get(reader, "created", r =>
@@ -72,7 +73,7 @@ internal static class SegmentValues
     });
 
     private static object Get(AtomicReader reader, string key, Func<AtomicReader, object> build) =>
-        Cache.GetOrCreateValue(reader.CoreCacheKey).GetOrAdd(key, static (_, state) => state.build(state.reader), (build, reader));
+        Cache.GetOrCreateValue(reader.CoreCacheKey).GetOrAdd(key, static (_, state) => new Lazy<object>(() => state.build(state.reader)), (build, reader)).Value;
 
     internal sealed record MultiOrdinals(int[] Starts, int[] Ords);
 }

@@ -235,7 +235,7 @@ public sealed class IndexFollower : ICommitFollower
                 // first. Its scan may also see posts of batches committed meanwhile (queued too, up to one of them
                 // still in flight when the scan ends, as the store writes one batch at a time): those batches are
                 // applied by key, never added a second time.
-                ArchiveIndex.CatchUp(_store, _index, ct: _catchUpStop);
+                CatchUpWithRetries();
                 Interlocked.Exchange(ref _caughtUpTo, _store.Sequence + 1);
                 Interlocked.Exchange(ref _applied, Math.Max(AppliedSequence, _index.StoreSequence));
             });
@@ -329,6 +329,30 @@ public sealed class IndexFollower : ICommitFollower
             });
         }
     }
+
+    /// <summary>
+    /// The catch-up scans the store while its writer commits. LiteDB 5.0.21 now and then fails such a scan with a
+    /// read of a page the writer just reused ("Page type must be data page"; seen in serve, its watcher writing, the
+    /// store intact and read in full right after): the scan starts again from the index's last checkpoint, and posts
+    /// it indexed already are replaced by key. A failure that persists is the store's, and is thrown.
+    /// </summary>
+    private void CatchUpWithRetries()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                ArchiveIndex.CatchUp(_store, _index, ct: _catchUpStop);
+                return;
+            }
+            catch (LiteDB.LiteException) when (attempt < CatchUpAttempts && !_catchUpStop.IsCancellationRequested)
+            {
+                Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
+            }
+        }
+    }
+
+    private const int CatchUpAttempts = 4;
 
     private static async Task<bool> CompletesWithin(Task<bool> task, TimeSpan time)
     {

@@ -254,7 +254,7 @@ public sealed class ServeExportTests : IAsyncLifetime
         Assert.True(Directory.Exists(Path.Combine(folders[0], second["id"]!.GetValue<string>())));
 
         // Stopped (Ctrl-C), the server removes its exports folder.
-        await InterruptAsync(process);
+        await ArchiverProcess.StopAsync(process, "INT");
         Assert.False(Directory.Exists(folders[0]), $"{folders[0]} is still there after the server stopped");
 
         // A killed server leaves its folder; the next one removes it (its owner is gone).
@@ -355,15 +355,6 @@ public sealed class ServeExportTests : IAsyncLifetime
         }
     }
 
-    /// <summary>Ctrl-C, as a user stops serve; waits for it to exit.</summary>
-    private static async Task InterruptAsync(Process process)
-    {
-        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-    }
-
     private async Task<Uri> StartAsync() => (await StartProcessAsync()).Url;
 
     private async Task<(Process Process, Uri Url)> StartProcessAsync()
@@ -382,7 +373,7 @@ public sealed class ServeExportTests : IAsyncLifetime
             {
                 try
                 {
-                    InterruptAsync(process).GetAwaiter().GetResult();
+                    ArchiverProcess.StopAsync(process, "INT").GetAwaiter().GetResult();
                 }
                 catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or System.ComponentModel.Win32Exception)
                 {

@@ -56,7 +56,7 @@ public sealed class ServeReadOnlyFollowTests : IAsyncLifetime
         Assert.Contains("bravo report number 0", await http.GetStringAsync($"/posts/{Uri.EscapeDataString(bravoKey)}", ct));
         Assert.Equal(20, await TotalAsync(http, "alpha", ct));
 
-        Assert.Equal(0, await StopAsync(server));
+        Assert.Equal(0, await ArchiverProcess.StopAsync(server));
         var printed = await output;
         Assert.Contains("refreshed: archive batch", printed);
         Assert.DoesNotContain("failed", printed);
@@ -134,7 +134,7 @@ public sealed class ServeReadOnlyFollowTests : IAsyncLifetime
         // Then every request was answered, and the server refreshed several times meanwhile
         Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(10)));
         Assert.True(answered > 100, $"only {answered} requests answered");
-        Assert.Equal(0, await StopAsync(server));
+        Assert.Equal(0, await ArchiverProcess.StopAsync(server));
         var printed = await output;
         var refreshes = printed.Split('\n').Count(l => l.StartsWith("refreshed: archive batch", StringComparison.Ordinal));
         Assert.True(refreshes >= 3, $"{refreshes} refreshes:\n{printed}");
@@ -184,17 +184,6 @@ public sealed class ServeReadOnlyFollowTests : IAsyncLifetime
         var rest = process.StandardOutput.ReadToEndAsync(ct);
         var errors = process.StandardError.ReadToEndAsync(ct);
         return (process, url, Task.WhenAll(rest, errors).ContinueWith(t => string.Join('\n', lines) + "\n" + t.Result[0] + t.Result[1], ct, TaskContinuationOptions.None, TaskScheduler.Default));
-    }
-
-    /// <summary>SIGTERM, as Ctrl-C or systemd stop it; the exit code.</summary>
-    private static async Task<int> StopAsync(Process process)
-    {
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
-            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode;
     }
 
     public ValueTask DisposeAsync()

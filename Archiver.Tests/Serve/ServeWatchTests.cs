@@ -79,7 +79,7 @@ public sealed partial class ServeWatchTests : IAsyncLifetime
         Assert.Contains("/api/watch", openapi);
         Assert.Contains("/api/watch/{target}/pause", openapi);
 
-        var code = await StopAsync(process);
+        var code = await ArchiverProcess.StopAsync(process);
         Assert.True(code == 0, $"serve exited {code}: {await output}");
         // What serve stored is what the CLI lists, field for field.
         var cli = await Support.Cli.RunAsync("--data", Data, "--json", "watch", "list");
@@ -119,9 +119,9 @@ public sealed partial class ServeWatchTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
         Assert.Contains("served read-only", await post.Content.ReadAsStringAsync(ct));
 
-        Assert.Equal(0, await StopAsync(reader));
+        Assert.Equal(0, await ArchiverProcess.StopAsync(reader));
         Assert.DoesNotContain(": archived", await readerOutput);
-        Assert.Equal(0, await StopAsync(writer));
+        Assert.Equal(0, await ArchiverProcess.StopAsync(writer));
         var list = JsonNode.Parse((await Support.Cli.RunAsync("--data", Data, "--json", "watch", "list")).Out)!.AsArray();
         Assert.False(Assert.Single(list)!["paused"]!.GetValue<bool>());
     }
@@ -146,7 +146,7 @@ public sealed partial class ServeWatchTests : IAsyncLifetime
         var written = Fingerprint(Data);
         await WaitForAsync(http, l => l.Count == 2 && l.All(e => e["checks"]!.GetValue<int>() == 1), "the read-only server showed the writer's second entry");
         await AskEverythingAsync(http, ct);
-        Assert.Equal(0, await StopAsync(process));
+        Assert.Equal(0, await ArchiverProcess.StopAsync(process));
 
         Assert.Contains("refreshed: archive batch", await output);
         AssertUnchanged(written, Fingerprint(Data));
@@ -195,7 +195,7 @@ public sealed partial class ServeWatchTests : IAsyncLifetime
         Assert.Equal("application/atom+xml", atom.Content.Headers.ContentType!.MediaType);
         var feed = System.Xml.Linq.XDocument.Parse(await atom.Content.ReadAsStringAsync(ct));
         Assert.Contains(feed.Root!.Elements(global::Archiver.Notifications.AtomFeed.Atom + "entry"), e => e.Element(global::Archiver.Notifications.AtomFeed.Atom + "title")!.Value.StartsWith("check-failed", StringComparison.Ordinal));
-        Assert.Equal(0, await StopAsync(process));
+        Assert.Equal(0, await ArchiverProcess.StopAsync(process));
         Assert.Contains("failed", await output);
     }
 
@@ -247,17 +247,6 @@ public sealed partial class ServeWatchTests : IAsyncLifetime
         // Read what it prints from here on (a line per check): a full pipe would stall it.
         var rest = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         return (process, url, rest.ContinueWith(t => string.Join('\n', lines) + "\n" + t.Result, TaskScheduler.Default));
-    }
-
-    /// <summary>SIGTERM, as Ctrl-C or systemd stop it; the exit code.</summary>
-    private static async Task<int> StopAsync(Process process)
-    {
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
-            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return process.ExitCode;
     }
 
     [GeneratedRegex("name=\"(__archiver_form)\" value=\"([^\"]+)\"")]

@@ -34,6 +34,20 @@ public static class ArchiverProcess
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {Path.GetFileName(dll)}");
     }
 
+    /// <summary>
+    /// A stop as people and services send it (<c>TERM</c>: systemd, <c>kill</c>; <c>INT</c>: Ctrl-C), then up to a minute
+    /// for the process to exit by itself; its exit code.
+    /// </summary>
+    public static async Task<int> StopAsync(Process process, string signal = "TERM")
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no chance to flush, dispose or save anything.</summary>
     public static void KillHard(Process process)
     {

@@ -17,7 +17,7 @@ public sealed class LiteDbPageCacheTests
     /// <summary>The pages LiteDB's cache of <paramref name="db"/> has allocated (MemoryCache.ExtendPages) and in how many blocks.</summary>
     private static (int Pages, int Blocks) CacheOf(LiteDatabase db)
     {
-        var engine = typeof(LiteDatabase).GetField("_engine", Private)!.GetValue(db)!;
+        var engine = ((SerializedLiteEngine)typeof(LiteDatabase).GetField("_engine", Private)!.GetValue(db)!).Inner;
         var disk = engine.GetType().GetField("_disk", Private)!.GetValue(engine)!;
         var cache = disk.GetType().GetProperty("Cache")!.GetValue(disk)!;
         return ((int)cache.GetType().GetProperty("ExtendPages")!.GetValue(cache)!, (int)cache.GetType().GetProperty("ExtendSegments")!.GetValue(cache)!);

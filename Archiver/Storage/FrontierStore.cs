@@ -64,7 +64,7 @@ public sealed class FrontierStore : IDisposable
         LiteDatabase db;
         try
         {
-            db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, Collation = new Collation("en-US/Ordinal") });
+            db = LiteFiles.Database(new LiteDB.Engine.EngineSettings { Filename = path, Collation = LiteFiles.OrdinalCollation });
         }
         catch (IOException e)
         {

@@ -9,20 +9,25 @@ internal static class LiteFiles
     /// <summary>Log bytes past which the writer folds a file's log into its data file (LiteDB's own default: 1,000 pages).</summary>
     public const long CheckpointBytes = 1000 * 8192;
 
+    /// <summary>Ordinal: keys are compared byte-wise; culture-aware collation is slower and not what ids need.</summary>
+    public static Collation OrdinalCollation => new("en-US/Ordinal");
+
+    /// <summary>
+    /// Every LiteDB file of the archive is opened through here: one thread at a time inside its engine
+    /// (<see cref="SerializedLiteEngine"/> says why). Throws <see cref="IOException"/> when another process holds the file.
+    /// </summary>
+    public static LiteDatabase Database(EngineSettings settings)
+    {
+        var engine = new LiteEngine(settings);
+        return new LiteDatabase(new SerializedLiteEngine(engine));
+    }
+
     public static LiteDatabase Open(string path, string archiveRoot, bool readOnly)
     {
-        var connection = new ConnectionString
-        {
-            Filename = path,
-            Connection = ConnectionType.Direct,
-            ReadOnly = readOnly,
-            // Ordinal: keys are compared byte-wise; culture-aware collation is slower and not what ids need.
-            Collation = new Collation("en-US/Ordinal"),
-        };
         LiteDatabase db;
         try
         {
-            db = new LiteDatabase(connection);
+            db = Database(new EngineSettings { Filename = path, ReadOnly = readOnly, Collation = OrdinalCollation });
         }
         catch (IOException e)
         {
@@ -64,9 +69,9 @@ internal static class LiteFiles
                 DataStream = data,
                 LogStream = log ?? (Stream)new MemoryStream(),
                 ReadOnly = true,
-                Collation = new Collation("en-US/Ordinal"),
+                Collation = OrdinalCollation,
             });
-            return new SnapshotDatabase(engine, data, log);
+            return new SnapshotDatabase(new SerializedLiteEngine(engine), data, log);
         }
         catch
         {
@@ -93,7 +98,8 @@ internal static class LiteFiles
     /// </summary>
     public static void TryCheckpoint(LiteDatabase db)
     {
-        if (EngineField?.GetValue(db) is LiteEngine engine && WalField?.GetValue(engine) is { } wal) SoftCheckpoint?.Invoke(wal, null);
+        if (EngineField?.GetValue(db) is not SerializedLiteEngine { Inner: LiteEngine engine } serialized) return;
+        if (WalField?.GetValue(engine) is { } wal && SoftCheckpoint is { } checkpoint) serialized.Exclusive(() => checkpoint.Invoke(wal, null));
     }
 
     /// <summary>Pages in each block of memory a LiteDB file's page cache takes (see <see cref="UseSmallPageCaches"/>): 10 pages of 8 KiB stay under the runtime's 85,000-byte large-object threshold.</summary>
@@ -146,7 +152,7 @@ internal static class LiteFiles
     }
 
     /// <summary>LiteDB does not close streams it was given: this closes them after the engine.</summary>
-    private sealed class SnapshotDatabase(LiteEngine engine, Stream data, Stream? log) : LiteDatabase(engine, disposeOnClose: true)
+    private sealed class SnapshotDatabase(ILiteEngine engine, Stream data, Stream? log) : LiteDatabase(engine, disposeOnClose: true)
     {
         protected override void Dispose(bool disposing)
         {

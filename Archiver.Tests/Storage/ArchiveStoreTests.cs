@@ -192,6 +192,53 @@ public sealed class ArchiveStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_scan_after_a_sequence_finds_each_later_change_though_batches_without_posts_came_after_it()
+    {
+        var author = new Author { Platform = "telegram", Host = "t.me", NativeId = "channel1", Handle = "channel1" };
+        long first, edit, after;
+        using (var store = ArchiveStore.Open(_dir.Path))
+        {
+            store.Write(Posts(T0, Enumerable.Range(0, 300).Select(i => SyntheticPosts.Make(i)).ToArray()));
+            first = store.Sequence;
+            // One post edited: one segment of four commits; then two batches that touch no post at all.
+            store.Write(Posts(T0.AddHours(1), SyntheticPosts.Make(7, edition: 1)));
+            edit = store.Sequence;
+            store.Write(new StoreBatch { Authors = [new AuthorObservation(author, T0.AddHours(2))] });
+            store.Write(new StoreBatch { Authors = [new AuthorObservation(author with { Followers = 5 }, T0.AddHours(3))] });
+            after = store.Sequence;
+            Assert.Equal(edit + 2, after);
+        }
+
+        using var reopened = ArchiveStore.Open(_dir.Path, readOnly: true);
+        Assert.Equal([SyntheticPosts.Make(7).Key], reopened.ScanPosts(first).Select(p => p.Key));
+        Assert.Equal([SyntheticPosts.Make(7).Key], reopened.ScanPosts(edit - 1).Select(p => p.Key));
+        Assert.Empty(reopened.ScanPosts(edit));
+        Assert.Empty(reopened.ScanPosts(after));
+        Assert.Equal(300, reopened.ScanPosts().Count());
+    }
+
+    [Fact]
+    public void A_scan_as_of_a_mark_reads_only_what_segments_committed_before_it()
+    {
+        using var store = ArchiveStore.Open(_dir.Path);
+        store.Write(Posts(T0, Enumerable.Range(0, 300).Select(i => SyntheticPosts.Make(i)).ToArray()));
+        var first = store.Sequence;
+        store.Write(Posts(T0.AddHours(1), SyntheticPosts.Make(7, edition: 1)));
+        var mark = store.MarkPosts();
+        // After the mark (an index follower's subscription): delivered to it as batches, not the catch-up's business.
+        store.Write(Posts(T0.AddHours(2), Enumerable.Range(300, 100).Select(i => SyntheticPosts.Make(i)).ToArray()));
+
+        // Only the segment of post 7 had a commit after `first` as of the mark; read now, it also holds its share of the later posts.
+        static ulong SegmentOf(string key) => ContentHash.OfKey(key) % ArchiveStore.DefaultSegments;
+        var edited = SyntheticPosts.Make(7).Key;
+        var expected = Enumerable.Range(300, 100).Select(i => SyntheticPosts.Make(i).Key).Where(k => SegmentOf(k) == SegmentOf(edited)).Append(edited);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), store.ScanPosts(first, mark).Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Empty(store.ScanPosts(first + 1, mark));
+        Assert.Equal(101, store.ScanPosts(first).Count());
+        Assert.Equal(400, store.ScanPosts(first - 1, mark).Count());
+    }
+
+    [Fact]
     public void A_read_only_open_of_a_missing_archive_says_what_to_do()
     {
         var e = Assert.Throws<ArchiverException>(() => ArchiveStore.Open(_dir.File("nothing-here"), readOnly: true));

@@ -134,7 +134,12 @@ public static class ArchiveIndex
     }
 
     /// <summary>Indexes what the store committed after the index's recorded sequence. Returns the posts indexed.</summary>
-    public static long CatchUp(ArchiveStore store, PostIndex index, IProgress<IndexProgress>? progress = null, CancellationToken ct = default)
+    /// <param name="asOf">
+    /// Where the store's segments stood when the caller started receiving every later batch (an index follower's
+    /// subscription): what was committed after it reaches the index through those batches, so a segment that had
+    /// nothing new then is not read.
+    /// </param>
+    public static long CatchUp(ArchiveStore store, PostIndex index, IProgress<IndexProgress>? progress = null, CancellationToken ct = default, PostsMark? asOf = null)
     {
         var target = store.Sequence;
         var from = index.StoreSequence;
@@ -146,7 +151,7 @@ public static class ArchiveIndex
         }
         // Posts already in the index are replaced by key; into an empty index they can simply be added.
         var upsert = index.DocumentCount > 0;
-        var posts = from == 0 ? PipelinedScan.AllPosts(store, ct) : store.ScanPosts(afterSequence: from);
+        var posts = from == 0 ? PipelinedScan.AllPosts(store, ct) : store.ScanPosts(afterSequence: from, asOf);
         return Apply(index, posts, target, checkpoint: from, upsert, total: from == 0 ? store.Counters.Posts : null, progress, ct);
     }
 

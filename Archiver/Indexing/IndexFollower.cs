@@ -36,6 +36,7 @@ public sealed class IndexFollower : ICommitFollower
     private long _reread;
     private bool _disposed;
     private readonly CancellationToken _catchUpStop;
+    private readonly PostsMark? _subscribedAt;
 
     /// <summary>Follows an <see cref="ArchiveWriter"/>'s commits (subscribes to <see cref="ArchiveWriter.CommittedBatch"/>).</summary>
     public IndexFollower(ArchiveStore store, PostIndex index, ArchiveWriter writer, IndexFollowerOptions? options = null)
@@ -54,6 +55,9 @@ public sealed class IndexFollower : ICommitFollower
         _options = options ?? new IndexFollowerOptions();
         _applied = index.StoreSequence;
         if (caughtUp) _caughtUpTo = store.Sequence;
+        // Taken before the writer's next commit (the caller opens the follower before writing): every later batch is
+        // handed to it, so the catch-up need not read a segment that had nothing newer than the index at this point.
+        else _subscribedAt = store.MarkPosts();
         _pending = Channel.CreateBounded<(StoreBatch, StoreBatchResult)>(new BoundedChannelOptions(Math.Max(1, _options.QueuedBatches))
         {
             SingleReader = true,
@@ -235,7 +239,7 @@ public sealed class IndexFollower : ICommitFollower
                 // first. Its scan may also see posts of batches committed meanwhile (queued too, up to one of them
                 // still in flight when the scan ends, as the store writes one batch at a time): those batches are
                 // applied by key, never added a second time.
-                CatchUpWithRetries();
+                ArchiveIndex.CatchUp(_store, _index, ct: _catchUpStop, asOf: _subscribedAt);
                 Interlocked.Exchange(ref _caughtUpTo, _store.Sequence + 1);
                 Interlocked.Exchange(ref _applied, Math.Max(AppliedSequence, _index.StoreSequence));
             });
@@ -329,30 +333,6 @@ public sealed class IndexFollower : ICommitFollower
             });
         }
     }
-
-    /// <summary>
-    /// The catch-up scans the store while its writer commits. LiteDB 5.0.21 now and then fails such a scan with a
-    /// read of a page the writer just reused ("Page type must be data page"; seen in serve, its watcher writing, the
-    /// store intact and read in full right after): the scan starts again from the index's last checkpoint, and posts
-    /// it indexed already are replaced by key. A failure that persists is the store's, and is thrown.
-    /// </summary>
-    private void CatchUpWithRetries()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                ArchiveIndex.CatchUp(_store, _index, ct: _catchUpStop);
-                return;
-            }
-            catch (LiteDB.LiteException) when (attempt < CatchUpAttempts && !_catchUpStop.IsCancellationRequested)
-            {
-                Thread.Sleep(TimeSpan.FromMilliseconds(200 * attempt));
-            }
-        }
-    }
-
-    private const int CatchUpAttempts = 4;
 
     private static async Task<bool> CompletesWithin(Task<bool> task, TimeSpan time)
     {

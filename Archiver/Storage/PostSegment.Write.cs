@@ -32,6 +32,7 @@ internal sealed partial class PostSegment
             LogDerived(sequence, work);
             _db.Commit();
             Sequence = sequence;
+            _sequenceKnown = true;
             lock (_channelCounts)
             {
                 foreach (var (channel, added) in work.ChannelDelta) _channelCounts[channel] = _channelCounts.GetValueOrDefault(channel) + added;

@@ -22,6 +22,13 @@ internal sealed partial class PostSegment : IDisposable
     public int Number { get; }
     public string File { get; }
     public long Sequence { get; private set; }
+
+    /// <summary>
+    /// The sequence of the segment's last commit, above every post's own; null for a file with no segment record
+    /// (never written by this version), whose posts' sequences it does not bound.
+    /// </summary>
+    public long? LastCommit => _sequenceKnown ? Sequence : null;
+    private bool _sequenceKnown;
     private StoreCounters _counters = new();
 
     /// <summary>The segment's counters; the per-channel map is copied only when asked for (stats), not per commit.</summary>
@@ -68,6 +75,7 @@ internal sealed partial class PostSegment : IDisposable
             }
             var meta = _meta.FindById("segment");
             Sequence = meta is null ? 0 : meta["seq"].AsInt64;
+            _sequenceKnown = meta is not null;
             LogFrom = ReadLogFrom();
             LoadChannelCounts();
             Counters = StoreCounters.FromBson(meta?["counters"]);

@@ -105,11 +105,7 @@ public sealed partial class ServeBrowserTests : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (_server is not null)
-        {
-            ArchiverProcess.KillHard(_server);
-            _server.Dispose();
-        }
+        ArchiverProcess.KillAndDispose(_server);
         _archive.Dispose();
         return ValueTask.CompletedTask;
     }

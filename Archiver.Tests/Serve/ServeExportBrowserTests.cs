@@ -104,11 +104,7 @@ public sealed class ServeExportBrowserTests : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (_server is not null)
-        {
-            ArchiverProcess.KillHard(_server);
-            _server.Dispose();
-        }
+        ArchiverProcess.KillAndDispose(_server);
         _archive.Dispose();
         return ValueTask.CompletedTask;
     }

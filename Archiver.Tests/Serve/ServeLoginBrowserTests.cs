@@ -86,11 +86,7 @@ public sealed partial class ServeLoginBrowserTests : IDisposable
 
     public void Dispose()
     {
-        if (_server is not null)
-        {
-            ArchiverProcess.KillHard(_server);
-            _server.Dispose();
-        }
+        ArchiverProcess.KillAndDispose(_server);
         _archive.Dispose();
     }
 }

@@ -143,11 +143,7 @@ public sealed class ServeWatchBrowserTests : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (_server is not null)
-        {
-            if (!_server.HasExited) ArchiverProcess.KillHard(_server);
-            _server.Dispose();
-        }
+        ArchiverProcess.KillAndDispose(_server);
         _archive.Dispose();
         return ValueTask.CompletedTask;
     }

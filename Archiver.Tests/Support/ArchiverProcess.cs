@@ -61,4 +61,12 @@ public static class ArchiverProcess
         }
         process.WaitForExit(TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>A test's server, if it started one: killed (it is not under test any more) and released.</summary>
+    public static void KillAndDispose(Process? process)
+    {
+        if (process is null) return;
+        KillHard(process);
+        process.Dispose();
+    }
 }

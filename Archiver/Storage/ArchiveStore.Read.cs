@@ -62,7 +62,7 @@ public sealed partial class ArchiveStore
     /// changed after a sequence number (what the search index has not seen yet): a segment that committed nothing
     /// after it, as of <paramref name="asOf"/> (default: now), is not read at all. Batches without posts (a watch
     /// added, a check's schedule) move the archive's sequence, and each used to make the next index catch-up read
-    /// every post of the archive to find none: serve after 'watch add', a core for a minute at 1M posts.
+    /// every post of the archive to find none (serve after 'watch add': at 1M posts, still reading through bench serve's 30 s of wrk).
     /// </summary>
     public IEnumerable<StoredPost> ScanPosts(long afterSequence = 0, PostsMark? asOf = null)
     {

@@ -17,6 +17,7 @@ internal sealed class DocumentBuilder
 
     private readonly StringField _key = new(IndexFields.Key, "", Field.Store.YES);
     private readonly Field _text;
+    private readonly StoredField _display = new(IndexFields.Display, "");
     private readonly NumericDocValuesField _createdValues = new(IndexFields.Created, 0);
     private readonly Int64Field _views = new(IndexFields.Views, 0, NumberType);
     private readonly Int64Field _likes = new(IndexFields.Likes, 0, NumberType);
@@ -42,6 +43,11 @@ internal sealed class DocumentBuilder
         doc.Add(_key);
         _text.SetStringValue(post.Text);
         doc.Add(_text);
+        if (post.Display is not null)
+        {
+            _display.SetStringValue(post.Display);
+            doc.Add(_display);
+        }
         var lang = Lower(post.Language);
         AddSingle(doc, IndexFields.Platform, Lower(post.Platform));
         AddSingle(doc, IndexFields.Author, Lower(post.Author));

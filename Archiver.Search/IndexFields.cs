@@ -5,6 +5,8 @@ public static class IndexFields
 {
     public const string Key = "key";
     public const string Text = "text";
+    /// <summary>Stored only: what the archive shows of a post in a list of hits (<see cref="SearchDocument.Display"/>).</summary>
+    public const string Display = "display";
     public const string Author = "author";
     public const string Channel = "channel";
     public const string Platform = "platform";

@@ -7,8 +7,8 @@ namespace Archiver.Search;
 
 public sealed partial class PostIndex
 {
-    private static readonly HashSet<string> KeyOnly = [IndexFields.Key];
-    private static readonly HashSet<string> KeyAndText = [IndexFields.Key, IndexFields.Text];
+    private static readonly HashSet<string> KeyAndDisplay = [IndexFields.Key, IndexFields.Display];
+    private static readonly HashSet<string> KeyDisplayAndText = [IndexFields.Key, IndexFields.Display, IndexFields.Text];
 
     /// <summary>Parses a query as users type it (throws <see cref="QuerySyntaxException"/>), with the request's date filters.</summary>
     public Query Parse(SearchRequest request)
@@ -73,7 +73,7 @@ public sealed partial class PostIndex
         var leaves = searcher.IndexReader.Leaves;
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var langs = new Dictionary<int, string?>();
-        var fields = request.Snippets && _options.StoreText ? KeyAndText : KeyOnly;
+        var fields = request.Snippets && _options.StoreText ? KeyDisplayAndText : KeyAndDisplay;
         foreach (var scoreDoc in docs)
         {
             var stored = searcher.Doc(scoreDoc.Doc, fields);
@@ -88,12 +88,15 @@ public sealed partial class PostIndex
                 Score = request.Sort == SearchSort.Relevance ? scoreDoc.Score : null,
                 Created = Created(leaf.AtomicReader, local),
                 Deleted = IsDeleted(leaf.AtomicReader, local),
+                Display = stored.Get(IndexFields.Display),
             });
         }
         if (!request.Snippets) return hits;
-        if (!_options.StoreText && _options.TextLookup is { } lookup)
+        // Documents indexed without their text (an index built before it was stored): read from the caller's store.
+        var missing = hits.Where(h => !texts.ContainsKey(h.Key)).Select(h => h.Key).ToList();
+        if (missing.Count > 0 && _options.TextLookup is { } lookup)
         {
-            var found = lookup(hits.Select(h => h.Key).ToList());
+            var found = lookup(missing);
             for (var i = 0; i < hits.Count; i++)
             {
                 if (!found.TryGetValue(hits[i].Key, out var looked)) continue;

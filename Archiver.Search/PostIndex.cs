@@ -8,7 +8,7 @@ namespace Archiver.Search;
 
 public sealed record PostIndexOptions
 {
-    /// <summary>Keep the text in the index (compressed stored fields) for snippets; otherwise <see cref="TextLookup"/> supplies it.</summary>
+    /// <summary>Keep the text in the index (compressed stored fields) for snippets; otherwise (and for documents indexed without it) <see cref="TextLookup"/> supplies it.</summary>
     public bool StoreText { get; init; }
     /// <summary>Measured: 64 MB builds faster than 256 MB (smaller flushes overlap with indexing; the final flush is shorter).</summary>
     public double RamBufferMB { get; init; } = 64;

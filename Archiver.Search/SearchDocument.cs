@@ -32,4 +32,9 @@ public sealed record SearchDocument
     public bool IsDeleted { get; init; }
     public long? Views { get; init; }
     public long? Likes { get; init; }
+    /// <summary>
+    /// What the caller shows of this post in a list of hits (its own format), stored verbatim and never searched;
+    /// handed back as <see cref="SearchHit.Display"/> so a page of hits needs no other store.
+    /// </summary>
+    public string? Display { get; init; }
 }

@@ -49,6 +49,9 @@ public sealed record SearchHit
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public object? Source { get; init; }
+    /// <summary>The post's <see cref="SearchDocument.Display"/> as indexed; null when the index holds none (built before it existed).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Display { get; init; }
 }
 
 /// <summary>An excerpt of the text with the matching words marked (offsets into <see cref="Text"/>).</summary>

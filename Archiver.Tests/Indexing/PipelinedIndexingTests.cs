@@ -111,14 +111,18 @@ public sealed class PipelinedIndexingTests
             Likes = 5,
             EditedAt = new DateTime(2021, 1, 2, 0, 0, 0, DateTimeKind.Utc),
         };
-        var plain = StorePosts.Make("10", "plain") with { AuthorHandle = null, AuthorId = "id-10", Language = null, Links = [] };
-        store.Write(StorePosts.Batch(rich, plain));
+        // Without a URL of its own, a post is shown with the page it was archived from (a forum post).
+        var plain = StorePosts.Make("10", "plain") with { AuthorHandle = null, AuthorId = "id-10", Language = null, Links = [], Url = null };
+        var capture = new Capture { Url = "https://forum.example/thread/7?page=2", FetchedAt = StorePosts.Seen, Status = 200 };
+        var batch = StorePosts.Batch(rich, plain);
+        store.Write(batch with { Posts = [batch.Posts[0], batch.Posts[1] with { Capture = capture }] });
 
-        foreach (var post in new[] { rich, plain })
+        foreach (var observation in batch.Posts)
         {
-            var fromBatch = SearchDocuments.FromNew(post);
-            var fromStore = SearchDocuments.From(store.GetPost(post.Key)!);
+            var fromBatch = SearchDocuments.FromNew(observation.Post, observation.Post == plain ? capture : null);
+            var fromStore = SearchDocuments.From(store.GetPost(observation.Post.Key)!);
             Assert.Equal(JsonSerializer.Serialize(fromStore), JsonSerializer.Serialize(fromBatch));
         }
+        Assert.Equal(capture.Url, HitDetails.FromDisplay(SearchDocuments.From(store.GetPost(plain.Key)!).Display)!.Url);
     }
 }

@@ -75,6 +75,47 @@ public sealed class SearchResultsTests : IClassFixture<SmallCorpusFixture>
     }
 
     [Fact]
+    public void An_index_that_stores_texts_asks_the_lookup_only_for_documents_indexed_without_theirs()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "archiver-search-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            var old = SmallCorpus.Posts.Single(p => p.Text.Contains("Выборы", StringComparison.Ordinal));
+            using (var before = PostIndex.Open(path, new PostIndexOptions { StoreText = false }))
+            {
+                before.Add(old);
+                before.Commit(1);
+            }
+            var asked = new List<string>();
+            using var index = PostIndex.Open(path, new PostIndexOptions
+            {
+                StoreText = true,
+                TextLookup = keys =>
+                {
+                    asked.AddRange(keys);
+                    return keys.ToDictionary(k => k, k => new HitText(SmallCorpus.Posts.Single(p => p.Key == k).Text, "from the store"));
+                },
+            });
+            var fresh = old with { Key = old.Key + "-new", Text = "Выборы в городе", Display = "shown as kept" };
+            index.Add(fresh);
+            index.Refresh();
+
+            var hits = index.Search(new SearchRequest { Query = "выборы" }).Hits;
+
+            Assert.Equal([old.Key], asked);
+            Assert.Equal("[Выборы] президента прошли спокойно", hits.Single(h => h.Key == old.Key).Snippet!.Render(t => t, m => "[" + m + "]"));
+            Assert.Equal("from the store", hits.Single(h => h.Key == old.Key).Source);
+            Assert.Null(hits.Single(h => h.Key == old.Key).Display);
+            Assert.Equal("[Выборы] в городе", hits.Single(h => h.Key == fresh.Key).Snippet!.Render(t => t, m => "[" + m + "]"));
+            Assert.Equal("shown as kept", hits.Single(h => h.Key == fresh.Key).Display);
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Snippets_mark_only_words_the_text_clauses_matched_not_field_filter_values()
     {
         var path = Path.Combine(Path.GetTempPath(), "archiver-search-" + Guid.NewGuid().ToString("N")[..12]);

@@ -13,10 +13,13 @@ public static class ArchiveIndex
     /// <summary>Posts per index commit during a catch-up or rebuild (bounds the work a crash can lose).</summary>
     private const int CommitEvery = 50_000;
 
-    /// <summary>Snippet texts come from the store, the source of truth (the index does not duplicate them).</summary>
+    /// <summary>
+    /// The index keeps each post's text and what a hit shows of it (<see cref="HitDetails"/>), so a page of hits is
+    /// read from the index alone; documents indexed before it did have their text read from the store.
+    /// </summary>
     public static PostIndexOptions Options(ArchiveStore store) => new()
     {
-        StoreText = false,
+        StoreText = true,
         TextLookup = keys => keys
             .Select(store.GetPost)
             .OfType<StoredPost>()

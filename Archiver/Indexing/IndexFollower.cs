@@ -287,7 +287,7 @@ public sealed class IndexFollower : ICommitFollower
             {
                 // New posts of consecutive insert-only batches are indexed together: one parallel loop over
                 // many batches keeps every indexing thread busy, where a loop per batch waited at each join.
-                var fresh = new List<Model.Post>();
+                var fresh = new List<PostObservation>();
                 while (reader.TryRead(out var item))
                 {
                     if (!TryCollectInserted(item.Batch, item.Result, fresh))
@@ -347,13 +347,13 @@ public sealed class IndexFollower : ICommitFollower
     /// Collects the posts a batch inserted, when it only inserted (its changed keys are posts the batch stored
     /// as their first observation); false when it edited, refreshed or deleted, which are re-read by key.
     /// </summary>
-    private bool TryCollectInserted(StoreBatch batch, StoreBatchResult result, List<Model.Post> fresh)
+    private bool TryCollectInserted(StoreBatch batch, StoreBatchResult result, List<PostObservation> fresh)
     {
         if (result.Edited != 0 || result.CountsUpdated != 0 || result.Deleted != 0 || result.Sequence <= Interlocked.Read(ref _caughtUpTo)) return false;
         var inserted = new HashSet<string>(result.ChangedKeys, StringComparer.Ordinal);
         foreach (var observation in batch.Posts)
         {
-            if (inserted.Remove(observation.Post.Key)) fresh.Add(observation.Post);
+            if (inserted.Remove(observation.Post.Key)) fresh.Add(observation);
         }
         // Keys the batch's posts did not cover (none expected): read what the store holds.
         foreach (var key in inserted) Reindex(key);
@@ -364,19 +364,19 @@ public sealed class IndexFollower : ICommitFollower
     /// Adds new posts, on several threads when configured (Lucene's writer takes documents from many threads).
     /// Threads take small ranges as they go, so one busy flushing a full RAM buffer does not hold the others up.
     /// </summary>
-    private void AddAll(List<Model.Post> posts)
+    private void AddAll(List<PostObservation> posts)
     {
         if (posts.Count == 0) return;
         var threads = Math.Min(_options.Threads, posts.Count / RangeSize);
         if (threads <= 1)
         {
-            foreach (var post in posts) _index.Add(SearchDocuments.FromNew(post));
+            foreach (var post in posts) _index.Add(SearchDocuments.FromNew(post.Post, post.Capture));
         }
         else
         {
             Parallel.ForEach(Partitioner.Create(0, posts.Count, RangeSize), new ParallelOptions { MaxDegreeOfParallelism = threads }, range =>
             {
-                for (var i = range.Item1; i < range.Item2; i++) _index.Add(SearchDocuments.FromNew(posts[i]));
+                for (var i = range.Item1; i < range.Item2; i++) _index.Add(SearchDocuments.FromNew(posts[i].Post, posts[i].Capture));
             });
         }
         Interlocked.Add(ref _added, posts.Count);

@@ -7,14 +7,15 @@ namespace Archiver.Indexing;
 /// <summary>What the index keeps of a stored post (pure mapping).</summary>
 public static class SearchDocuments
 {
-    public static SearchDocument From(StoredPost stored) => Build(stored.Post, edited: stored.Version > 1, deleted: stored.IsDeleted);
+    public static SearchDocument From(StoredPost stored) => Build(stored.Post, stored.Capture, edited: stored.Version > 1, deleted: stored.IsDeleted);
 
-    /// <summary>A post as the store holds it right after inserting it: its first version, not deleted.</summary>
-    public static SearchDocument FromNew(Post post) => Build(post, edited: false, deleted: false);
+    /// <summary>A post as the store holds it right after inserting it (with the capture it was observed in): its first version, not deleted.</summary>
+    public static SearchDocument FromNew(Post post, Capture? capture) => Build(post, capture, edited: false, deleted: false);
 
-    private static SearchDocument Build(Post post, bool edited, bool deleted) =>
+    private static SearchDocument Build(Post post, Capture? capture, bool edited, bool deleted) =>
         new()
         {
+            Display = HitDetails.Of(post, capture).ToDisplay(),
             Key = post.Key,
             Platform = post.Platform,
             Host = post.Host,

@@ -28,6 +28,12 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
 
     public void SetScorer(Scorer scorer)
     {
+        // The segment's buffer sized at once by the scorer's estimate of its matches (a term's document count):
+        // doubling from 4,096 copied a common word's 600,000 ids some eight times over.
+        var expected = Math.Min(scorer.GetCost(), _context?.AtomicReader.MaxDoc ?? 0);
+        if (_count > 0 || expected <= _docs.Length) return;
+        ArrayPool<int>.Shared.Return(_docs);
+        _docs = ArrayPool<int>.Shared.Rent((int)expected);
     }
 
     public void SetNextReader(AtomicReaderContext context)
@@ -191,6 +197,16 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
                     var set = reader.GetSortedSetDocValues(name);
                     if (set is null) continue;
                     var (starts, ords) = SegmentValues.MultiOrdinalsOf(reader, name);
+                    if (Sparse(count, set.ValueCount))
+                    {
+                        var toGlobal = _global.SegmentToGlobal(context.Ord, (int)set.ValueCount);
+                        for (var i = 0; i < count; i++)
+                        {
+                            var doc = docs[i];
+                            for (var k = starts[doc]; k < starts[doc + 1]; k++) _totals[toGlobal[ords[k]]]++;
+                        }
+                        continue;
+                    }
                     var counts = Counts(checked((int)set.ValueCount));
                     for (var i = 0; i < count; i++)
                     {
@@ -204,6 +220,16 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
                     var single = reader.GetSortedDocValues(name);
                     if (single is null) continue;
                     var ords = SegmentValues.Ordinals(reader, name);
+                    if (Sparse(count, single.ValueCount))
+                    {
+                        var toGlobal = _global.SegmentToGlobal(context.Ord, single.ValueCount);
+                        for (var i = 0; i < count; i++)
+                        {
+                            var ord = ords[docs[i]];
+                            if (ord >= 0) _totals[toGlobal[ord]]++;
+                        }
+                        continue;
+                    }
                     var counts = Counts(single.ValueCount);
                     for (var i = 0; i < count; i++)
                     {
@@ -214,6 +240,12 @@ internal sealed class MatchAggregator(IndexReader top, IReadOnlyList<string> fie
                 }
             }
         }
+
+        /// <summary>
+        /// Few matches among many values (a rare word, by author): each match counted straight into the totals, rather
+        /// than clearing and scanning a counter per value of the segment (25,000 authors per segment, for 20 matches).
+        /// </summary>
+        private static bool Sparse(int matches, long segmentValues) => matches < segmentValues / 8;
 
         /// <summary>A cleared counter per segment ordinal, from the pool (an author field has a counter per author).</summary>
         private static int[] Counts(int length)

@@ -74,8 +74,10 @@ public sealed partial class PostIndex
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
         var langs = new Dictionary<int, string?>();
         var fields = request.Snippets && _options.StoreText ? KeyDisplayAndText : KeyAndDisplay;
-        foreach (var scoreDoc in docs)
+        var deleted = DeletedAmong(leaves, docs);
+        for (var h = 0; h < docs.Length; h++)
         {
+            var scoreDoc = docs[h];
             var stored = searcher.Doc(scoreDoc.Doc, fields);
             var key = stored.Get(IndexFields.Key);
             var leaf = leaves[ReaderUtil.SubIndex(scoreDoc.Doc, leaves)];
@@ -87,7 +89,7 @@ public sealed partial class PostIndex
                 Key = key,
                 Score = request.Sort == SearchSort.Relevance ? scoreDoc.Score : null,
                 Created = Created(leaf.AtomicReader, local),
-                Deleted = IsDeleted(leaf.AtomicReader, local),
+                Deleted = deleted[h],
                 Display = stored.Get(IndexFields.Display),
             });
         }
@@ -142,10 +144,27 @@ public sealed partial class PostIndex
         return bytes.Utf8ToString();
     }
 
-    private static bool IsDeleted(AtomicReader reader, int doc)
+    /// <summary>
+    /// Which hits carry the deleted flag: one postings walk per segment, in doc order. Seeking the flag's term for each
+    /// hit allocated a term enumerator per hit, a tenth of what a page of hits allocated.
+    /// </summary>
+    private static bool[] DeletedAmong(IList<AtomicReaderContext> leaves, ScoreDoc[] docs)
     {
-        var terms = reader.GetTermDocsEnum(new Term(IndexFields.Flag, IndexFields.Flags.Deleted));
-        if (terms is null) return false;
-        return terms.Advance(doc) == doc;
+        var deleted = new bool[docs.Length];
+        var flag = new Term(IndexFields.Flag, IndexFields.Flags.Deleted);
+        foreach (var group in Enumerable.Range(0, docs.Length).GroupBy(i => ReaderUtil.SubIndex(docs[i].Doc, leaves)))
+        {
+            var leaf = leaves[group.Key];
+            var postings = leaf.AtomicReader.GetTermDocsEnum(flag);
+            if (postings is null) continue;
+            var at = -1;
+            foreach (var i in group.OrderBy(i => docs[i].Doc))
+            {
+                var local = docs[i].Doc - leaf.DocBase;
+                if (at < local) at = postings.Advance(local);
+                deleted[i] = at == local;
+            }
+        }
+        return deleted;
     }
 }

@@ -116,6 +116,36 @@ public sealed class SearchResultsTests : IClassFixture<SmallCorpusFixture>
     }
 
     [Fact]
+    public void Each_hit_says_whether_its_post_is_deleted_across_segments_and_in_any_order()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "archiver-search-" + Guid.NewGuid().ToString("N")[..12]);
+        try
+        {
+            using var index = PostIndex.Open(path);
+            for (var segment = 0; segment < 3; segment++)
+            {
+                for (var i = 0; i < 20; i++)
+                {
+                    var n = segment * 20 + i;
+                    // Scores fall with n (longer texts), so hits come in an order unlike the documents'.
+                    index.Add(new SearchDocument { Key = $"k{n}", Platform = "telegram", Text = "vote " + string.Join(' ', Enumerable.Repeat("filler", (n * 7) % 13)), IsDeleted = n % 3 == 0 });
+                }
+                index.Commit(segment + 1);
+            }
+            index.Refresh();
+
+            var hits = index.Search(new SearchRequest { Query = "vote", Limit = 60 }).Hits;
+
+            Assert.Equal(60, hits.Count);
+            Assert.All(hits, hit => Assert.Equal(int.Parse(hit.Key[1..], System.Globalization.CultureInfo.InvariantCulture) % 3 == 0, hit.Deleted));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Snippets_mark_only_words_the_text_clauses_matched_not_field_filter_values()
     {
         var path = Path.Combine(Path.GetTempPath(), "archiver-search-" + Guid.NewGuid().ToString("N")[..12]);

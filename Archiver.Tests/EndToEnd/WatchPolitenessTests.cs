@@ -24,7 +24,7 @@ public sealed class WatchPolitenessTests
 
         Assert.True(run.ExitCode == 0, run.Error + run.Out);
         Assert.Contains("4 checks (4 read, 0 gone, 0 failed, 0 interrupted)", run.Out);
-        // The pages the checks fetched (robots.txt is asked once per check and is not rate-limited, as in a crawl).
+        // The pages the checks fetched (robots.txt, shared by the checks, is not rate-limited, as in a crawl).
         var pages = replica.Log.Requests.Where(r => r.Origin == OriginKind.Telegram && r.PathAndQuery != "/robots.txt").OrderBy(r => r.At).ToList();
         Assert.Equal(4, pages.Count);
         var gaps = pages.Zip(pages.Skip(1), (a, b) => (b.At - a.At).TotalSeconds).ToList();

@@ -46,6 +46,13 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
     /// </summary>
     public HostScheduler? Hosts { get; init; }
 
+    /// <summary>
+    /// The caller's robots.txt answers, shared by crawls of one process that follow each other (a watch's checks): a host's
+    /// robots.txt is then fetched once per the cache's TTL, where each crawl would fetch it again. Null: the crawl fetches
+    /// each host's robots.txt once and keeps it for its life.
+    /// </summary>
+    public RobotsCache? Robots { get; init; }
+
     /// <summary>A WARC writer (and the CDXJ index it appends to) in the archive's <c>warc/</c>, as a crawl opens its own.</summary>
     public static WarcWriter OpenWarc(CrawlOptions options, ArchivePaths paths, CdxjIndex cdxj) => new(new WarcWriterOptions
     {
@@ -114,7 +121,7 @@ public sealed class Crawler(CrawlOptions options, PlatformRegistry platforms, IB
         using var ownWarc = Warc is null ? OpenWarc(options, paths, cdxj!) : null;
         var warc = Warc ?? ownWarc!;
         var scheduler = Hosts ?? new HostScheduler(options.PerHost, options.RatePerHost, options.Time);
-        using var http = new HttpFetcher(options, scheduler, Counters);
+        using var http = new HttpFetcher(options, scheduler, Counters, Robots);
         _frontier = frontier;
         _scheduler = scheduler;
         var run = new CrawlRun(options, Counters, store, frontier);

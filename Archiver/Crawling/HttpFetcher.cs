@@ -20,11 +20,12 @@ public sealed class HttpFetcher : IDisposable
     private readonly HttpClient _client;
     private readonly CrawlOptions _options;
 
-    public HttpFetcher(CrawlOptions options, HostScheduler scheduler, CrawlCounters counters)
+    /// <param name="robotsCache">robots.txt answers shared with other crawls (a watcher's checks); null: this client's own, for its life.</param>
+    public HttpFetcher(CrawlOptions options, HostScheduler scheduler, CrawlCounters counters, RobotsCache? robotsCache = null)
     {
         _options = options;
         // robots.txt is fetched through this same client (so the guard and retries apply), past the robots and rate handlers.
-        Robots = new RobotsPolicy(FetchRobotsFileAsync, scheduler, options.UserAgent, options.IgnoreRobots);
+        Robots = new RobotsPolicy(FetchRobotsFileAsync, scheduler, options.UserAgent, options.IgnoreRobots, robotsCache);
         var sockets = new SocketsHttpHandler
         {
             ConnectCallback = PrivateAddressGuard.ConnectCallback(options.AllowPrivate, options.AllowedPrivateAddresses, options.Proxy),

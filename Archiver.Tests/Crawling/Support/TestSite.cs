@@ -25,6 +25,10 @@ public sealed class TestSite : IAsyncDisposable
     /// <summary>Time each page takes to answer, so a crawl lasts long enough to be interrupted.</summary>
     public TimeSpan PageDelay { get; init; }
     public string Robots { get; set; } = "User-agent: *\nDisallow: /private/\n";
+    /// <summary>What robots.txt answers: 200 with <see cref="Robots"/>, or this status with no body (a 503 to test failures).</summary>
+    public int RobotsStatus { get; set; } = 200;
+    /// <summary>Time robots.txt takes to answer, so several crawls ask for it at once.</summary>
+    public TimeSpan RobotsDelay { get; set; }
     public ConcurrentQueue<(string Path, DateTime At)> Requests { get; } = new();
     /// <summary>The numbered posts <c>/channel.html</c> lists (change it between crawls to delete one).</summary>
     public IReadOnlyList<int> ChannelPosts { get; set; } = [1, 2, 3, 4];
@@ -45,7 +49,11 @@ public sealed class TestSite : IAsyncDisposable
             Requests.Enqueue((context.Request.Path + context.Request.QueryString, DateTime.UtcNow));
             await next(context);
         });
-        _app.MapGet("/robots.txt", () => Results.Text(Robots));
+        _app.MapGet("/robots.txt", async () =>
+        {
+            if (RobotsDelay > TimeSpan.Zero) await Task.Delay(RobotsDelay);
+            return RobotsStatus == 200 ? Results.Text(Robots) : Results.StatusCode(RobotsStatus);
+        });
         _app.MapGet("/pages/{n:int}.html", async (int n) =>
         {
             if (PageDelay > TimeSpan.Zero) await Task.Delay(PageDelay);

@@ -46,4 +46,25 @@ public sealed class WatchMemoryTrimTests
         time.Advance(TimeSpan.FromSeconds(45));
         Assert.Equal(2, trim.Trims);
     }
+
+    [Fact]
+    public async Task With_a_busy_interval_checks_that_never_pause_are_trimmed_once_per_interval()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(T0));
+        var entries = Enumerable.Range(0, 5).Select(i =>
+            WatchRecords.NewEntry($"telegram:http://h{i}.example/s/c{i}", "telegram", WatchInterval.Parse("1h..4h"), null, T0, new HashSet<string>()) with { Id = $"e{i}" }).ToList();
+        var read = new WatchCheckResult(WatchCheckKind.Read, "archived 1 posts (1 pages)", PostsSeen: 1);
+        var scheduler = new WatchScheduler(entries, e => e.Seed.Split('/')[2], (_, _) => Task.FromResult(read), (_, _) => Task.CompletedTask,
+            time, new WatchSchedulerOptions { Once = true, All = true, MaxChecks = 1 }, new Random(1));
+        using var trim = new WatchMemoryTrim(scheduler, time, TimeSpan.FromSeconds(30), busy: TimeSpan.FromMinutes(2));
+
+        // A check every 10 s for 5 minutes: never quiet, so only the busy interval trims (at about 2 and 4 minutes).
+        for (var i = 0; i < 30; i++)
+        {
+            await scheduler.RunAsync(TestContext.Current.CancellationToken);
+            time.Advance(TimeSpan.FromSeconds(10));
+        }
+        Assert.Equal(2, trim.Trims);
+        Assert.True(GC.GetGCMemoryInfo(GCKind.FullBlocking).Compacted, "the trim's collection compacts");
+    }
 }

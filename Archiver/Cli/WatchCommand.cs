@@ -128,7 +128,7 @@ public sealed class WatchCommand(IReadOnlyList<IPlatform> platforms) : ICliComma
             var registry = new PlatformRegistry(platforms);
             var watch = options.Build(parse, context.DataDir, Path.GetFullPath(context.DataDir), stdout: !context.Json && !context.Quiet,
                 once: parse.GetValue(once), all: parse.GetValue(all)) with
-            { CompleteSession = true };
+            { CompleteSession = true, TrimWhileBusy = Watching.WatchMemoryTrim.Busy };
             var schedulerOptions = watch.Scheduler;
             if (schedulerOptions.All && !schedulerOptions.Once) throw new UsageException("--all goes with --once.");
             await CrawlNetworkOptions.NoteProxyVariableAsync(context, watch.Crawl);

@@ -19,6 +19,8 @@ public sealed record WatcherOptions
     public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>Commit the session (and let its index finish) when the checks end, before a one-off pass waits for its events to go out.</summary>
     public bool CompleteSession { get; init; }
+    /// <summary>Give memory back every so often while checks keep running, not only when they pause (<see cref="WatchMemoryTrim"/>).</summary>
+    public TimeSpan? TrimWhileBusy { get; init; }
 }
 
 /// <summary>
@@ -59,7 +61,7 @@ public sealed class Watcher : IAsyncDisposable
             // Events go out beside the checks, each sink from its own cursor: a failing webhook never holds a check up.
             notifier = EventNotifier.For(session, options.Notify, stdout, log);
             // Memory back to the system once the checks pause (after a pass over everything due); real time, not the watch clock.
-            var trim = new WatchMemoryTrim(scheduler, TimeProvider.System);
+            var trim = new WatchMemoryTrim(scheduler, TimeProvider.System, busy: options.TrimWhileBusy);
             return new Watcher(session, options, run, scheduler, notifier, trim);
         }
         catch

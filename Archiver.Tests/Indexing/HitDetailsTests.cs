@@ -45,7 +45,9 @@ public sealed class HitDetailsTests
         };
         var forum = StorePosts.Make("2", "budget participatif", channel: "1001") with
         {
-            Platform = "forum", Url = null, Extra = new Dictionary<string, string> { [SearchDocuments.ChannelTitleKey] = "Budget 2025" },
+            Platform = "forum",
+            Url = null,
+            Extra = new Dictionary<string, string> { [SearchDocuments.ChannelTitleKey] = "Budget 2025" },
         };
         var capture = new Capture { Url = "https://forum.example/t/1001?page=3", FetchedAt = StorePosts.Seen, Status = 200 };
         var edited = StorePosts.Make("3", "first words", lang: "fr-CA");

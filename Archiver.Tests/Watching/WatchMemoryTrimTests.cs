@@ -16,11 +16,7 @@ public sealed class WatchMemoryTrimTests
     public async Task After_a_burst_of_checks_one_full_collection_runs_once_checks_pause_and_none_while_they_run()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(T0));
-        var entries = Enumerable.Range(0, 5).Select(i =>
-            WatchRecords.NewEntry($"telegram:http://h{i}.example/s/c{i}", "telegram", WatchInterval.Parse("1h..4h"), null, T0, new HashSet<string>()) with { Id = $"e{i}" }).ToList();
-        var read = new WatchCheckResult(WatchCheckKind.Read, "archived 1 posts (1 pages)", PostsSeen: 1);
-        var scheduler = new WatchScheduler(entries, e => e.Seed.Split('/')[2], (_, _) => Task.FromResult(read), (_, _) => Task.CompletedTask,
-            time, new WatchSchedulerOptions { Once = true, All = true, MaxChecks = 4 }, new Random(1));
+        var scheduler = Scheduler(time, checksPerRun: 4);
         using var trim = new WatchMemoryTrim(scheduler, time, TimeSpan.FromSeconds(30));
         var fullBefore = GC.CollectionCount(GC.MaxGeneration);
 
@@ -51,11 +47,7 @@ public sealed class WatchMemoryTrimTests
     public async Task With_a_busy_interval_checks_that_never_pause_are_trimmed_once_per_interval()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(T0));
-        var entries = Enumerable.Range(0, 5).Select(i =>
-            WatchRecords.NewEntry($"telegram:http://h{i}.example/s/c{i}", "telegram", WatchInterval.Parse("1h..4h"), null, T0, new HashSet<string>()) with { Id = $"e{i}" }).ToList();
-        var read = new WatchCheckResult(WatchCheckKind.Read, "archived 1 posts (1 pages)", PostsSeen: 1);
-        var scheduler = new WatchScheduler(entries, e => e.Seed.Split('/')[2], (_, _) => Task.FromResult(read), (_, _) => Task.CompletedTask,
-            time, new WatchSchedulerOptions { Once = true, All = true, MaxChecks = 1 }, new Random(1));
+        var scheduler = Scheduler(time, checksPerRun: 1);
         using var trim = new WatchMemoryTrim(scheduler, time, TimeSpan.FromSeconds(30), busy: TimeSpan.FromMinutes(2));
 
         // A check every 10 s for 5 minutes: never quiet, so only the busy interval trims (at about 2 and 4 minutes).
@@ -66,5 +58,15 @@ public sealed class WatchMemoryTrimTests
         }
         Assert.Equal(2, trim.Trims);
         Assert.True(GC.GetGCMemoryInfo(GCKind.FullBlocking).Compacted, "the trim's collection compacts");
+    }
+
+    /// <summary>Five entries of five hosts whose checks each read one post at once; each run does <paramref name="checksPerRun"/> of them.</summary>
+    private static WatchScheduler Scheduler(FakeTimeProvider time, int checksPerRun)
+    {
+        var entries = Enumerable.Range(0, 5).Select(i =>
+            WatchRecords.NewEntry($"telegram:http://h{i}.example/s/c{i}", "telegram", WatchInterval.Parse("1h..4h"), null, T0, new HashSet<string>()) with { Id = $"e{i}" }).ToList();
+        var read = new WatchCheckResult(WatchCheckKind.Read, "archived 1 posts (1 pages)", PostsSeen: 1);
+        return new WatchScheduler(entries, e => e.Seed.Split('/')[2], (_, _) => Task.FromResult(read), (_, _) => Task.CompletedTask,
+            time, new WatchSchedulerOptions { Once = true, All = true, MaxChecks = checksPerRun }, new Random(1));
     }
 }

@@ -15,7 +15,8 @@ namespace Archiver.Tests.EndToEnd;
 /// answer as deleted ones do, before anything about the account itself says it is gone. Compared with the replica's
 /// truth: none of their statuses is claimed deleted, their takedowns are recorded in that same check with the
 /// account's own answer as evidence (not a check later), and the deletions of a live account are still recorded,
-/// from its listing and from a watched status's own 404.
+/// from its listing and from a watched status's own 404. When the takedowns end, each account is back at its lookup,
+/// although its accounts/:id showed it gone.
 /// </summary>
 public sealed class AccountTakedownEvidenceTests
 {
@@ -24,7 +25,7 @@ public sealed class AccountTakedownEvidenceTests
     private static readonly string[] Pass = ["run", "--once", "--all", "--allow-private", "--rate", "0", "--no-media", "--no-index", "--recheck-window", "1000d", "--recheck-pages", "50"];
 
     [Fact]
-    public async Task Statuses_of_an_account_taken_down_before_its_own_answer_are_no_deletions_and_its_takedown_is_recorded_in_that_check()
+    public async Task Statuses_of_an_account_taken_down_before_its_own_answer_are_no_deletions_its_takedown_is_recorded_in_that_check_and_its_return_at_its_lookup()
     {
         var ct = TestContext.Current.CancellationToken;
         using var dir = new TempArchive();
@@ -119,6 +120,61 @@ public sealed class AccountTakedownEvidenceTests
         Assert.True(third.ExitCode == 0, third.Error + third.Out);
         var later = ReadEvents(dir.Path).Skip(before).ToList();
         Assert.DoesNotContain(later, e => e.Type is ArchiveEventType.ChannelGone or ArchiveEventType.ChannelBack or ArchiveEventType.Deleted);
+
+        // The takedowns end. The next check asks each account's lookup first, not the accounts/:id that showed it gone:
+        // the lookup is the account's own answer too, so each is back in that check, once, with the lookup as evidence.
+        replica.ClearTakedowns();
+        before = ReadEvents(dir.Path).Count;
+        var fourth = await Watch(dir.Path, Pass);
+        Assert.True(fourth.ExitCode == 0, fourth.Error + fourth.Out);
+        var back = ReadEvents(dir.Path).Skip(before).Where(e => e.Type is ArchiveEventType.ChannelGone or ArchiveEventType.ChannelBack).ToList();
+        Assert.Equal(2, back.Count);
+        using (var store = ArchiveStore.Open(dir.Path, readOnly: true))
+        {
+            foreach (var (account, platform, origin) in new[] { (goneGab, "gab", gabOrigin), (goneMastodon, "mastodon", mastodonOrigin) })
+            {
+                var e = Assert.Single(back, e => e.Type == ArchiveEventType.ChannelBack && e.Platform == platform);
+                Assert.Equal(ids[$"{platform}:{origin}/@{account.Username}"], e.WatchId);
+                AssertResponse(store, e.Evidence, 200, "/api/v1/accounts/lookup?acct=" + account.Username);
+                Assert.Equal(AuthorStatus.Active, store.GetAuthor($"{platform}:{new Uri(origin).Authority}:{account.Id.ToString(CultureInfo.InvariantCulture)}")?.Status);
+            }
+        }
+        list = ListJson(await Watch(dir.Path, "list", "--json")).ToDictionary(e => e.GetProperty("seed").GetString()!);
+        // The accounts are active again; the deleted status stays gone.
+        Assert.Equal(["active", "active", "active", "gone"], seeds.Select(s => list[s].GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task A_Telegram_channel_taken_down_after_its_first_page_is_back_at_its_first_page()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempArchive();
+        await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = 16, Size = ReplicaSize.Small, LogRequests = true }, ct);
+        // A channel of several pages, so that the check asks for older pages after its first.
+        var channel = replica.Network.Channels.OrderByDescending(c => c.Stream.BaseCount).First();
+        var origin = replica.Endpoints.Origin(OriginKind.Telegram);
+        var seed = $"telegram:{origin}/s/{channel.Name}";
+        Assert.Equal(0, (await Watch(dir.Path, "add", seed, "--every", "1h")).ExitCode);
+        var baseline = await Watch(dir.Path, Pass);
+        Assert.True(baseline.ExitCode == 0, baseline.Error + baseline.Out);
+
+        // Its first page answers, then the channel is gone: the takedown is seen at an older page.
+        replica.TakeDown(channel.Name, 404, OriginKind.Telegram, afterRequests: 1);
+        var second = await Watch(dir.Path, Pass);
+        Assert.True(second.ExitCode == 0, second.Error + second.Out);
+        var gone = Assert.Single(ReadEvents(dir.Path), e => e.Type == ArchiveEventType.ChannelGone);
+        Assert.Contains("before=", gone.Evidence?.Url);
+
+        // Back: its first page answers again with the channel's header. That page is the channel's own, though not
+        // the URL that showed it gone.
+        replica.ClearTakedowns();
+        var third = await Watch(dir.Path, Pass);
+        Assert.True(third.ExitCode == 0, third.Error + third.Out);
+        var back = Assert.Single(ReadEvents(dir.Path), e => e.Type == ArchiveEventType.ChannelBack);
+        Assert.Equal(gone.WatchId, back.WatchId);
+        using (var store = ArchiveStore.Open(dir.Path, readOnly: true))
+            AssertResponse(store, back.Evidence, 200, "/s/" + channel.Name);
+        Assert.Equal("active", Assert.Single(ListJson(await Watch(dir.Path, "list", "--json"))).GetProperty("status").GetString());
     }
 
     private static long? StatusOf(string pathAndQuery) =>

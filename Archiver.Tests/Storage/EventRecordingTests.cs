@@ -118,6 +118,22 @@ public sealed class EventRecordingTests
     }
 
     [Fact]
+    public void An_accounts_own_page_at_another_address_says_it_is_back()
+    {
+        using var dir = new TempArchive();
+        using var store = ArchiveStore.Open(dir.Path);
+        store.Write(new StoreBatch { Authors = [new AuthorObservation(Channel(4), T0, Cap("https://t.me/s/channel4", 200, 1))] });
+        // Taken down while a check paged back: an older page showed it gone.
+        store.Write(new StoreBatch { RecordEvents = true, Disappearances = [new Disappearance(Channel(4).Key, DisappearanceKind.Author, T0.AddHours(1), 404, "not found", Cap("https://t.me/s/channel4?before=40", 404, 2))] });
+        // Its first page, the channel's own, answers again: back, from that page.
+        store.Write(new StoreBatch { RecordEvents = true, Authors = [new AuthorObservation(Channel(4), T0.AddHours(2), Cap("https://t.me/s/channel4", 200, 3), OwnPage: true)] });
+
+        Assert.Equal(AuthorStatus.Active, store.GetAuthor(Channel(4).Key)?.Status);
+        Assert.Equal([ArchiveEventType.ChannelGone, ArchiveEventType.ChannelBack], store.ReadEvents().Select(e => e.Type));
+        Assert.Equal(3, store.ReadEvents()[1].Evidence?.WarcOffset);
+    }
+
+    [Fact]
     public async Task Merged_producers_record_events_only_for_their_own_recording_parts()
     {
         using var dir = new TempArchive();

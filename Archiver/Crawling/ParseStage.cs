@@ -134,7 +134,7 @@ internal sealed class ParseStage(CrawlRun run, PlatformRegistry platforms, Media
         var batch = new StoreBatch
         {
             Posts = posts.Select(p => new PostObservation(p, seenAt, captured.Capture)).ToList(),
-            Authors = result.Authors.Select(a => new AuthorObservation(a, seenAt, captured.Capture)).ToList(),
+            Authors = result.Authors.Select(a => new AuthorObservation(a, seenAt, captured.Capture, a.Key == result.OwnPageOf)).ToList(),
             Media = [],
             Disappearances = gone,
         };

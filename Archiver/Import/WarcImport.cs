@@ -243,7 +243,7 @@ public sealed class WarcImport(ArchiveWriter writer, PlatformRegistry platforms,
             else storable.Add(new PostObservation(post, fetchedAt, capture));
         }
         return new RecordOutcome(offset, response, response, problems, storable,
-            parsed.Authors.Select(author => new AuthorObservation(author, fetchedAt, capture)).ToList());
+            parsed.Authors.Select(author => new AuthorObservation(author, fetchedAt, capture, author.Key == parsed.OwnPageOf)).ToList());
     }
 
     /// <summary>Hands the records to the writer; <paramref name="checkpoint"/> is saved once their commit is acknowledged.</summary>

@@ -19,6 +19,12 @@ public sealed record ParseResult
     /// </summary>
     public ListingWindow? Listing { get; init; }
 
+    /// <summary>
+    /// The key of the account or channel whose own answer this page is (a Mastodon-API account lookup or record, a
+    /// Telegram channel page), so that its 2xx says the account itself is up; null on pages that only embed accounts.
+    /// </summary>
+    public string? OwnPageOf { get; init; }
+
     /// <summary>The server's request budget as its X-RateLimit-* headers stated it, where it sent them.</summary>
     public RateLimitInfo? RateLimit { get; init; }
 

@@ -132,8 +132,10 @@ public sealed partial class ArchiveStore
     }
 
     /// <summary>
-    /// A gone account is back only when the very request that showed it gone (the same URL) answers 2xx again
-    /// with the account, later than it went: an account embedded in some other page (a reblog, a mention) says
+    /// A gone account is back only when its own answer is 2xx again, later than it went: the very request that
+    /// showed it gone (the same URL), or any page that is the account's own (<see cref="AuthorObservation.OwnPage"/>:
+    /// a takedown that begins mid-check is first seen at whichever of its resources comes next, accounts/:id say,
+    /// while the next checks ask its lookup). An account embedded in some other page (a reblog, a mention) says
     /// nothing about whether its own page is up.
     /// </summary>
     private static bool IsBack(BsonDocument existing, AuthorObservation observation)
@@ -141,7 +143,7 @@ public sealed partial class ArchiveStore
         if (observation.Capture is not { Status: >= 200 and < 300 } capture) return false;
         if (existing["status"].AsString != nameof(AuthorStatus.Gone)) return false;
         if (!existing.TryGetValue("goneCap", out var goneCap) || BsonMapping.ToCapture(goneCap) is not { } evidence) return false;
-        return evidence.Url == capture.Url && observation.ObservedAt > (BsonMapping.Date(existing, "goneAt") ?? DateTime.MaxValue);
+        return (observation.OwnPage || evidence.Url == capture.Url) && observation.ObservedAt > (BsonMapping.Date(existing, "goneAt") ?? DateTime.MaxValue);
     }
 
     private static ArchiveEvent ChannelGoneEvent(BsonDocument author, Disappearance gone, string? watch) => new()

@@ -5,7 +5,12 @@ namespace Archiver.Storage;
 /// <summary>One observation of a post: what was served, when, and from which capture.</summary>
 public sealed record PostObservation(Post Post, DateTime ObservedAt, Capture? Capture = null);
 
-public sealed record AuthorObservation(Author Author, DateTime ObservedAt, Capture? Capture = null);
+/// <summary>
+/// One observation of an account or channel. <paramref name="OwnPage"/>: the capture is the account's own answer (its
+/// lookup or record, its channel page), not a page that merely embeds it (a reblog, a forward, a mention); only the
+/// account's own 2xx can say a gone account is back.
+/// </summary>
+public sealed record AuthorObservation(Author Author, DateTime ObservedAt, Capture? Capture = null, bool OwnPage = false);
 
 /// <summary>A post, channel or account found gone (404/410/451, or missing from a listing that should show it).</summary>
 public sealed record Disappearance(string Key, DisappearanceKind Kind, DateTime SeenAt, int Status, string Reason, Capture? Capture = null);

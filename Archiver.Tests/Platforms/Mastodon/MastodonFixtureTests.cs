@@ -111,4 +111,17 @@ public sealed class MastodonFixtureTests
         Assert.All(result.Posts, p => Assert.Equal(("mastodon", "localhost:3000"), (p.Platform, p.Host)));
         Assert.All(result.Posts.Where(p => p.CreatedAt is not null), p => Assert.Equal(DateTimeKind.Utc, p.CreatedAt!.Value.Kind));
     }
+
+    [Fact]
+    public void Only_an_accounts_own_record_is_its_own_page()
+    {
+        // accounts/:id answers with the account itself: its 2xx says the account is up.
+        var own = MastodonPages.Parse("test_account__01_GET_api_v1_accounts_117020457910412882.json");
+        Assert.Equal(Assert.Single(own.Authors).Key, own.OwnPageOf);
+        // A status names its author, and a search lists accounts: neither is any account's own answer.
+        var status = MastodonPages.Parse("test_status_favourited_by__01_POST_api_v1_statuses_117020585802289163_favourite.json");
+        Assert.NotEmpty(status.Authors);
+        Assert.Null(status.OwnPageOf);
+        Assert.Null(MastodonPages.Parse("test_account_search__00_GET_api_v1_accounts_search.json").OwnPageOf);
+    }
 }

@@ -157,6 +157,19 @@ public sealed class TelegramMessageTests
             (channel.Handle, channel.DisplayName, channel.Description, channel.Followers!.Value, channel.Kind));
         Assert.Equal("https://cdn1.telegram-cdn.org/file/pEJs58u1vQ4-YvOJ-6t1MAIcTPNIusLkfFzACh2CHzG-IOGGZVSKNsNIJhO-bkTdyAIabgzH7RqJBEjPLDWkJT7IYoQeCiDehrk1-KNRuXEgbCHMWDSxMuc9mOp-w3TJkfzLserjAsgwqVKE4fb0NouctjkVJHMcPkwxUVdoiEwEc6cUPP16fYQJfxKELtbBrfPpEha6Bdvfrhy2-6Sn3PPUx_krgiNduHJXXhc8zRcJt-YoOmX_McGV7EqZhEtDZHhRB2r441l4OJQzHjP7L-cA_y6g8cI1_hU7E8oLJJCoEdzHDrR2_z23MzjbHQ4F538BnqPEINvYBGJZP3h6Hg.jpg", channel.AvatarUrl);
         Assert.Equal(new Dictionary<string, string> { ["photos"] = "3", ["videos"] = "2", ["links"] = "4" }, channel.Extra);
+        // The header makes the page the channel's own: its 2xx says the channel is up (a return after a takedown).
+        Assert.Equal(channel.Key, result.OwnPageOf);
+    }
+
+    [Fact]
+    public void A_page_without_the_channels_header_or_an_embed_is_not_the_channels_own()
+    {
+        // A page of messages only names their channel; an embed shows one post of a channel (and may be any channel's).
+        var messages = TelegramPages.Parse("tchan/parse_forwarded_text_message.html", "https://t.me/s/tchantest");
+        Assert.NotEmpty(messages.Authors);
+        Assert.Null(messages.OwnPageOf);
+        var embed = TelegramPages.Parse("telegtools_embed/TextReplyPost.html", "https://t.me/K1inUSA/5341?embed=1");
+        Assert.Null(embed.OwnPageOf);
     }
 
     [Fact]

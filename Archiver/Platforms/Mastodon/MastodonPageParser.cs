@@ -157,7 +157,7 @@ public static class MastodonPageParser
             next.Add(Follow(page, MastodonApi.StatusesUrl(UrlTools.Origin(page.Url), id), MastodonApi.AccountStatuses, network,
                 MastodonApi.NewestPriority, new() { [MastodonApi.ContextAccountId] = id }, deeper: false));
         }
-        return new ParseResult { Authors = [author], Next = next };
+        return new ParseResult { Authors = [author], Next = next, OwnPageOf = author.Key };
     }
 
     private static ParseResult Timeline(FetchedPage page, MastodonNetwork network, string host, JsonElement root)

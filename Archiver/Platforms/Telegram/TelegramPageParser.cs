@@ -73,7 +73,8 @@ public static class TelegramPageParser
 
         var channel = messages.Count > 0 ? messages[0].Post.Channel : channelHint;
         var authors = new List<Author>();
-        if (TelegramChannelHeader.Parse(document, index?.First("tgme_channel_info"), index?.First("tgme_page"), page.Url, host, channel) is { } header) authors.Add(header);
+        var header = TelegramChannelHeader.Parse(document, index?.First("tgme_channel_info"), index?.First("tgme_page"), page.Url, host, channel);
+        if (header is not null) authors.Add(header);
         else if (messages.Count > 0) authors.Add(FromMessage(messages[0], host, page.Url));
 
         var noMessages = index?.First("tme_no_messages_found") is not null;
@@ -94,6 +95,8 @@ public static class TelegramPageParser
             Authors = authors,
             Problems = problems,
             Listing = isEmbed || channel is null ? null : Listing(page.Url, channel, messages, noMessages),
+            // The channel's header is on its own pages only (any of its /s/ pages, or t.me/name), never on a post's embed.
+            OwnPageOf = isEmbed ? null : header?.Key,
             Next = isEmbed || channel is null ? [] : Next(page, channel, messages, since, problems),
         };
     }

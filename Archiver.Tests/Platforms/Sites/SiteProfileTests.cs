@@ -140,4 +140,28 @@ public sealed class SiteProfileTests
         }
         Assert.Equal(1000, n);
     }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void A_listings_page_without_a_next_link_is_its_channels_last_and_covers_everything_after_the_page_before(bool next, bool head)
+    {
+        static string Post(int id) => $"<div class=\"forum-post\" data-post-id=\"{id}\"><span class=\"post-author\">a</span><time datetime=\"2024-01-01T00:00:00Z\">x</time><div class=\"post-body\">post {id}</div></div>";
+        var html = "<h1 class=\"thread-title\">t</h1>" + Post(21) + Post(23) + (next ? "<a rel=\"next\" href=\"/forum/t/7?page=3\">Next</a>" : "");
+        var request = new CrawlRequest
+        {
+            Url = new Uri("http://127.0.0.1:5123/forum/t/7?page=2"),
+            Platform = SiteParser.Platform,
+            Purpose = SiteParser.PagePurpose,
+            Context = new Dictionary<string, string> { [SiteParser.ListedUpToKey] = "20" },
+        };
+
+        var result = SiteParser.Parse(Catalog.Resolve("replica-forum"), TestPages.Page(request.Url.AbsoluteUri, html, request: request));
+
+        var listing = Assert.IsType<ListingWindow>(result.Listing);
+        Assert.Equal(("7", 21L, 23L, head), (listing.Channel, listing.FromId, listing.ToId, listing.Head));
+        // A profile without a next-page link promises nothing about later pages.
+        var unpaged = Catalog.Resolve("replica-forum") with { NextPage = null };
+        Assert.False(SiteParser.Parse(unpaged, TestPages.Page(request.Url.AbsoluteUri, html, request: request)).Listing?.Head);
+    }
 }

@@ -58,7 +58,7 @@ public static class SiteParser
             problems.Add(new ParseProblem(profile.NeedsJavascript && page.Request?.NeedsBrowser != true
                 ? $"no element matches \"{profile.ItemText}\"; profile {profile.Name} needs JavaScript, fetch the page with the browser"
                 : $"no element matches \"{profile.ItemText}\" (profile {profile.Name})", page.Url.AbsoluteUri));
-        var listing = profile.Listing ? Listing(page, posts) : null;
+        var listing = profile.Listing ? Listing(page, posts, IsLastPage(profile, reader)) : null;
         return new ParseResult { Posts = posts, Next = NextRequests(profile, reader, page, listing), Problems = problems, Listing = listing };
     }
 
@@ -70,7 +70,7 @@ public static class SiteParser
     /// through its next link) or this page's first id, up to this page's last. Only when every post has a numeric id
     /// and one channel, and the ids increase down the page; otherwise no claim.
     /// </summary>
-    private static ListingWindow? Listing(FetchedPage page, List<Post> posts)
+    private static ListingWindow? Listing(FetchedPage page, List<Post> posts, bool last)
     {
         if (posts.Count == 0 || posts[0].Channel is not { } channel) return null;
         long previous = long.MinValue;
@@ -84,8 +84,17 @@ public static class SiteParser
         var from = page.Request?.Context.TryGetValue(ListedUpToKey, out var upTo) == true
             && long.TryParse(upTo, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after) && after < first
             ? after + 1 : first;
-        return new ListingWindow(channel, from, previous, posts.Select(p => p.NativeId).ToList());
+        // The last page shows every post after the previous page's last, also those newer than its own last: a
+        // thread's newest post deleted (with nothing posted after it) is missing from no other window.
+        return new ListingWindow(channel, from, previous, posts.Select(p => p.NativeId).ToList(), Head: last);
     }
+
+    /// <summary>
+    /// Whether the page is its channel's last: the profile names its next-page link and the page has none. A profile
+    /// without one promises nothing about later pages.
+    /// </summary>
+    private static bool IsLastPage<TNode>(SiteProfile profile, FieldReader<TNode> reader) =>
+        profile.NextPage is { } next && reader.All(next, reader.Dom.Root).Count == 0;
 
     private static Post ReadPost<TNode>(SiteProfile profile, FieldReader<TNode> reader, TNode item, string host, List<ParseProblem> problems)
     {

@@ -112,7 +112,7 @@ public sealed partial class PostIndex : IDisposable
                 WriteLockTimeout = 250,
                 // Compound files copy every small segment once more after it is written; the file count saved is not worth it.
                 UseCompoundFile = false,
-                MergePolicy = new TieredMergePolicy { NoCFSRatio = 0 },
+                MergePolicy = new SmallSegmentMergePolicy { NoCFSRatio = 0 },
             };
             try
             {
@@ -123,6 +123,8 @@ public sealed partial class PostIndex : IDisposable
                 throw new IndexBusyException(path, e);
             }
             if (!DirectoryReader.IndexExists(directory)) writer.Commit();
+            // Small segments left by an earlier run (or by a version before SmallSegmentMergePolicy) merge in the background now.
+            else writer.MaybeMerge();
             var sequence = ReadSequence(writer.CommitData);
             var searchers = new SearcherManager(writer, applyAllDeletes: true, new SearcherFactory());
             return new PostIndex(path, directory, writer, searchers, analyzer, options, sequence);

@@ -22,6 +22,23 @@ public sealed class PostIndexTests : IDisposable
     }
 
     [Fact]
+    public void Small_commits_one_after_another_leave_few_segments()
+    {
+        // A watcher commits after each check: one tiny segment each, and every query pays per segment.
+        using (var index = PostIndex.Open(_path))
+        {
+            for (var i = 0; i < 9; i++)
+            {
+                index.Upsert(Post("k" + i, "check " + i));
+                index.Commit(storeSequence: i + 1);
+            }
+        }
+        using var reader = Lucene.Net.Index.DirectoryReader.Open(Lucene.Net.Store.FSDirectory.Open(_path));
+        Assert.InRange(reader.Leaves.Count, 1, 4);
+        Assert.Equal(9, reader.NumDocs);
+    }
+
+    [Fact]
     public void A_commit_records_the_store_sequence_for_the_next_open()
     {
         using (var index = PostIndex.Open(_path))

@@ -9,8 +9,9 @@ namespace Archiver.Tests.EndToEnd;
 /// <summary>
 /// A channel's newest post deleted (the "posted and quickly deleted" case a watch is for): the channel's first page,
 /// which shows everything newer than its oldest post, no longer lists it, so the next recheck records the deletion,
-/// on Telegram and on every Mastodon-API network. It was found by the simulated week of <see cref="WatchWeekTests"/>:
-/// the first page counted only up to its own newest post, so the deletion waited for a newer post to bound the range.
+/// on Telegram and on every Mastodon-API network; on a forum, the thread's last page (no next link) shows everything
+/// after the page before it. Both were found by the simulated week of <see cref="WatchWeekTests"/>: the page counted
+/// only up to its own newest post, so the deletion waited for a newer post to bound the range.
 /// </summary>
 public sealed class NewestPostDeletionTests
 {
@@ -21,6 +22,7 @@ public sealed class NewestPostDeletionTests
     [InlineData("mastodon")]
     [InlineData("truthsocial")]
     [InlineData("gab")]
+    [InlineData("site")]
     public async Task A_recheck_records_the_deletion_of_a_channels_newest_post(string platform)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -33,7 +35,8 @@ public sealed class NewestPostDeletionTests
         await using var replica = await ReplicaHost.StartAsync(new ReplicaOptions { Seed = seed, Size = ReplicaSize.Small, Evolve = week, Time = clock, LogRequests = false }, ct);
         var deletion = NewestDeleted(replica.Changes().Where(c => c.Platform == platform).ToList())!;
         var name = deletion.Channel.TrimStart('@').Split('@')[0];
-        var channelSeed = Assert.Single(replica.Seeds, s => s.StartsWith(platform + ":", StringComparison.Ordinal)
+        // A forum's channel is its thread, a URL of the forum's profile.
+        var channelSeed = platform == "site" ? "site:replica-forum:" + deletion.Channel : Assert.Single(replica.Seeds, s => s.StartsWith(platform + ":", StringComparison.Ordinal)
             && (s.EndsWith("/s/" + name, StringComparison.OrdinalIgnoreCase) || s.EndsWith("/@" + name, StringComparison.OrdinalIgnoreCase)));
         Task<Support.Cli.Result> Crawl(params string[] extra) =>
             Support.Cli.RunAsync(["crawl", "--data", dir.Path, "--allow-private", "--rate", "0", "--no-media", "--no-index", "-q", .. extra, channelSeed]);

@@ -103,34 +103,24 @@ public sealed class EventRecordingTests
     }
 
     [Fact]
-    public void An_account_seen_in_another_page_is_not_back()
-    {
-        using var dir = new TempArchive();
-        using var store = ArchiveStore.Open(dir.Path);
-        store.Write(new StoreBatch { Authors = [new AuthorObservation(Channel(4), T0, Cap("https://t.me/s/channel4", 200, 1))] });
-        store.Write(new StoreBatch { RecordEvents = true, Disappearances = [new Disappearance(Channel(4).Key, DisappearanceKind.Author, T0.AddHours(1), 404, "not found", Cap("https://t.me/s/channel4", 404, 2))] });
-
-        // A forward in another channel embeds the account: that page's 200 says nothing about the account's own page.
-        store.Write(new StoreBatch { RecordEvents = true, Authors = [new AuthorObservation(Channel(4), T0.AddHours(2), Cap("https://t.me/s/channel7", 200, 3))] });
-
-        Assert.Equal(AuthorStatus.Gone, store.GetAuthor(Channel(4).Key)?.Status);
-        Assert.Equal([ArchiveEventType.ChannelGone], store.ReadEvents().Select(e => e.Type));
-    }
-
-    [Fact]
-    public void An_accounts_own_page_at_another_address_says_it_is_back()
+    public void An_account_is_back_at_a_page_of_its_own_not_at_a_page_that_embeds_it()
     {
         using var dir = new TempArchive();
         using var store = ArchiveStore.Open(dir.Path);
         store.Write(new StoreBatch { Authors = [new AuthorObservation(Channel(4), T0, Cap("https://t.me/s/channel4", 200, 1))] });
         // Taken down while a check paged back: an older page showed it gone.
         store.Write(new StoreBatch { RecordEvents = true, Disappearances = [new Disappearance(Channel(4).Key, DisappearanceKind.Author, T0.AddHours(1), 404, "not found", Cap("https://t.me/s/channel4?before=40", 404, 2))] });
-        // Its first page, the channel's own, answers again: back, from that page.
-        store.Write(new StoreBatch { RecordEvents = true, Authors = [new AuthorObservation(Channel(4), T0.AddHours(2), Cap("https://t.me/s/channel4", 200, 3), OwnPage: true)] });
 
+        // A forward in another channel embeds the account: that page's 200 says nothing about the account's own page.
+        store.Write(new StoreBatch { RecordEvents = true, Authors = [new AuthorObservation(Channel(4), T0.AddHours(2), Cap("https://t.me/s/channel7", 200, 3))] });
+        Assert.Equal(AuthorStatus.Gone, store.GetAuthor(Channel(4).Key)?.Status);
+        Assert.Equal([ArchiveEventType.ChannelGone], store.ReadEvents().Select(e => e.Type));
+
+        // Its first page, the channel's own though not the URL that showed it gone, answers again: back, from that page.
+        store.Write(new StoreBatch { RecordEvents = true, Authors = [new AuthorObservation(Channel(4), T0.AddHours(3), Cap("https://t.me/s/channel4", 200, 4), OwnPage: true)] });
         Assert.Equal(AuthorStatus.Active, store.GetAuthor(Channel(4).Key)?.Status);
         Assert.Equal([ArchiveEventType.ChannelGone, ArchiveEventType.ChannelBack], store.ReadEvents().Select(e => e.Type));
-        Assert.Equal(3, store.ReadEvents()[1].Evidence?.WarcOffset);
+        Assert.Equal(4, store.ReadEvents()[1].Evidence?.WarcOffset);
     }
 
     [Fact]
